@@ -1,0 +1,37 @@
+/**
+ * Every environment variable the product reads, in one place: the handlers' config parsers, the CDK stack
+ * (which sets them) and the local runtime (which defaults them) all refer to these names, and the README's
+ * configuration table is checked against this list by a test.
+ */
+export const ENV = {
+  /** Huawei Cloud Meeting API origin. The only source of the upstream host. */
+  huaweiBaseUrl: 'HUAWEI_MEETING_BASE_URL',
+  /** DynamoDB table holding the resource registry and the sweeper's lease. */
+  registryTableName: 'REGISTRY_TABLE_NAME',
+  /** ARN of the Secrets Manager secret holding the SP credentials JSON (deployed). */
+  spCredentialsSecretArn: 'SP_CREDENTIALS_SECRET_ARN',
+  /** SP credentials JSON given directly (local runtime and tests only). */
+  spCredentials: 'SP_CREDENTIALS',
+  /** Seconds before a token's expireTime at which it is renewed. */
+  tokenRenewMarginSeconds: 'TOKEN_RENEW_MARGIN_SECONDS',
+  /** "true" to have the relay re-enable a resource the sweeper disabled for expiry when it is renewed. */
+  renewalReenable: 'RENEWAL_REENABLE',
+  /** "true" to make the sweeper report what it would disable without writing anything. */
+  sweepDryRun: 'SWEEP_DRY_RUN',
+  /** Number of sweeps an item may be rejected by Huawei before it is marked failed. */
+  sweepMaxRejections: 'SWEEP_MAX_REJECTIONS',
+  /** Enterprises processed in parallel by one sweep. */
+  sweepConcurrency: 'SWEEP_CONCURRENCY',
+  /** Local runtime: seconds between scheduled sweeps. */
+  sweepIntervalSeconds: 'SWEEP_INTERVAL_SECONDS',
+  /** Local runtime: port of the API Gateway emulator. */
+  port: 'PORT',
+  /** Local runtime: port of the Huawei simulator. */
+  simulatorPort: 'SIMULATOR_PORT',
+  /** Simulator: latency added to every request, in ms (benchmarks). */
+  simulatorLatencyMs: 'SIMULATOR_LATENCY_MS',
+  /** Simulator: lifetime of issued tokens, in seconds. */
+  simulatorTokenTtlSeconds: 'SIMULATOR_TOKEN_TTL_SECONDS',
+} as const;
+
+export type EnvName = (typeof ENV)[keyof typeof ENV];
