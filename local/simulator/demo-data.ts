@@ -115,3 +115,15 @@ export const DEMO_SECRETS: readonly string[] = [
   CORP_B.admin.password,
   CORP_B.user.password,
 ];
+
+/**
+ * An enterprise that belongs to another SP. The demo SP admin may not read or change it (403): it exists so the
+ * simulator's "own enterprises only" rule can be exercised. It has one resource and no users.
+ */
+export const OTHER_SP_CORP = {
+  spId: 'other-sp',
+  corpId: '818803999',
+  name: 'Other SP Enterprise',
+  resourceId: 'c3e2f1a0b5d6470f9c2d3e4f5a6b7c01',
+  resource: { type: 'SOFT', count: 5, expireDate: LATER },
+} as const;
