@@ -32,6 +32,10 @@ export const ENV = {
   simulatorLatencyMs: 'SIMULATOR_LATENCY_MS',
   /** Simulator: lifetime of issued tokens, in seconds. */
   simulatorTokenTtlSeconds: 'SIMULATOR_TOKEN_TTL_SECONDS',
+  /** Powertools: service name on every log line and metric (set per function by the stack). */
+  powertoolsServiceName: 'POWERTOOLS_SERVICE_NAME',
+  /** Powertools: CloudWatch namespace of the EMF metrics. */
+  powertoolsMetricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

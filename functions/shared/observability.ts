@@ -1,16 +1,20 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { ENV } from './env.js';
+import { METRICS_NAMESPACE, SERVICE_NAME } from './service-identity.js';
 
 /**
- * Module-scope Powertools singletons shared by every function. The service name and metrics namespace come
- * from POWERTOOLS_SERVICE_NAME / POWERTOOLS_METRICS_NAMESPACE when set (the CDK stack sets them per function).
+ * Module-scope Powertools singletons shared by every function. The CDK stack sets the service name per function
+ * and the namespace for all of them; locally the defaults apply.
  *
  * Never pass a token, password, appKey, signature or Authorization header to the logger: log field names and
  * request ids, not header maps or request bodies that may hold secrets.
  */
-export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'meeting-relay' });
+const serviceName = process.env[ENV.powertoolsServiceName] ?? SERVICE_NAME;
+
+export const logger = new Logger({ serviceName });
 
 export const metrics = new Metrics({
-  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'MeetingRelay',
-  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'meeting-relay',
+  namespace: process.env[ENV.powertoolsMetricsNamespace] ?? METRICS_NAMESPACE,
+  serviceName,
 });

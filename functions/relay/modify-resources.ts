@@ -1,0 +1,44 @@
+/**
+ * `PUT /v1/usg/dcs/sp/corp/{corp_id}/resource`: relays validated ModResourceDTO items with the SP administrator's
+ * token. The registry plugs in through `ResourceUpdateRecorder` (implemented by the registry, not here).
+ */
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { HuaweiClient, UpstreamResponse } from '../shared/huawei/client.js';
+import { normaliseResourceItem } from '../shared/huawei/schemas.js';
+import type { ModResourceItem, ModResourcesBody } from '../shared/huawei/schemas.js';
+import type { RelayCall } from '../shared/http/pipeline.js';
+import { MODIFY_RESOURCES_ROUTE, fillPath } from '../shared/routes.js';
+import { callUpstream, toClientResult } from './upstream-call.js';
+
+export interface ModifyResourcesInput {
+  corpId: string;
+  items: ModResourcesBody;
+}
+
+/** Sends items upstream for this request (token, request id, deadline already bound) and returns Huawei's answer. */
+export type RelayItems = (items: readonly ModResourceItem[]) => Promise<UpstreamResponse>;
+
+/**
+ * The registry's seam around the upstream call. It gets the validated items (booleans normalised) and a `relay`
+ * function; it may read the registry first, change items (renewal re-enable adds `isDisabled: false`), call
+ * `relay` once or more, record what Huawei accepted, and returns the Huawei answer to pass to the client.
+ * `RegistryUnavailableError` / `RegistryConflictError` thrown from it become 503 RELAY.503001.
+ */
+export interface ResourceUpdateRecorder {
+  relayAndRecord(corpId: string, items: readonly ModResourceItem[], relay: RelayItems, context: { requestId: string }): Promise<UpstreamResponse>;
+}
+
+export async function modifyResources(
+  input: ModifyResourcesInput,
+  call: RelayCall,
+  deps: { client: HuaweiClient; recorder?: ResourceUpdateRecorder },
+): Promise<APIGatewayProxyStructuredResultV2> {
+  const path = fillPath(MODIFY_RESOURCES_ROUTE.path, { corp_id: input.corpId });
+  const relay = (items: readonly unknown[]) => callUpstream(deps.client, { method: MODIFY_RESOURCES_ROUTE.method, path, body: items }, call);
+  // Without a registry the items go upstream exactly as the client wrote them ("false" strings included).
+  const response =
+    deps.recorder === undefined
+      ? await relay(input.items)
+      : await deps.recorder.relayAndRecord(input.corpId, input.items.map(normaliseResourceItem), relay, { requestId: call.requestId });
+  return toClientResult(response, call);
+}

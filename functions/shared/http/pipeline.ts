@@ -1,0 +1,214 @@
+/**
+ * The middy pipeline shared by the relay's HTTP handlers. Order matters:
+ *
+ *  1. responses   (registered first, so its onError runs last and sees every error; maps it to Huawei's shape,
+ *                  puts X-Request-Id on every answer, logs one line per request)
+ *  2. Powertools logger context (never logs the event: it holds the access token)
+ *  3. header normaliser (lowercase names)
+ *  4. headers: X-Request-Id (400), X-Access-Token (401/400), Accept-Language (dropped when unsupported)
+ *  5. path parameters (400)
+ *  6. body: Content-Type (415), size on the raw body (413), presence (400)
+ *  7. JSON parsing by @middy/http-json-body-parser (its 415 for bad JSON is re-mapped to 400)
+ *  8. zod validation of the body (400 naming each field and rule)
+ *  then the route's logic function with validated input.
+ */
+import middy from '@middy/core';
+import type { MiddlewareObj, MiddyfiedHandler } from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { logger } from '../observability.js';
+import { PATH_PARAM_PATTERN, PATH_PARAM_RULE } from '../limits.js';
+import { RelayError } from '../huawei/errors.js';
+import { pathParameterNames } from '../routes.js';
+import type { HttpRoute } from '../routes.js';
+import { assertBodyPresent, assertBodySize, assertJsonContentType } from './body.js';
+import { relayDeadline } from './deadline.js';
+import { classifyError, errorResultFor } from './error-mapper.js';
+import { describeIssues } from './issues.js';
+import { pickLanguage, readAccessToken, readRequestId, REQUEST_ID_RULE } from './request-headers.js';
+import type { SupportedLanguage } from './request-headers.js';
+
+/** What a logic function needs to call Huawei on the client's behalf. Holds the token: never log it. */
+export interface RelayCall {
+  requestId: string;
+  accessToken: string;
+  language: SupportedLanguage | undefined;
+  /** Absolute epoch ms by which the upstream call must be over. */
+  deadline: number;
+}
+
+export interface RelayInput<P extends string, B> {
+  pathParameters: Readonly<Record<P, string>>;
+  body: B;
+  call: RelayCall;
+}
+
+export interface RelayHandlerSpec<P extends string, B> {
+  route: HttpRoute;
+  /** Names of the route's `{param}`s; must match the route's path. */
+  pathParameters: readonly P[];
+  bodySchema: z.ZodType<B>;
+  handle: (input: RelayInput<P, B>) => Promise<APIGatewayProxyStructuredResultV2>;
+  now?: () => number;
+}
+
+export type RelayHandler = MiddyfiedHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>;
+
+/** Per-request state filled by the middlewares, keyed by the event object. */
+interface RelayState {
+  requestId: string;
+  startedAt: number;
+  accessToken?: string;
+  language?: SupportedLanguage;
+  pathParameters?: Record<string, string>;
+  body?: unknown;
+}
+
+type Request = middy.Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>;
+type Middleware = MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>;
+
+export function createRelayHandler<P extends string, B>(spec: RelayHandlerSpec<P, B>): RelayHandler {
+  const declared = pathParameterNames(spec.route.path);
+  if (declared.join() !== spec.pathParameters.join()) {
+    throw new Error(`route ${spec.route.id}: path parameters ${declared.join()} do not match ${spec.pathParameters.join()}`);
+  }
+  const now = spec.now ?? Date.now;
+  const states = new WeakMap<object, RelayState>();
+  const stateFor = (event: APIGatewayProxyEventV2): RelayState => {
+    let state = states.get(event);
+    if (state === undefined) {
+      state = { requestId: readRequestId({}).requestId, startedAt: now() };
+      states.set(event, state);
+    }
+    return state;
+  };
+  const stateOf = (request: Request): RelayState => stateFor(request.event);
+
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
+    .use(responses(spec.route, stateOf, now))
+    .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
+    .use(httpHeaderNormalizer())
+    .use(relayHeaders(stateOf, now))
+    .use(pathParameters(spec.pathParameters, stateOf))
+    .use(bodyChecks())
+    .use(httpJsonBodyParser())
+    .use(bodyValidation(spec.bodySchema, stateOf))
+    .handler(async (event, context) => {
+      const state = stateFor(event);
+      if (state.accessToken === undefined || state.pathParameters === undefined) {
+        throw new Error('relay pipeline did not run');
+      }
+      return spec.handle({
+        pathParameters: state.pathParameters as Record<P, string>,
+        body: state.body as B,
+        call: {
+          requestId: state.requestId,
+          accessToken: state.accessToken,
+          language: state.language,
+          deadline: relayDeadline(now(), context.getRemainingTimeInMillis?.()),
+        },
+      });
+    });
+}
+
+function responses(route: HttpRoute, stateOf: (request: Request) => RelayState, now: () => number): Middleware {
+  const finish = (request: Request, result: APIGatewayProxyStructuredResultV2, errorCode?: string) => {
+    const state = stateOf(request);
+    result.headers = { ...result.headers, 'x-request-id': String(result.headers?.['x-request-id'] ?? state.requestId) };
+    logger.info('request finished', {
+      route: route.id,
+      status: result.statusCode,
+      requestId: state.requestId,
+      durationMs: now() - state.startedAt,
+      ...(errorCode === undefined ? {} : { errorCode }),
+    });
+    return result;
+  };
+  return {
+    after: (request) => {
+      request.response = finish(request, request.response ?? { statusCode: 500 });
+    },
+    onError: (request) => {
+      const mapped = classifyError(request.error);
+      const state = stateOf(request);
+      if (mapped.isFailure) {
+        const error = request.error;
+        logger.error('request failed', {
+          route: route.id,
+          requestId: state.requestId,
+          errorName: error?.name,
+          errorMessage: error?.message,
+          cause: describeCause(error?.cause),
+        });
+      }
+      const result = errorResultFor(mapped, state.requestId);
+      request.response = finish(request, result, JSON.parse(String(result.body)).error_code as string);
+    },
+  };
+}
+
+function relayHeaders(stateOf: (request: Request) => RelayState, now: () => number): Middleware {
+  return {
+    before: (request) => {
+      const headers = request.event.headers ?? {};
+      const { requestId, invalid } = readRequestId(headers);
+      const state = stateOf(request);
+      state.requestId = requestId;
+      state.startedAt = now();
+      logger.appendKeys({ relayRequestId: requestId });
+      if (invalid) throw new RelayError('invalidHeader', REQUEST_ID_RULE);
+      state.accessToken = readAccessToken(headers);
+      state.language = pickLanguage(headers);
+    },
+  };
+}
+
+function pathParameters(names: readonly string[], stateOf: (request: Request) => RelayState): Middleware {
+  return {
+    before: (request) => {
+      const values: Record<string, string> = {};
+      const problems: string[] = [];
+      for (const name of names) {
+        const value = request.event.pathParameters?.[name];
+        if (value === undefined || !PATH_PARAM_PATTERN.test(value)) problems.push(`${name}: ${PATH_PARAM_RULE}`);
+        else values[name] = value;
+      }
+      if (problems.length > 0) throw new RelayError('invalidPathParameter', problems.join('; '));
+      stateOf(request).pathParameters = values;
+    },
+  };
+}
+
+function bodyChecks(): Middleware {
+  return {
+    before: (request) => {
+      const { headers, body, isBase64Encoded } = request.event;
+      assertJsonContentType(headers?.['content-type']);
+      assertBodySize(body, isBase64Encoded);
+      assertBodyPresent(body, isBase64Encoded);
+      // The JSON parser's own type check is case-sensitive; the media type was checked above.
+      request.event.headers = { ...headers, 'content-type': 'application/json' };
+    },
+  };
+}
+
+function bodyValidation<B>(schema: z.ZodType<B>, stateOf: (request: Request) => RelayState): Middleware {
+  return {
+    before: (request) => {
+      // The JSON parser replaced the body text with the parsed value.
+      const parsed = schema.safeParse(request.event.body as unknown);
+      if (!parsed.success) throw new RelayError('invalidBody', describeIssues(parsed.error.issues));
+      stateOf(request).body = parsed.data;
+    },
+  };
+}
+
+/** Names and codes only: a cause's message may quote upstream data. */
+function describeCause(cause: unknown): string | undefined {
+  if (!(cause instanceof Error)) return undefined;
+  const code = (cause as { code?: unknown }).code;
+  return typeof code === 'string' ? `${cause.name} ${code}` : cause.name;
+}

@@ -1,0 +1,191 @@
+/**
+ * Local API Gateway (HTTP API) emulator: node:http on 127.0.0.1 that turns each request into a payload-2.0 event,
+ * invokes the very handler module the route table names (the one that gets deployed), and maps the result back
+ * to HTTP like API Gateway does.
+ */
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { HTTP_ROUTES, routeKey } from '../../functions/shared/routes.js';
+import type { HttpRoute } from '../../functions/shared/routes.js';
+import { buildHttpApiEvent, buildLambdaContext } from './http-api-event.js';
+import { INTERNAL_SERVER_ERROR, NOT_FOUND, PAYLOAD_TOO_LARGE, SERVICE_UNAVAILABLE, toHttpAnswer } from './http-api-result.js';
+import type { HttpAnswer } from './http-api-result.js';
+import { matchRoute } from './route-matcher.js';
+
+export type LambdaHttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
+
+/** A route served by an in-process handler rather than a module of the route table (e.g. `POST /_local/sweep`). */
+export interface LocalRoute {
+  id: string;
+  method: string;
+  path: string;
+  handler: LambdaHttpHandler;
+}
+
+export interface GatewayOptions {
+  /** 0 picks a free port; default 3000. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Routes whose `entry` modules are imported; default the product's route table. */
+  routes?: readonly HttpRoute[];
+  extraRoutes?: readonly LocalRoute[];
+  /** The functions' configured timeout: sets `getRemainingTimeInMillis`; past it the gateway answers 503. */
+  functionTimeoutMs?: number;
+  /** HTTP API's request payload limit (10 MB). */
+  maxPayloadBytes?: number;
+  /** One line per request (method, path, status, ms), for the local runtime's console. */
+  onRequest?: (line: string) => void;
+}
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_GATEWAY_PORT = 3000;
+/** API Gateway's integration limit; the CDK stack gives the relay functions no more. */
+export const DEFAULT_FUNCTION_TIMEOUT_MS = 30_000;
+export const HTTP_API_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+interface ServedRoute {
+  id: string;
+  method: string;
+  path: string;
+  load: () => Promise<LambdaHttpHandler>;
+}
+
+/** Imports the handler a route-table entry names, exactly as it will be bundled. */
+export async function loadRouteHandler(route: HttpRoute): Promise<LambdaHttpHandler> {
+  const module = (await import(pathToFileURL(resolve(REPO_ROOT, route.entry)).href)) as Record<string, unknown>;
+  const handler = module[route.handlerExport];
+  if (typeof handler !== 'function') throw new Error(`${route.entry} does not export a function named ${route.handlerExport}`);
+  return handler as LambdaHttpHandler;
+}
+
+export async function startGateway(options: GatewayOptions = {}): Promise<RunningGateway> {
+  const functionTimeoutMs = options.functionTimeoutMs ?? DEFAULT_FUNCTION_TIMEOUT_MS;
+  const maxPayloadBytes = options.maxPayloadBytes ?? HTTP_API_MAX_PAYLOAD_BYTES;
+  const served: ServedRoute[] = [
+    ...(options.routes ?? HTTP_ROUTES).map((route) => ({ ...route, load: once(() => loadRouteHandler(route)) })),
+    ...(options.extraRoutes ?? []).map((route) => ({ ...route, load: () => Promise.resolve(route.handler) })),
+  ];
+  // Import every handler now: a broken module fails the start, not the first request.
+  await Promise.all(served.map((route) => route.load()));
+
+  const server = createServer((req, res) => {
+    const startedAt = Date.now();
+    void serve(req, served, { functionTimeoutMs, maxPayloadBytes }).then((answer) => {
+      send(res, answer);
+      options.onRequest?.(`${req.method} ${req.url} -> ${answer.status} (${Date.now() - startedAt} ms)`);
+    });
+  });
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? DEFAULT_GATEWAY_PORT, options.host ?? '127.0.0.1', () => resolveListen());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    stop: () =>
+      new Promise<void>((resolveClose) => {
+        server.close(() => resolveClose());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function serve(
+  req: IncomingMessage,
+  routes: readonly ServedRoute[],
+  limits: { functionTimeoutMs: number; maxPayloadBytes: number },
+): Promise<HttpAnswer> {
+  const body = await readBody(req, limits.maxPayloadBytes);
+  if (body === undefined) return PAYLOAD_TOO_LARGE;
+  const method = (req.method ?? 'GET').toUpperCase();
+  const url = req.url ?? '/';
+  const rawPath = url.split('?')[0] ?? '/';
+  const match = matchRoute(routes, method, rawPath);
+  if (match === undefined) return NOT_FOUND;
+
+  const startedAt = Date.now();
+  const event = buildHttpApiEvent(
+    {
+      method,
+      url,
+      rawHeaders: req.rawHeaders,
+      body,
+      sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+      httpVersion: req.httpVersion,
+    },
+    { routeKey: routeKey(match.route), pathParameters: match.pathParameters },
+    startedAt,
+  );
+  const context = buildLambdaContext({ functionName: `meeting-relay-${match.route.id}`, timeoutMs: limits.functionTimeoutMs, startedAt });
+  const answer = await invoke(match.route, event, context, limits.functionTimeoutMs);
+  answer.headers['apigw-requestid'] = event.requestContext.requestId;
+  return answer;
+}
+
+async function invoke(route: ServedRoute, event: APIGatewayProxyEventV2, context: Context, timeoutMs: number): Promise<HttpAnswer> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<HttpAnswer>((resolveTimeout) => {
+    timer = setTimeout(() => resolveTimeout(cloneAnswer(SERVICE_UNAVAILABLE)), timeoutMs);
+  });
+  const invocation = (async () => {
+    try {
+      const handler = await route.load();
+      return toHttpAnswer(await handler(event, context));
+    } catch (error) {
+      // What Lambda would write to CloudWatch for an unhandled error.
+      console.error(`[gateway] ${route.id} failed:`, error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+      return cloneAnswer(INTERNAL_SERVER_ERROR);
+    }
+  })();
+  try {
+    return cloneAnswer(await Promise.race([invocation, timedOut]));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolveBody, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    req.on('end', () => resolveBody(size > limit ? undefined : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, answer: HttpAnswer): void {
+  res.statusCode = answer.status;
+  for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+  res.setHeader('content-length', answer.body.length);
+  res.end(answer.body);
+}
+
+function cloneAnswer(answer: HttpAnswer): HttpAnswer {
+  return { status: answer.status, headers: { ...answer.headers }, body: answer.body };
+}
+
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let promise: Promise<T> | undefined;
+  return () => {
+    promise ??= load();
+    return promise;
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * `npm start` as a user runs it (tsx local/start.ts, ports 0): it prints where everything is, serves the seed
+ * cURL command through the relay to the simulator, and stops cleanly on SIGINT.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CORP_A, DEMO_SECRETS } from '../../local/simulator/demo-data.js';
+import { loginDemo } from '../../local/simulator/demo-login.js';
+import { send } from './helpers/http.js';
+
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+let child: ChildProcess | undefined;
+let output = '';
+
+afterAll(() => {
+  if (child?.exitCode === null) child.kill('SIGKILL');
+});
+
+function waitFor(pattern: RegExp): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const match = pattern.exec(output);
+      if (match !== null) {
+        clearInterval(timer);
+        resolve(match);
+      } else if (child?.exitCode !== null) {
+        clearInterval(timer);
+        reject(new Error(`start exited early:\n${output}`));
+      }
+    };
+    const timer = setInterval(check, 50);
+  });
+}
+
+describe('npm start', () => {
+  it('serves the relay over the simulator, prints the demo logins without passwords, and stops on SIGINT', async () => {
+    const environment: NodeJS.ProcessEnv = { ...process.env, PORT: '0', SIMULATOR_PORT: '0' };
+    delete environment.HUAWEI_MEETING_BASE_URL;
+    child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], { cwd: REPO_ROOT, env: environment, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+
+    const [, simulatorUrl = ''] = await waitFor(/Huawei simulator\s+(http:\/\/127\.0\.0\.1:\d+)/);
+    const [, relayUrl = ''] = await waitFor(/Relay \(API Gateway emulator\)\s+(http:\/\/127\.0\.0\.1:\d+)/);
+    await waitFor(/Ctrl-C stops everything/);
+    const token = await loginDemo.alice(simulatorUrl);
+
+    const answer = await send(`${relayUrl}/v1/usg/dcs/member/vmr/${CORP_A.vmrId}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', 'X-Access-Token': token },
+      body: '{"vmrName":"test","chairPwd":"123456","gustPwd":"654321","allowGustFirst":"false"}',
+    });
+    const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
+    child.kill('SIGINT');
+    const exitCode = await exited;
+
+    expect(answer.status).toBe(200);
+    expect(output).toContain(CORP_A.user.account);
+    expect(output).toContain('SIGINT: stopping');
+    expect(exitCode).toBe(0);
+    for (const secret of [token, ...DEMO_SECRETS]) expect(output).not.toContain(secret);
+  });
+});
