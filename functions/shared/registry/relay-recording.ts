@@ -1,0 +1,285 @@
+/**
+ * What the relay's resource route does with the registry around its upstream PUT:
+ *
+ * 1. read the registered items of every resource id in the update (`readRegistered`);
+ * 2. decide renewal re-enables (`planRelayedUpdate`): a renewal of something the sweeper disabled for expiry
+ *    gets `isDisabled: false`, unless the caller set `isDisabled` or a manual disable would be undone;
+ * 3. relay the planned items;
+ * 4. record every item Huawei accepted, each write conditioned on the version read in step 1
+ *    (`recordRelayedUpdate`).
+ *
+ * When a write's condition fails, another writer (the sweeper, or another relay call) changed that resource
+ * between steps 1 and 4, and Huawei's state may be that writer's. `relayAndRecord` then re-reads those ids,
+ * re-decides and re-relays them (the PUT is idempotent) before recording again, so the last recorded state is
+ * also the last state sent upstream. See docs/registry-and-sweeper.md for the race walk-through.
+ */
+import type { UpstreamResponse } from '../huawei/client.js';
+import type { ModResourceItem, ResourceType } from '../huawei/schemas.js';
+import { MAX_RESOURCE_ITEMS } from '../limits.js';
+import { mapWithConcurrency } from './concurrency.js';
+import { RegistryConflictError } from './errors.js';
+import { itemKey } from './keys.js';
+import { itemState } from './model.js';
+import type { RegistryItem, ResourceRef } from './model.js';
+import type { RegistryStore } from './store.js';
+import { applyRelayedChange, finishWrite, markReenablePending, newItem } from './transitions.js';
+import type { WriteContext } from './transitions.js';
+
+/** Registered items per resource id, as read before relaying. */
+export type RegisteredResources = ReadonlyMap<string, readonly RegistryItem[]>;
+
+export interface PlannedItem {
+  /** The item to send upstream. */
+  item: ModResourceItem;
+  /**
+   * On a type-less item: the registry's type-less record is renewed but must stay disabled for now (re-enabling
+   * every type would undo a manual disable); the next sweep re-enables the right types.
+   */
+  reenableTypelessLater?: true;
+}
+
+export interface RelayPlan {
+  items: PlannedItem[];
+  /** Registered resources this update re-enables because the sweeper had disabled them for expiry. */
+  reenabled: ResourceRef[];
+  /** Type-less records left for the next sweep to re-enable. */
+  reenableLater: ResourceRef[];
+}
+
+export interface RelayPlanOptions {
+  now: number;
+  /** RENEWAL_REENABLE: add `isDisabled: false` to renewals of resources the sweeper disabled. */
+  reenableRenewed: boolean;
+}
+
+/** Reads the registered items of each resource id, strongly consistent. */
+export async function readRegistered(
+  store: RegistryStore,
+  corpId: string,
+  resourceIds: Iterable<string>,
+  concurrency = 10,
+): Promise<Map<string, RegistryItem[]>> {
+  const ids = [...new Set(resourceIds)];
+  const lists = await mapWithConcurrency(ids, concurrency, (id) => store.listResource(corpId, id));
+  return new Map(ids.map((id, i) => [id, lists[i] ?? []]));
+}
+
+/** The item that describes (id, type): its own, or else the type-less one (Huawei applied those to every type). */
+export function effectiveRecord(records: readonly RegistryItem[], type: ResourceType): RegistryItem | undefined {
+  return records.find((r) => r.type === type) ?? records.find((r) => r.type === undefined);
+}
+
+/** Disabled upstream by the sweeper for expiry (or renewed but still waiting for its re-enable). */
+function disabledBySweeper(record: RegistryItem): boolean {
+  const state = itemState(record);
+  return state === 'disabled-expired' || (state === 'active' && record.reenablePendingSince !== undefined);
+}
+
+function refOf(record: RegistryItem): ResourceRef {
+  return { corpId: record.corpId, resourceId: record.resourceId, type: record.type };
+}
+
+export function planRelayedUpdate(
+  corpId: string,
+  items: readonly ModResourceItem[],
+  registered: RegisteredResources,
+  options: RelayPlanOptions,
+): RelayPlan {
+  const plan: RelayPlan = { items: [], reenabled: [], reenableLater: [] };
+  for (const item of items) {
+    const renewal =
+      options.reenableRenewed && item.isDisabled === undefined && item.expireDate !== undefined && item.expireDate > options.now;
+    const records = registered.get(item.id) ?? [];
+    if (!renewal) {
+      plan.items.push({ item });
+      continue;
+    }
+    if (item.type !== undefined) {
+      const record = effectiveRecord(records, item.type);
+      if (record && disabledBySweeper(record)) {
+        plan.items.push({ item: { ...item, isDisabled: false } });
+        plan.reenabled.push({ corpId, resourceId: item.id, type: item.type });
+      } else {
+        plan.items.push({ item });
+      }
+      continue;
+    }
+    // Type-less: Huawei applies it to every type registered under this id, and to any we do not know.
+    const toReenable = records.filter(disabledBySweeper);
+    if (toReenable.length === 0) {
+      plan.items.push({ item });
+      continue;
+    }
+    const manualDisableNearby = records.some((r) => itemState(r) === 'disabled-manual');
+    if (!manualDisableNearby) {
+      plan.items.push({ item: { ...item, isDisabled: false } });
+      plan.reenabled.push(...toReenable.map(refOf));
+      continue;
+    }
+    // Re-enable the typed ones precisely; a type-less one would need Huawei's list of types: the sweeper's job.
+    const typeless = toReenable.find((r) => r.type === undefined);
+    plan.items.push(typeless ? { item, reenableTypelessLater: true } : { item });
+    if (typeless) plan.reenableLater.push(refOf(typeless));
+    for (const record of toReenable) {
+      if (record.type === undefined) continue;
+      const typed: ModResourceItem = { id: item.id, type: record.type, isDisabled: false };
+      if (item.expireDate !== undefined) typed.expireDate = item.expireDate;
+      plan.items.push({ item: typed });
+      plan.reenabled.push(refOf(record));
+    }
+  }
+  return plan;
+}
+
+export interface RecordWrite {
+  /** The item as read before relaying; undefined for a new item. */
+  before: RegistryItem | undefined;
+  after: RegistryItem;
+}
+
+interface WorkingRecord {
+  before: RegistryItem | undefined;
+  next: RegistryItem;
+  touched: boolean;
+}
+
+/**
+ * The writes that record the accepted items: each planned item folded, in order, onto the item it applies to
+ * (a typed one onto its (id, type); a type-less one onto every registered item of the id, or a new type-less
+ * item if none). Pure, so the rules are tested without DynamoDB.
+ */
+export function recordWrites(
+  corpId: string,
+  planned: readonly PlannedItem[],
+  registered: RegisteredResources,
+  ctx: WriteContext,
+): RecordWrite[] {
+  const working = new Map<string, WorkingRecord>();
+  for (const id of new Set(planned.map((p) => p.item.id))) {
+    for (const record of registered.get(id) ?? []) working.set(record.sk, { before: record, next: record, touched: false });
+  }
+  const recordsOf = (id: string) => [...working.values()].filter((w) => w.next.resourceId === id);
+  const start = (type: ResourceType | undefined, id: string): WorkingRecord => {
+    const key = itemKey(corpId, id, type);
+    const existing = working.get(key.sk);
+    if (existing) return existing;
+    const template = type === undefined ? undefined : working.get(itemKey(corpId, id, undefined).sk)?.next;
+    const created: WorkingRecord = { before: undefined, next: newItem({ corpId, resourceId: id, type }, ctx.now, template), touched: false };
+    working.set(key.sk, created);
+    return created;
+  };
+
+  for (const { item, reenableTypelessLater } of planned) {
+    const change = { expireDate: item.expireDate, isDisabled: item.isDisabled };
+    const targets = item.type !== undefined ? [start(item.type, item.id)] : recordsOf(item.id);
+    if (targets.length === 0) targets.push(start(undefined, item.id));
+    for (const target of targets) {
+      target.next = applyRelayedChange(target.next, change, ctx.now);
+      if (reenableTypelessLater && target.next.type === undefined) target.next = markReenablePending(target.next, ctx.now);
+      target.touched = true;
+    }
+  }
+
+  return [...working.values()]
+    .filter((w) => w.touched)
+    .map((w) => ({ before: w.before, after: finishWrite(w.before ?? w.next, w.next, ctx) }));
+}
+
+/** Writes each record conditionally; returns the resource ids whose item changed since it was read. */
+export async function recordRelayedUpdate(
+  store: RegistryStore,
+  writes: readonly RecordWrite[],
+  concurrency = 10,
+): Promise<Set<string>> {
+  const results = await mapWithConcurrency(writes, concurrency, (w) =>
+    w.before ? store.replace(w.after, { version: w.before.version }) : store.create(w.after),
+  );
+  return new Set(writes.filter((_, i) => !results[i]).map((w) => w.after.resourceId));
+}
+
+export interface RelayAndRecordDeps {
+  store: RegistryStore;
+  now: () => number;
+  reenableRenewed: boolean;
+  /** Rounds of read, relay, record before giving up with RegistryConflictError (default 3). */
+  maxAttempts?: number;
+}
+
+export type RelayAndRecordResult =
+  | {
+      outcome: 'recorded';
+      /** Huawei's answer to the caller's own update (the first relayed call). */
+      response: UpstreamResponse;
+      reenabled: ResourceRef[];
+      reenableLater: ResourceRef[];
+      /** Upstream calls made (more than one after a lost race or an update split in two). */
+      upstreamCalls: number;
+    }
+  | {
+      outcome: 'upstream-rejected';
+      /** Huawei's non-2xx answer, to pass through as is. Items of calls accepted before it are recorded. */
+      response: UpstreamResponse;
+    };
+
+/**
+ * The relay's whole registry protocol around `relay` (which PUTs the given items upstream and returns Huawei's
+ * answer). Items should be the validated request items with real booleans (`normaliseResourceItem`).
+ *
+ * Throws RegistryUnavailableError when DynamoDB fails (before relaying: nothing happened; after: Huawei applied
+ * the update, the registry may lag; either way answer 503, the client's retry repairs it) and
+ * RegistryConflictError when the races do not settle within `maxAttempts`.
+ */
+export async function relayAndRecord(
+  deps: RelayAndRecordDeps,
+  corpId: string,
+  items: readonly ModResourceItem[],
+  relay: (items: ModResourceItem[]) => Promise<UpstreamResponse>,
+): Promise<RelayAndRecordResult> {
+  if (items.length === 0) throw new TypeError('relayAndRecord needs at least one item');
+  const maxAttempts = deps.maxAttempts ?? 3;
+  let pending = items;
+  let firstResponse: UpstreamResponse | undefined;
+  let upstreamCalls = 0;
+  const reenabled: ResourceRef[] = [];
+  const reenableLater: ResourceRef[] = [];
+  for (let attempt = 1; ; attempt++) {
+    const registered = await readRegistered(deps.store, corpId, pending.map((i) => i.id));
+    const plan = planRelayedUpdate(corpId, pending, registered, { now: deps.now(), reenableRenewed: deps.reenableRenewed });
+    const accepted: PlannedItem[] = [];
+    let lastResponse: UpstreamResponse | undefined;
+    let rejection: UpstreamResponse | undefined;
+    for (const chunk of chunks(plan.items, MAX_RESOURCE_ITEMS)) {
+      const response = await relay(chunk.map((p) => p.item));
+      upstreamCalls++;
+      if (response.status < 200 || response.status >= 300) {
+        rejection = response;
+        break;
+      }
+      firstResponse ??= response;
+      lastResponse = response;
+      accepted.push(...chunk);
+    }
+    if (accepted.length) {
+      const writes = recordWrites(corpId, accepted, registered, { now: deps.now(), requestId: lastResponse?.requestId });
+      const conflicted = await recordRelayedUpdate(deps.store, writes);
+      if (rejection) return { outcome: 'upstream-rejected', response: rejection };
+      const acceptedIds = new Set(accepted.map((p) => p.item.id));
+      reenabled.push(...plan.reenabled.filter((r) => acceptedIds.has(r.resourceId) && !conflicted.has(r.resourceId)));
+      reenableLater.push(...plan.reenableLater.filter((r) => acceptedIds.has(r.resourceId) && !conflicted.has(r.resourceId)));
+      if (conflicted.size === 0) {
+        return { outcome: 'recorded', response: firstResponse ?? (lastResponse as UpstreamResponse), reenabled, reenableLater, upstreamCalls };
+      }
+      if (attempt >= maxAttempts) throw new RegistryConflictError([...conflicted], attempt);
+      pending = items.filter((i) => conflicted.has(i.id));
+      continue;
+    }
+    // Nothing accepted: rejection is set (plan.items is never empty for a non-empty update).
+    return { outcome: 'upstream-rejected', response: rejection as UpstreamResponse };
+  }
+}
+
+function chunks<T>(values: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < values.length; i += size) result.push(values.slice(i, i + size));
+  return result;
+}

@@ -1,0 +1,126 @@
+/**
+ * The resource registry's table, defined once as plain data. The CDK stack (TableV2), the local runtime
+ * (dynalite CreateTable) and the store all derive from this module, so it must stay free of SDK imports.
+ *
+ * One table holds two kinds of item:
+ * - a resource item per (enterprise, resource id, type): pk `CORP#<corpId>`, sk `RES#<resourceId>#<type|*>`
+ *   (`*` = recorded without a type, i.e. "every type with this id");
+ * - the sweeper's lease: pk/sk `REGISTRY_LEASE_KEY`.
+ */
+
+/** Attribute names of every item. Stored names are short words, none of them a DynamoDB reserved word. */
+export const ATTR = {
+  pk: 'pk',
+  sk: 'sk',
+  corpId: 'corpId',
+  resourceId: 'resourceId',
+  /** Absent on a type-less item. */
+  type: 'type',
+  /** Epoch ms; absent while the relay never saw one for this resource. */
+  expireDate: 'expireDate',
+  disabled: 'disabled',
+  /** 'expired' (sweeper) or 'manual' (a caller sent isDisabled: true); absent while enabled. */
+  disabledReason: 'disabledReason',
+  disabledAt: 'disabledAt',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt',
+  /** X-Request-Id of the upstream call that last changed the item. */
+  lastRequestId: 'lastRequestId',
+  /** Sweeps in a row whose disable Huawei rejected for this item. */
+  rejections: 'rejections',
+  /** `{ errorCode, errorMsg }` of the last rejection. */
+  lastError: 'lastError',
+  /** Set when the sweeper gave up after too many rejections; the item then leaves the due index. */
+  failedAt: 'failedAt',
+  /** Incremented by every write that changes the item's meaning; writers condition on it. */
+  version: 'version',
+  /**
+   * Set when a renewed resource is still disabled upstream and the next sweep must re-enable it (the sweeper's
+   * own re-enable failed, or a type-less renewal needs Huawei's list of types). While set, `dueAt` is this time.
+   */
+  reenablePendingSince: 'reenablePendingSince',
+  /** Sweep that claimed the item, and until when the claim holds (epoch ms). */
+  claimedBy: 'claimedBy',
+  claimExpiresAt: 'claimExpiresAt',
+  /**
+   * Due-index keys, present only while the item is active (enabled, not failed, has an expireDate). `dueAt` is
+   * the expireDate, or `reenablePendingSince` while that is set.
+   */
+  dueShard: 'dueShard',
+  dueAt: 'dueAt',
+  /** Lease item only. */
+  leaseOwner: 'owner',
+  leaseExpiresAt: 'expiresAt',
+  leaseAcquiredAt: 'acquiredAt',
+} as const;
+
+export type AttributeType = 'S' | 'N' | 'B';
+
+export interface KeyAttribute {
+  readonly name: string;
+  readonly type: AttributeType;
+}
+
+export interface IndexDefinition {
+  readonly name: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey: KeyAttribute;
+  readonly projection: { readonly type: 'ALL' | 'KEYS_ONLY' | 'INCLUDE'; readonly nonKeyAttributes: readonly string[] };
+}
+
+export interface TableDefinition {
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey: KeyAttribute;
+  readonly billingMode: 'PAY_PER_REQUEST';
+  readonly dueIndex: IndexDefinition;
+  /** Number of `dueShard` values (`DUE#0` .. `DUE#<n-1>`). Only ever increase it; see docs/registry-and-sweeper.md. */
+  readonly dueShardCount: number;
+}
+
+/**
+ * Sparse GSI "active and expiring before now": the sweeper Queries each shard with `dueAt <= now`, so a sweep
+ * reads only due items however large the registry grows. Items leave the index by REMOVE-ing `dueShard`/`dueAt`
+ * when they are disabled or failed.
+ *
+ * Projection INCLUDE: exactly what a sweep needs to claim an item and build its batch (ids, type, the expiry it
+ * was found with, claim and rejection state), without a GetItem per due item; the index stays small because
+ * timestamps, request ids and errors are not copied into it.
+ */
+export const REGISTRY_TABLE: TableDefinition = {
+  partitionKey: { name: ATTR.pk, type: 'S' },
+  sortKey: { name: ATTR.sk, type: 'S' },
+  billingMode: 'PAY_PER_REQUEST',
+  dueIndex: {
+    name: 'due-index',
+    partitionKey: { name: ATTR.dueShard, type: 'S' },
+    sortKey: { name: ATTR.dueAt, type: 'N' },
+    projection: {
+      type: 'INCLUDE',
+      nonKeyAttributes: [
+        ATTR.corpId,
+        ATTR.resourceId,
+        ATTR.type,
+        ATTR.expireDate,
+        ATTR.version,
+        ATTR.rejections,
+        ATTR.claimedBy,
+        ATTR.claimExpiresAt,
+        ATTR.reenablePendingSince,
+      ],
+    },
+  },
+  // 8 partitions of the index spread the writes of a large expiry wave; a sweep costs 8 small Queries at least.
+  dueShardCount: 8,
+};
+
+/** Key of the single sweeper lease item. Its pk cannot collide with a `CORP#` key. */
+export const REGISTRY_LEASE_KEY = { [ATTR.pk]: 'LEASE#sweeper', [ATTR.sk]: 'LEASE' } as const;
+
+/** Key prefixes, shared by the key builders and the docs. */
+export const KEY_PREFIX = {
+  corp: 'CORP#',
+  resource: 'RES#',
+  dueShard: 'DUE#',
+  /** Sort-key suffix of a type-less item. */
+  anyType: '*',
+} as const;

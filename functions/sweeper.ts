@@ -1,0 +1,58 @@
+/**
+ * Lambda entry of the expiry sweeper (EventBridge schedule, every minute by default). Thin: builds the
+ * dependencies once per cold start and runs one sweep within the invocation's remaining time. The logMetrics
+ * middleware publishes the sweep's metrics as one EMF document.
+ */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { Context } from 'aws-lambda';
+import { ENV } from './shared/env.js';
+import { getSpApi } from './shared/huawei/sp-api.js';
+import { logger, metrics } from './shared/observability.js';
+import { createRegistryDocumentClient } from './shared/registry/document-client.js';
+import { SweepLease } from './shared/registry/lease.js';
+import { RegistryStore } from './shared/registry/store.js';
+import { sweepBudget } from './sweeper/budget.js';
+import { sweepSettingsFromEnv } from './sweeper/config.js';
+import type { SweepReport } from './sweeper/report.js';
+import { sweep } from './sweeper/sweep.js';
+
+interface SweeperDependencies {
+  store: RegistryStore;
+  lease: SweepLease;
+  settings: ReturnType<typeof sweepSettingsFromEnv>;
+}
+
+let dependencies: SweeperDependencies | undefined;
+
+/** Module-scope, built on first use so that a configuration error names the variable at the first invocation. */
+function getDependencies(): SweeperDependencies {
+  if (dependencies) return dependencies;
+  const tableName = process.env[ENV.registryTableName];
+  if (!tableName) throw new Error(`${ENV.registryTableName} must name the registry table`);
+  const documentClient = createRegistryDocumentClient();
+  dependencies = {
+    store: new RegistryStore({ documentClient, tableName }),
+    lease: new SweepLease({ documentClient, tableName }),
+    settings: sweepSettingsFromEnv(),
+  };
+  return dependencies;
+}
+
+export async function runSweep(context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<SweepReport> {
+  const { store, lease, settings } = getDependencies();
+  const budget = sweepBudget(Date.now(), context.getRemainingTimeInMillis());
+  return sweep({
+    store,
+    lease,
+    spApi: getSpApi(),
+    config: { ...settings, leaseMs: budget.leaseMs },
+    deadline: budget.deadline,
+  });
+}
+
+export const handler = middy<unknown, SweepReport, Error, Context>()
+  .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
+  .use(logMetrics(metrics))
+  .handler((_event, context) => runSweep(context));

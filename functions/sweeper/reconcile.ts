@@ -1,0 +1,68 @@
+/**
+ * After one of the sweep's upstream calls for an item was accepted but recording it lost a race (the item's
+ * version moved: a renewal, a manual disable or another relayed update landed in between), Huawei may now hold
+ * the sweep's state while the registry holds the other writer's. Re-read the item, make Huawei match what the
+ * registry says (re-enable a renewal; re-disable a manual disable the sweep may have undone), and seal it with
+ * a write conditioned on the version just read. Losing again repeats the cycle, a bounded number of times.
+ */
+import { logger } from '../shared/observability.js';
+import type { ItemKey } from '../shared/registry/keys.js';
+import { describeRef, shouldBeDisabled } from '../shared/registry/model.js';
+import type { RegistryItem } from '../shared/registry/model.js';
+import { markChecked, markExpiredDisabled, markReenabled, markReenableRetry } from '../shared/registry/transitions.js';
+import { isSuccess } from './run.js';
+import type { SweepRun } from './run.js';
+import { reportedItem } from './report.js';
+import { upstreamItemsFor } from './upstream-items.js';
+import type { UpstreamAction } from './upstream-items.js';
+
+const MAX_RECONCILE_ATTEMPTS = 4;
+
+export async function reconcile(run: SweepRun, item: RegistryItem, pushed: UpstreamAction): Promise<void> {
+  const key: ItemKey = { pk: item.pk, sk: item.sk };
+  let lastPushed = pushed;
+  let lastRequestId: string | undefined;
+  for (let attempt = 1; attempt <= MAX_RECONCILE_ATTEMPTS; attempt++) {
+    const current = await run.store.get(key);
+    run.report.itemsRead++;
+    if (!current) return;
+    const now = run.now();
+    // A failed item had its disable accepted after all: it counts as disabled like a due one.
+    const desired: UpstreamAction = shouldBeDisabled(current, now) === false ? 'enable' : 'disable';
+
+    if (desired !== lastPushed) {
+      const items = await upstreamItemsFor(run, current, desired);
+      const outcome =
+        items === undefined || items.length === 0
+          ? undefined
+          : await run.callSp(`${desired} ${describeRef(current)}`, (opts) => run.spApi.updateResources(current.corpId, items, opts), true);
+      const accepted = items?.length === 0 || (outcome?.answered === true && isSuccess(outcome.response));
+      if (!accepted) {
+        if (desired === 'enable') {
+          // Durable: the item re-enters the due index and the next sweep re-enables it.
+          if (await run.store.replace(markReenableRetry(current, { now }), { version: current.version })) {
+            run.problem(`re-enable of ${describeRef(current)} left for the next sweep`);
+            return;
+          }
+          continue;
+        }
+        break;
+      }
+      lastPushed = desired;
+      if (outcome?.answered) lastRequestId = outcome.response.requestId;
+    }
+
+    const ctx = { now, requestId: lastRequestId };
+    const next =
+      desired === 'enable' ? markReenabled(current, ctx) : current.disabled ? markChecked(current, { now }) : markExpiredDisabled(current, ctx);
+    if (await run.store.replace(next, { version: current.version })) {
+      if (desired === 'enable') run.report.reenabled++;
+      else if (!current.disabled) run.report.disabled++;
+      else run.report.skippedOther++;
+      return;
+    }
+  }
+  const reported = reportedItem(item);
+  run.report.unreconciled.push(reported);
+  logger.error('sweeper could not settle a raced resource; check it upstream', { resource: reported, sweepId: run.sweepId });
+}

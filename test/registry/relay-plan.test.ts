@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import type { ModResourceItem, ResourceType } from '../../functions/shared/huawei/schemas.js';
+import { itemState } from '../../functions/shared/registry/model.js';
+import type { RegistryItem } from '../../functions/shared/registry/model.js';
+import { planRelayedUpdate, recordWrites } from '../../functions/shared/registry/relay-recording.js';
+import { applyRelayedChange, finishWrite, markExpiredDisabled, newItem } from '../../functions/shared/registry/transitions.js';
+import type { ResourceChange } from '../../functions/shared/registry/transitions.js';
+
+const CORP = '818803911';
+const NOW = 1_800_000_000_000;
+const PAST = NOW - 3_600_000;
+const FUTURE = NOW + 30 * 86_400_000;
+
+function item(id: string, type: ResourceType | undefined, change: ResourceChange): RegistryItem {
+  const fresh = newItem({ corpId: CORP, resourceId: id, type }, PAST);
+  return finishWrite(fresh, applyRelayedChange(fresh, change, PAST), { now: PAST });
+}
+
+function sweptForExpiry(id: string, type: ResourceType | undefined): RegistryItem {
+  return markExpiredDisabled(item(id, type, { expireDate: PAST }), { now: PAST });
+}
+
+function registered(...items: RegistryItem[]): Map<string, RegistryItem[]> {
+  const map = new Map<string, RegistryItem[]>();
+  for (const i of items) map.set(i.resourceId, [...(map.get(i.resourceId) ?? []), i]);
+  return map;
+}
+
+function plan(items: ModResourceItem[], reg: Map<string, RegistryItem[]>, reenableRenewed = true) {
+  return planRelayedUpdate(CORP, items, reg, { now: NOW, reenableRenewed });
+}
+
+describe('renewal re-enable decisions', () => {
+  it('adds isDisabled: false to a renewal of a resource the sweeper disabled for expiry', () => {
+    const result = plan([{ id: 'r1', type: 'VMR', expireDate: FUTURE }], registered(sweptForExpiry('r1', 'VMR')));
+    expect(result.items.map((p) => p.item)).toEqual([{ id: 'r1', type: 'VMR', expireDate: FUTURE, isDisabled: false }]);
+    expect(result.reenabled).toEqual([{ corpId: CORP, resourceId: 'r1', type: 'VMR' }]);
+  });
+
+  it('leaves the item as the caller wrote it when the caller set isDisabled', () => {
+    const items = [{ id: 'r1', type: 'VMR' as const, expireDate: FUTURE, isDisabled: true }];
+    expect(plan(items, registered(sweptForExpiry('r1', 'VMR'))).items.map((p) => p.item)).toEqual(items);
+  });
+
+  it('never re-enables a manual disable', () => {
+    const items = [{ id: 'r1', type: 'VMR' as const, expireDate: FUTURE }];
+    const manual = item('r1', 'VMR', { expireDate: PAST, isDisabled: true });
+    expect(plan(items, registered(manual)).items.map((p) => p.item)).toEqual(items);
+  });
+
+  it('does not re-enable when the new expireDate is not in the future', () => {
+    const items = [{ id: 'r1', type: 'VMR' as const, expireDate: NOW - 1 }];
+    expect(plan(items, registered(sweptForExpiry('r1', 'VMR'))).items.map((p) => p.item)).toEqual(items);
+  });
+
+  it('does not re-enable when renewal re-enable is switched off', () => {
+    const items = [{ id: 'r1', type: 'VMR' as const, expireDate: FUTURE }];
+    expect(plan(items, registered(sweptForExpiry('r1', 'VMR')), false).items.map((p) => p.item)).toEqual(items);
+  });
+
+  it('re-enables a typed renewal through the type-less item that the sweeper disabled', () => {
+    const result = plan([{ id: 'r1', type: 'ROOM', expireDate: FUTURE }], registered(sweptForExpiry('r1', undefined)));
+    expect(result.items.map((p) => p.item)).toEqual([{ id: 'r1', type: 'ROOM', expireDate: FUTURE, isDisabled: false }]);
+  });
+
+  it('adds isDisabled: false to a type-less renewal when no type of the id is manually disabled', () => {
+    const reg = registered(sweptForExpiry('r1', 'LIVE'), item('r1', 'ROOM', { expireDate: FUTURE }));
+    const result = plan([{ id: 'r1', expireDate: FUTURE }], reg);
+    expect(result.items.map((p) => p.item)).toEqual([{ id: 'r1', expireDate: FUTURE, isDisabled: false }]);
+    expect(result.reenabled).toEqual([{ corpId: CORP, resourceId: 'r1', type: 'LIVE' }]);
+  });
+
+  it('re-enables type by type on a type-less renewal when another type is manually disabled', () => {
+    // Prepare
+    const reg = registered(
+      sweptForExpiry('r1', 'LIVE'),
+      item('r1', 'ROOM', { expireDate: PAST, isDisabled: true }),
+      sweptForExpiry('r1', undefined),
+    );
+
+    // Act
+    const result = plan([{ id: 'r1', expireDate: FUTURE }], reg);
+
+    // Assess
+    expect(result.items).toEqual([
+      { item: { id: 'r1', expireDate: FUTURE }, reenableTypelessLater: true },
+      { item: { id: 'r1', type: 'LIVE', expireDate: FUTURE, isDisabled: false } },
+    ]);
+    expect(result.reenableLater).toEqual([{ corpId: CORP, resourceId: 'r1' }]);
+  });
+});
+
+describe('recording accepted items', () => {
+  const ctx = { now: NOW, requestId: 'upstream-1' };
+
+  it('applies a type-less item to every registered type of the id and creates nothing else', () => {
+    // Prepare
+    const reg = registered(item('r1', 'LIVE', { expireDate: PAST }), item('r1', 'ROOM', { expireDate: PAST }));
+
+    // Act
+    const writes = recordWrites(CORP, [{ item: { id: 'r1', expireDate: FUTURE } }], reg, ctx);
+
+    // Assess
+    expect(writes.map((w) => [w.after.type, w.before?.version, w.after.version, w.after.expireDate])).toEqual([
+      ['LIVE', 1, 2, FUTURE],
+      ['ROOM', 1, 2, FUTURE],
+    ]);
+    expect(writes.every((w) => w.after.lastRequestId === 'upstream-1' && w.after.dueAt === FUTURE)).toBe(true);
+  });
+
+  it('records a type-less item as type-less when no type of the id is registered', () => {
+    const writes = recordWrites(CORP, [{ item: { id: 'new', expireDate: FUTURE } }], registered(), ctx);
+    expect(writes).toHaveLength(1);
+    expect(writes[0]?.before).toBeUndefined();
+    expect(writes[0]?.after).toMatchObject({ sk: 'RES#new#*', version: 1, expireDate: FUTURE, disabled: false });
+    expect(writes[0]?.after.type).toBeUndefined();
+  });
+
+  it('starts a new typed item from the state of the type-less item of the same id', () => {
+    // Prepare: the whole id was disabled by hand without a type.
+    const reg = registered(item('r1', undefined, { expireDate: PAST, isDisabled: true }));
+
+    // Act
+    const writes = recordWrites(CORP, [{ item: { id: 'r1', type: 'VMR', expireDate: FUTURE } }], reg, ctx);
+
+    // Assess
+    expect(writes).toHaveLength(1);
+    expect(itemState(writes[0]!.after)).toBe('disabled-manual');
+    expect(writes[0]?.after).toMatchObject({ type: 'VMR', expireDate: FUTURE });
+    expect(writes[0]?.after.dueAt).toBeUndefined();
+  });
+
+  it('clears a failed item and puts it back in the due index when a caller updates it', () => {
+    // Prepare
+    const failed = { ...item('r1', 'VMR', { expireDate: PAST }), failedAt: PAST, rejections: 3, lastError: { errorCode: 'USG.1', errorMsg: 'x' } };
+
+    // Act
+    const [write] = recordWrites(CORP, [{ item: { id: 'r1', type: 'VMR', expireDate: FUTURE } }], registered(failed), ctx);
+
+    // Assess
+    expect(itemState(write!.after)).toBe('active');
+    expect(write?.after).toMatchObject({ rejections: 0, dueAt: FUTURE });
+    expect(write?.after.lastError).toBeUndefined();
+  });
+
+  it('marks the type-less item for a re-enable by the next sweep when the plan says so', () => {
+    // Prepare
+    const reg = registered(sweptForExpiry('r1', undefined), item('r1', 'ROOM', { expireDate: PAST, isDisabled: true }));
+
+    // Act
+    const writes = recordWrites(CORP, [{ item: { id: 'r1', expireDate: FUTURE }, reenableTypelessLater: true }], reg, ctx);
+
+    // Assess
+    const typeless = writes.find((w) => w.after.type === undefined)!.after;
+    expect(itemState(typeless)).toBe('active');
+    expect(typeless).toMatchObject({ reenablePendingSince: NOW, dueAt: NOW, expireDate: FUTURE });
+    expect(itemState(writes.find((w) => w.after.type === 'ROOM')!.after)).toBe('disabled-manual');
+  });
+});

@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ModResourceItem } from '../../functions/shared/huawei/schemas.js';
+import { RegistryConflictError, RegistryUnavailableError } from '../../functions/shared/registry/errors.js';
+import { itemKey } from '../../functions/shared/registry/keys.js';
+import { itemState } from '../../functions/shared/registry/model.js';
+import type { RegistryItem } from '../../functions/shared/registry/model.js';
+import { relayAndRecord } from '../../functions/shared/registry/relay-recording.js';
+import { RegistryStore } from '../../functions/shared/registry/store.js';
+import { ATTR } from '../../functions/shared/registry/table.js';
+import { finishWrite, markExpiredDisabled } from '../../functions/shared/registry/transitions.js';
+import { CORP_A } from '../../local/simulator/demo-data.js';
+import { startTestHuawei } from '../sweeper/huawei.js';
+import type { TestHuawei } from '../sweeper/huawei.js';
+import { startTestRegistry } from '../support/dynamo.js';
+import type { TestRegistry } from '../support/dynamo.js';
+
+const CORP = CORP_A.corpId;
+const HOUR = 3_600_000;
+
+describe('relaying and recording a resource update', () => {
+  let registry: TestRegistry;
+  let huawei: TestHuawei;
+  let upstreamCalls: ModResourceItem[][];
+
+  beforeAll(async () => {
+    registry = await startTestRegistry();
+    huawei = await startTestHuawei();
+  });
+
+  afterAll(async () => {
+    await huawei.stop();
+    await registry.stop();
+  });
+
+  beforeEach(() => {
+    upstreamCalls = [];
+  });
+
+  const relay = (items: ModResourceItem[], store: RegistryStore = registry.store) =>
+    relayAndRecord({ store, now: Date.now, reenableRenewed: true }, CORP, items, (planned) => {
+      upstreamCalls.push(planned);
+      return huawei.spApi.updateResources(CORP, planned);
+    });
+
+  const get = (id: string, type?: 'VMR' | 'SOFT') => registry.store.get(itemKey(CORP, id, type)) as Promise<RegistryItem>;
+
+  it('records every item Huawei accepted with its expiry, state and Huawei request id, and nothing secret', async () => {
+    // Prepare
+    const expireDate = Date.now() + HOUR;
+    await huawei.addResources(CORP, [
+      { id: 'rec-1', type: 'VMR', expireDate },
+      { id: 'rec-2', type: 'SOFT', expireDate },
+    ]);
+    const token = await huawei.currentToken();
+
+    // Act
+    const result = await relay([
+      { id: 'rec-1', type: 'VMR', expireDate: expireDate + HOUR },
+      { id: 'rec-2', type: 'SOFT', isDisabled: true },
+    ]);
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'recorded', reenabled: [], upstreamCalls: 1 });
+    const requestId = result.response.requestId;
+    expect(requestId).toMatch(/^[0-9a-f]{32}$/);
+    expect(await get('rec-1', 'VMR')).toMatchObject({ expireDate: expireDate + HOUR, disabled: false, lastRequestId: requestId, version: 1 });
+    const manual = await get('rec-2', 'SOFT');
+    expect(itemState(manual)).toBe('disabled-manual');
+    expect(manual.dueAt).toBeUndefined();
+    const raw = await registry.scanAll();
+    const known = new Set<string>(Object.values(ATTR));
+    for (const stored of raw) for (const name of Object.keys(stored)) expect(known.has(name), name).toBe(true);
+    expect(JSON.stringify(raw)).not.toContain(token);
+  });
+
+  it('records nothing when Huawei rejects the update', async () => {
+    // Act
+    const result = await relay([{ id: 'unknown-1', type: 'VMR', expireDate: Date.now() + HOUR }]);
+
+    // Assess
+    expect(result.outcome).toBe('upstream-rejected');
+    expect(result.response.status).toBe(400);
+    expect(await get('unknown-1', 'VMR')).toBeUndefined();
+  });
+
+  it('re-enables upstream a renewed resource the sweeper had disabled, and records it active', async () => {
+    // Prepare: the state a sweep leaves behind.
+    const past = Date.now() - HOUR;
+    await huawei.addResources(CORP, [{ id: 'renew-1', type: 'VMR', expireDate: past }]);
+    await relay([{ id: 'renew-1', type: 'VMR', expireDate: past }]);
+    await huawei.spApi.updateResources(CORP, [{ id: 'renew-1', type: 'VMR', isDisabled: true }]);
+    const active = await get('renew-1', 'VMR');
+    await registry.store.replace(markExpiredDisabled(active, { now: Date.now() }), { version: active.version });
+    upstreamCalls = [];
+    const renewedUntil = Date.now() + 30 * 24 * HOUR;
+
+    // Act
+    const result = await relay([{ id: 'renew-1', type: 'VMR', expireDate: renewedUntil }]);
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'recorded', reenabled: [{ corpId: CORP, resourceId: 'renew-1', type: 'VMR' }] });
+    expect(upstreamCalls).toEqual([[{ id: 'renew-1', type: 'VMR', expireDate: renewedUntil, isDisabled: false }]]);
+    expect((await huawei.resources(CORP)).get('renew-1/VMR')).toMatchObject({ isDisabled: false, expireDate: renewedUntil });
+    const item = await get('renew-1', 'VMR');
+    expect(itemState(item)).toBe('active');
+    expect(item.dueAt).toBe(renewedUntil);
+  });
+
+  it('makes no upstream call when the registry cannot be read', async () => {
+    // Prepare
+    const broken = new RegistryStore({ documentClient: registry.dynamo.documentClient, tableName: 'no-such-table' });
+
+    // Act
+    const relaying = relay([{ id: 'rec-1', type: 'VMR', expireDate: Date.now() + HOUR }], broken);
+
+    // Assess
+    await expect(relaying).rejects.toBeInstanceOf(RegistryUnavailableError);
+    expect(upstreamCalls).toEqual([]);
+  });
+
+  it('re-relays and gives up with RegistryConflictError when every record loses a race', async () => {
+    // Prepare
+    const expireDate = Date.now() + HOUR;
+    await huawei.addResources(CORP, [{ id: 'contended', type: 'VMR', expireDate }]);
+    await relay([{ id: 'contended', type: 'VMR', expireDate }]);
+    upstreamCalls = [];
+
+    // Act: another writer changes the item between every read and record.
+    const relaying = relayAndRecord({ store: registry.store, now: Date.now, reenableRenewed: true, maxAttempts: 3 }, CORP, [{ id: 'contended', type: 'VMR', expireDate }], async (planned) => {
+      upstreamCalls.push(planned);
+      const current = await get('contended', 'VMR');
+      await registry.store.replace(finishWrite(current, current, { now: Date.now() }), { version: current.version });
+      return huawei.spApi.updateResources(CORP, planned);
+    });
+
+    // Assess
+    await expect(relaying).rejects.toBeInstanceOf(RegistryConflictError);
+    expect(upstreamCalls).toHaveLength(3);
+  });
+});
+
+describe('the relay seam', () => {
+  it('satisfies the relay route\'s ResourceUpdateRecorder and answers Huawei\'s response', async () => {
+    // Prepare
+    const { RegistryRecorder } = await import('../../functions/shared/registry/recorder.js');
+    const registry = await startTestRegistry();
+    const huawei = await startTestHuawei();
+    try {
+      const recorder: import('../../functions/relay/modify-resources.js').ResourceUpdateRecorder = new RegistryRecorder({
+        store: registry.store,
+        reenableRenewed: true,
+      });
+      const expireDate = Date.now() + HOUR;
+      await huawei.addResources(CORP, [{ id: 'seam-1', type: 'VMR', expireDate }]);
+
+      // Act
+      const response = await recorder.relayAndRecord(CORP, [{ id: 'seam-1', type: 'VMR', expireDate }], (items) => huawei.spApi.updateResources(CORP, [...items]), {
+        requestId: 'r-1',
+      });
+
+      // Assess
+      expect(response.status).toBe(200);
+      expect(await registry.store.get(itemKey(CORP, 'seam-1', 'VMR'))).toMatchObject({ expireDate, lastRequestId: response.requestId });
+    } finally {
+      await huawei.stop();
+      await registry.stop();
+    }
+  });
+});

@@ -1,0 +1,151 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CORP_A, CORP_B } from '../../local/simulator/demo-data.js';
+import { itemState } from '../../functions/shared/registry/model.js';
+import type { RegistryItem } from '../../functions/shared/registry/model.js';
+import { HOUR_MS, key, resources, startSweeperHarness } from './harness.js';
+import type { SweeperHarness, TestResource } from './harness.js';
+
+describe('sweep failures', () => {
+  let h: SweeperHarness;
+
+  beforeEach(async () => {
+    h = await startSweeperHarness();
+  });
+
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  /** A resource the registry lists but Huawei no longer knows (deleted upstream): Huawei rejects any update naming it. */
+  async function registerPoison(corpId: string, id: string, expireDate: number): Promise<void> {
+    await h.register([{ corpId, id, type: 'VMR', expireDate }]);
+    await h.huawei.deleteResources(corpId, [id]);
+  }
+
+  it('bisects a batch with one unknown resource: the other 99 are disabled and the poison is reported, then failed after 3 sweeps', async () => {
+    // Prepare
+    const past = Date.now() - HOUR_MS;
+    const good = resources(CORP_A.corpId, 'good', 99, past);
+    await h.register(good);
+    await registerPoison(CORP_A.corpId, 'poison-0001', past);
+    await h.huawei.control.clearRequests();
+
+    // Act
+    const first = await h.sweepOnce();
+    const afterFirst = (await h.item({ corpId: CORP_A.corpId, id: 'poison-0001', type: 'VMR' })) as RegistryItem;
+    const second = await h.sweepOnce();
+    const third = await h.sweepOnce();
+    const fourth = await h.sweepOnce();
+
+    // Assess
+    expect(first).toMatchObject({ due: 100, disabled: 99, rejected: 1, failed: 0 });
+    expect(first.rejectedItems).toEqual([
+      expect.objectContaining({ corpId: CORP_A.corpId, resourceId: 'poison-0001', type: 'VMR', rejections: 1, errorCode: expect.stringMatching(/^USG\./) }),
+    ]);
+    // Bisection: 1 + 2 calls per level down to the poison (7 levels for 100 items), never one call per item.
+    expect(first.spCalls).toBeLessThanOrEqual(15);
+    const upstream = await h.huawei.resources(CORP_A.corpId);
+    for (const r of good) expect(upstream.get(key(r))?.isDisabled, key(r)).toBe(true);
+    expect(afterFirst).toMatchObject({ rejections: 1, disabled: false });
+    expect(afterFirst.dueAt).toBe(past);
+
+    expect(second).toMatchObject({ due: 1, rejected: 1, failed: 0, spCalls: 1 });
+    expect(third).toMatchObject({ due: 1, rejected: 0, failed: 1, status: 'completed' });
+    expect(third.failedItems).toEqual([expect.objectContaining({ resourceId: 'poison-0001', rejections: 3 })]);
+    const failed = (await h.item({ corpId: CORP_A.corpId, id: 'poison-0001', type: 'VMR' })) as RegistryItem;
+    expect(itemState(failed)).toBe('failed');
+    expect(failed.lastError?.errorCode).toMatch(/^USG\./);
+    expect(failed.dueAt).toBeUndefined();
+    expect(fourth).toMatchObject({ due: 0, spCalls: 0 });
+  });
+
+  it('disables every due resource once a burst of 500s and connection resets is over', async () => {
+    // Prepare
+    const past = Date.now() - HOUR_MS;
+    const due = [...resources(CORP_A.corpId, 'burst-a', 70, past), ...resources(CORP_B.corpId, 'burst-b', 50, past)];
+    await h.register(due);
+    await h.huawei.control.addFault({ path: '/v1/usg/dcs/sp/corp', method: 'PUT', status: 500, count: 6 });
+    await h.huawei.control.addFault({ path: '/v1/usg/dcs/sp/corp', method: 'PUT', reset: true, count: 4 });
+
+    // Act
+    const during = await h.sweepOnce();
+    await h.huawei.control.clearFaults();
+    const after = await h.sweepOnce();
+
+    // Assess
+    expect(during.retried).toBeGreaterThan(0);
+    expect(during.disabled + after.disabled).toBe(120);
+    expect(after).toMatchObject({ status: 'completed', deferred: 0 });
+    const upstreamA = await h.huawei.resources(CORP_A.corpId);
+    const upstreamB = await h.huawei.resources(CORP_B.corpId);
+    for (const r of due) {
+      expect((r.corpId === CORP_A.corpId ? upstreamA : upstreamB).get(key(r))?.isDisabled, key(r)).toBe(true);
+      expect(itemState((await h.item(r)) as RegistryItem), key(r)).toBe('disabled-expired');
+    }
+  });
+
+  it('leaves the work and releases its claims when Huawei keeps failing, and the next sweep takes it at once', async () => {
+    // Prepare
+    const due = resources(CORP_A.corpId, 'down', 10, Date.now() - HOUR_MS);
+    await h.register(due);
+    await h.huawei.control.addFault({ path: '/v1/usg/dcs/sp/corp', method: 'PUT', status: 503 });
+
+    // Act
+    const during = await h.sweepOnce();
+    const claims = await Promise.all(due.map(async (r) => (await h.item(r))?.claimedBy));
+    await h.huawei.control.clearFaults();
+    const after = await h.sweepOnce();
+
+    // Assess
+    expect(during).toMatchObject({ status: 'partial', disabled: 0, deferred: 10 });
+    expect(during.problems.join()).toContain('HTTP 503');
+    expect(claims).toEqual(Array(10).fill(undefined));
+    expect(after).toMatchObject({ status: 'completed', disabled: 10 });
+  });
+
+  it('reports the time budget as spent and leaves everything for the next sweep when none is left', async () => {
+    // Prepare
+    const due: TestResource[] = resources(CORP_A.corpId, 'late', 20, Date.now() - HOUR_MS);
+    await h.register(due);
+    await h.huawei.control.clearRequests();
+
+    // Act
+    const starved = await h.sweepOnce({ deadline: Date.now() });
+    const putsWhileStarved = await h.huawei.resourcePuts();
+    const next = await h.sweepOnce();
+
+    // Assess
+    expect(starved).toMatchObject({ status: 'partial', due: 20, disabled: 0, deferred: 20, spCalls: 0 });
+    expect(putsWhileStarved).toBe(0);
+    expect(next).toMatchObject({ status: 'completed', disabled: 20 });
+  });
+
+  it('stops starting batches when the budget runs out mid-sweep, and the next sweep finishes without losing any', async () => {
+    // Prepare
+    const due = resources(CORP_A.corpId, 'cut', 250, Date.now() - HOUR_MS);
+    await h.register(due);
+    await h.huawei.control.clearRequests();
+    let skewMs = 0;
+    const clock = () => Date.now() + skewMs;
+    // The real SP API; after its first call the clock jumps past the sweep's deadline.
+    const spApi = {
+      updateResources: async (...args: Parameters<typeof h.huawei.spApi.updateResources>) => {
+        const response = await h.huawei.spApi.updateResources(...args);
+        skewMs = 60_000;
+        return response;
+      },
+      queryResources: (...args: Parameters<typeof h.huawei.spApi.queryResources>) => h.huawei.spApi.queryResources(...args),
+    };
+
+    // Act
+    const cut = await h.sweepOnce({ spApi, now: clock, deadline: Date.now() + 20_000 });
+    const next = await h.sweepOnce();
+
+    // Assess
+    expect(cut).toMatchObject({ status: 'partial', due: 250, disabled: 100, deferred: 150, spCalls: 1 });
+    expect(next).toMatchObject({ status: 'completed', due: 150, disabled: 150, spCalls: 2 });
+    const upstream = await h.huawei.resources(CORP_A.corpId);
+    for (const r of due) expect(upstream.get(key(r))?.isDisabled, key(r)).toBe(true);
+    expect(await h.huawei.resourcePuts()).toBe(3);
+  });
+});

@@ -1,0 +1,183 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CORP_A } from '../../local/simulator/demo-data.js';
+import { itemState } from '../../functions/shared/registry/model.js';
+import type { RegistryItem } from '../../functions/shared/registry/model.js';
+import { DAY_MS, HOUR_MS, key, resources, startSweeperHarness, waitFor } from './harness.js';
+import type { SweeperHarness, TestResource } from './harness.js';
+
+const RESOURCE_PATH = `/v1/usg/dcs/sp/corp/${CORP_A.corpId}/resource`;
+
+describe('sweep races with relayed updates', () => {
+  let h: SweeperHarness;
+
+  beforeEach(async () => {
+    h = await startSweeperHarness();
+  });
+
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  /**
+   * Starts a sweep whose disable PUT Huawei holds for `delayMs`, and resolves once the item is claimed and that
+   * PUT is waiting inside the simulator.
+   */
+  async function sweepHeldAfterClaim(resource: TestResource, delayMs: number) {
+    await h.huawei.control.clearRequests();
+    await h.huawei.control.addFault({ path: RESOURCE_PATH, method: 'PUT', delayMs, count: 1 });
+    const sweeping = h.sweepOnce();
+    await waitFor(async () => (await h.huawei.control.requests({ path: RESOURCE_PATH, method: 'PUT' })).some((r) => r.status === 0), 'the held PUT');
+    expect((await h.item(resource))?.claimedBy).toBeDefined();
+    // Wrapped: an async function returning the promise itself would make its caller wait for the whole sweep.
+    return { sweeping };
+  }
+
+  it('re-enables a resource renewed between its claim and the disable reaching Huawei', async () => {
+    // Prepare
+    const [resource] = resources(CORP_A.corpId, 'renewed', 1, Date.now() - HOUR_MS) as [TestResource];
+    await h.register([resource]);
+    const renewedUntil = Date.now() + 30 * DAY_MS;
+
+    // Act
+    const { sweeping } = await sweepHeldAfterClaim(resource, 3_000);
+    const renewal = await h.relay(CORP_A.corpId, [{ id: resource.id, type: resource.type, expireDate: renewedUntil }]);
+    const report = await sweeping;
+
+    // Assess
+    expect(renewal.outcome).toBe('recorded');
+    expect(report).toMatchObject({ disabled: 0, reenabled: 1, unreconciled: [] });
+    const upstream = (await h.huawei.resources(CORP_A.corpId)).get(key(resource));
+    expect(upstream).toMatchObject({ isDisabled: false, expireDate: renewedUntil });
+    const item = (await h.item(resource)) as RegistryItem;
+    expect(itemState(item)).toBe('active');
+    expect(item).toMatchObject({ expireDate: renewedUntil, dueAt: renewedUntil });
+    expect(item.claimedBy).toBeUndefined();
+  });
+
+  it('ends enabled when the sweeper disables and records between the relay reading the registry and recording a renewal', async () => {
+    // Prepare
+    const [resource] = resources(CORP_A.corpId, 'relay-race', 1, Date.now() - HOUR_MS) as [TestResource];
+    await h.register([resource]);
+    const renewedUntil = Date.now() + 30 * DAY_MS;
+    const relayedBodies: unknown[] = [];
+    let sweepReport: Awaited<ReturnType<SweeperHarness['sweepOnce']>> | undefined;
+
+    // Act: the relay has read "active" (no re-enable needed); a whole sweep runs before its PUT and record.
+    const { relayAndRecord } = await import('../../functions/shared/registry/relay-recording.js');
+    const result = await relayAndRecord(
+      { store: h.registry.store, now: Date.now, reenableRenewed: true },
+      CORP_A.corpId,
+      [{ id: resource.id, type: resource.type, expireDate: renewedUntil }],
+      async (items) => {
+        if (sweepReport === undefined) sweepReport = await h.sweepOnce();
+        relayedBodies.push(items);
+        return h.huawei.spApi.updateResources(CORP_A.corpId, items);
+      },
+    );
+
+    // Assess
+    expect(sweepReport).toMatchObject({ disabled: 1 });
+    expect(result.outcome).toBe('recorded');
+    expect(relayedBodies).toEqual([
+      [{ id: resource.id, type: resource.type, expireDate: renewedUntil }],
+      [{ id: resource.id, type: resource.type, expireDate: renewedUntil, isDisabled: false }],
+    ]);
+    expect((await h.huawei.resources(CORP_A.corpId)).get(key(resource))).toMatchObject({ isDisabled: false, expireDate: renewedUntil });
+    expect(itemState((await h.item(resource)) as RegistryItem)).toBe('active');
+  });
+
+  it('keeps a manual disable made between the claim and the record, and a later renewal does not undo it', async () => {
+    // Prepare
+    const [resource] = resources(CORP_A.corpId, 'manual', 1, Date.now() - HOUR_MS) as [TestResource];
+    await h.register([resource]);
+
+    // Act
+    const { sweeping } = await sweepHeldAfterClaim(resource, 3_000);
+    await h.relay(CORP_A.corpId, [{ id: resource.id, type: resource.type, isDisabled: true }]);
+    const report = await sweeping;
+    await h.relay(CORP_A.corpId, [{ id: resource.id, type: resource.type, expireDate: Date.now() + DAY_MS }]);
+
+    // Assess
+    expect(report).toMatchObject({ disabled: 0, reenabled: 0, unreconciled: [] });
+    const item = (await h.item(resource)) as RegistryItem;
+    expect(itemState(item)).toBe('disabled-manual');
+    expect((await h.huawei.resources(CORP_A.corpId)).get(key(resource))?.isDisabled).toBe(true);
+  });
+
+  it('leaves a refused re-enable pending in the due index and the next sweep completes it', async () => {
+    // Prepare
+    const [resource] = resources(CORP_A.corpId, 'pending', 1, Date.now() - HOUR_MS) as [TestResource];
+    await h.register([resource]);
+    const renewedUntil = Date.now() + 30 * DAY_MS;
+    const { sweeping } = await sweepHeldAfterClaim(resource, 3_000);
+    await h.relay(CORP_A.corpId, [{ id: resource.id, type: resource.type, expireDate: renewedUntil }]);
+    // The sweeper's re-enable (the next PUT) meets a 500 on every attempt.
+    await h.huawei.control.addFault({ path: RESOURCE_PATH, method: 'PUT', status: 500, count: 50 });
+    const first = await sweeping;
+    const pending = (await h.item(resource)) as RegistryItem;
+    await h.huawei.control.clearFaults();
+
+    // Act
+    const second = await h.sweepOnce();
+
+    // Assess
+    expect(first.reenabled).toBe(0);
+    expect(first.problems.join()).toContain('left for the next sweep');
+    expect(pending.reenablePendingSince).toBeDefined();
+    expect(pending.dueAt).toBe(pending.reenablePendingSince);
+    expect(second).toMatchObject({ due: 1, reenabled: 1, disabled: 0 });
+    expect((await h.huawei.resources(CORP_A.corpId)).get(key(resource))).toMatchObject({ isDisabled: false, expireDate: renewedUntil });
+    const done = (await h.item(resource)) as RegistryItem;
+    expect(done.reenablePendingSince).toBeUndefined();
+    expect(done.dueAt).toBe(renewedUntil);
+  });
+
+  it('disables a due type-less item type by type when one of its types was renewed on its own', async () => {
+    // Prepare: id "shared" exists upstream as VMR and ROOM; an update without type recorded it type-less.
+    const id = 'shared-0001';
+    const past = Date.now() - HOUR_MS;
+    await h.huawei.addResources(CORP_A.corpId, [
+      { id, type: 'VMR', expireDate: past },
+      { id, type: 'ROOM', expireDate: past },
+    ]);
+    await h.relay(CORP_A.corpId, [{ id, expireDate: past }]);
+    await h.relay(CORP_A.corpId, [{ id, type: 'ROOM', expireDate: Date.now() + DAY_MS }]);
+    await h.huawei.control.clearRequests();
+
+    // Act
+    const report = await h.sweepOnce();
+
+    // Assess
+    const puts = await h.huawei.control.requests({ path: RESOURCE_PATH, method: 'PUT' });
+    expect(puts.map((p) => p.body)).toEqual([[{ id, type: 'VMR', isDisabled: true }]]);
+    expect(report).toMatchObject({ due: 1, disabled: 1 });
+    const upstream = await h.huawei.resources(CORP_A.corpId);
+    expect(upstream.get(`${id}/VMR`)?.isDisabled).toBe(true);
+    expect(upstream.get(`${id}/ROOM`)?.isDisabled).toBe(false);
+    expect(itemState((await h.item({ corpId: CORP_A.corpId, id })) as RegistryItem)).toBe('disabled-expired');
+    expect(itemState((await h.item({ corpId: CORP_A.corpId, id, type: 'ROOM' })) as RegistryItem)).toBe('active');
+  });
+
+  it('disables a due type-less item with one PUT without type when no type of it was renewed', async () => {
+    // Prepare
+    const id = 'typeless-0001';
+    const past = Date.now() - HOUR_MS;
+    await h.huawei.addResources(CORP_A.corpId, [
+      { id, type: 'LIVE', expireDate: past },
+      { id, type: 'ROOM', expireDate: past },
+    ]);
+    await h.relay(CORP_A.corpId, [{ id, expireDate: past }]);
+    await h.huawei.control.clearRequests();
+
+    // Act
+    const report = await h.sweepOnce();
+
+    // Assess
+    const puts = await h.huawei.control.requests({ path: RESOURCE_PATH, method: 'PUT' });
+    expect(puts.map((p) => p.body)).toEqual([[{ id, isDisabled: true }]]);
+    expect(report).toMatchObject({ disabled: 1, spCalls: 1 });
+    const upstream = await h.huawei.resources(CORP_A.corpId);
+    expect(upstream.get(`${id}/LIVE`)?.isDisabled).toBe(true);
+    expect(upstream.get(`${id}/ROOM`)?.isDisabled).toBe(true);
+  });
+});
