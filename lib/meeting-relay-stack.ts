@@ -1,0 +1,152 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Construct } from 'constructs';
+import { ENV } from '../functions/shared/env.js';
+import { REGISTRY_TABLE } from '../functions/shared/registry/table.js';
+import type { SweepReport } from '../functions/sweeper/report.js';
+import { HTTP_ROUTES, MODIFY_RESOURCES_ROUTE, MODIFY_VMR_ROUTE, type HttpRoute } from '../functions/shared/routes.js';
+import type { StackConfig } from './config.js';
+import { RegistryTable } from './constructs/registry-table.js';
+import { ALARM_PERIOD, RelayAlarms } from './constructs/relay-alarms.js';
+import { RelayApi, type RelayRouteBinding } from './constructs/relay-api.js';
+import { RelayFunction, type TableAccess } from './constructs/relay-function.js';
+import { spCredentialsSecret } from './constructs/sp-credentials-secret.js';
+import { Sweeper } from './constructs/sweeper.js';
+import { projectPath } from './paths.js';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../functions/shared/service-identity.js';
+
+export const RELAY_MEMORY_MB = 512;
+/**
+ * Below API Gateway's 30 s integration limit with room to spare: the relay's own deadline
+ * (min of RELAY_DEADLINE_MS and the Lambda's remaining time less its safety margin) fits inside, so the relay
+ * answers 504 itself instead of API Gateway cutting the connection.
+ */
+export const RELAY_TIMEOUT = Duration.seconds(25);
+
+export const SWEEPER_ENTRY = { entry: 'functions/sweeper.ts', handlerExport: 'handler' } as const;
+
+export const SERVICE_NAME_PREFIX = SERVICE_NAME;
+export const SWEEPER_SERVICE_NAME = `${SERVICE_NAME_PREFIX}-sweeper`;
+/**
+ * The sweeper publishes each count of its report as a metric named after the report field
+ * (functions/sweeper/report.ts, addSweepMetrics); `failed` counts items it gave up on this sweep.
+ */
+export const SWEEPER_FAILED_METRIC = 'failed' satisfies keyof SweepReport;
+
+/** What a route's function needs beyond calling Huawei with the caller's token. */
+export interface RouteNeeds {
+  registry: TableAccess | 'none';
+  /** Whether the handler reads the renewal re-enable switch (RENEWAL_REENABLE). */
+  renewalReenable: boolean;
+}
+
+/**
+ * Per route id. A route missing here fails the synth, so a new route cannot ship with permissions nobody decided on.
+ */
+export const ROUTE_NEEDS: Readonly<Record<string, RouteNeeds>> = {
+  // Relays and stores nothing.
+  [MODIFY_VMR_ROUTE.id]: { registry: 'none', renewalReenable: false },
+  // Reads the registry for renewal re-enables and records every accepted item.
+  [MODIFY_RESOURCES_ROUTE.id]: { registry: 'readWrite', renewalReenable: true },
+};
+
+export interface MeetingRelayStackProps extends StackProps {
+  config: StackConfig;
+}
+
+/** One stack: the HTTP relay, the registry table, the expiry sweeper, the SP credentials secret and the alarms. */
+export class MeetingRelayStack extends Stack {
+  readonly registry: RegistryTable;
+  readonly api: RelayApi;
+  readonly routeFunctions: ReadonlyMap<string, RelayFunction>;
+  readonly sweeper: Sweeper;
+  readonly alarms: RelayAlarms;
+
+  constructor(scope: Construct, id: string, props: MeetingRelayStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    this.registry = new RegistryTable(this, 'Registry', { definition: REGISTRY_TABLE });
+    const secret = spCredentialsSecret(this, 'SpCredentials', config.spCredentialsSecretArn);
+
+    // Every function calls Huawei and publishes Powertools metrics (the variable name is Powertools' own).
+    const sharedEnvironment = { [ENV.huaweiBaseUrl]: config.huaweiBaseUrl, [ENV.powertoolsMetricsNamespace]: METRICS_NAMESPACE };
+
+    const routeFunctions = new Map<string, RelayFunction>();
+    const bindings: RelayRouteBinding[] = HTTP_ROUTES.map((route) => {
+      const fn = this.routeFunction(route, config, sharedEnvironment);
+      routeFunctions.set(route.id, fn);
+      return { id: constructId(route.id), method: route.method, path: route.path, handler: fn };
+    });
+    this.routeFunctions = routeFunctions;
+
+    this.api = new RelayApi(this, 'Api', {
+      routes: bindings,
+      authorizationMode: config.authorizationMode,
+      throttle: { rateLimit: config.throttlingRateLimit, burstLimit: config.throttlingBurstLimit },
+      logRetention: config.logRetentionDays,
+    });
+
+    this.sweeper = new Sweeper(this, 'Sweeper', {
+      entry: projectPath(SWEEPER_ENTRY.entry),
+      handlerExport: SWEEPER_ENTRY.handlerExport,
+      serviceName: SWEEPER_SERVICE_NAME,
+      schedule: config.sweepSchedule,
+      logRetention: config.logRetentionDays,
+      environment: { ...sharedEnvironment, [ENV.sweepDryRun]: String(config.sweepDryRun) },
+      table: this.registry,
+      secret,
+    });
+
+    this.alarms = new RelayAlarms(this, 'Alarms', {
+      sweeper: this.sweeper.function,
+      failedItemsMetric: new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: SWEEPER_FAILED_METRIC,
+        dimensionsMap: { service: SWEEPER_SERVICE_NAME },
+        statistic: 'Sum',
+        period: ALARM_PERIOD,
+      }),
+      httpApi: this.api.httpApi,
+      failureQueue: this.sweeper.failureQueue,
+      alarmEmail: config.alarmEmail,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { description: 'Base URL of the relay (paths mirror Huawei\'s)', value: this.api.stage.url });
+    new CfnOutput(this, 'RegistryTableName', { description: 'DynamoDB registry table', value: this.registry.tableName });
+    new CfnOutput(this, 'SpCredentialsSecretArn', {
+      description: 'Secret holding the SP credentials JSON (set it with put-secret-value)',
+      value: secret.secretArn,
+    });
+  }
+
+  private routeFunction(route: HttpRoute, config: StackConfig, sharedEnvironment: Record<string, string>): RelayFunction {
+    const needs = ROUTE_NEEDS[route.id];
+    if (needs === undefined) {
+      throw new Error(`Route ${route.id} has no entry in ROUTE_NEEDS (lib/meeting-relay-stack.ts): decide what it may access`);
+    }
+    const fn = new RelayFunction(this, constructId(route.id), {
+      entry: projectPath(route.entry),
+      handlerExport: route.handlerExport,
+      // Lambda allows 256 characters.
+      description: `meeting-relay ${route.method} ${route.path}: ${route.description}`.slice(0, 256),
+      serviceName: `${SERVICE_NAME_PREFIX}-${route.id}`,
+      memorySize: RELAY_MEMORY_MB,
+      timeout: RELAY_TIMEOUT,
+      logRetention: config.logRetentionDays,
+      environment: sharedEnvironment,
+    });
+    if (needs.registry !== 'none') fn.bindTable({ table: this.registry, access: needs.registry });
+    if (needs.renewalReenable) fn.addEnvironment(ENV.renewalReenable, String(config.renewalReenable));
+    return fn;
+  }
+}
+
+/** `modify-vmr` -> `ModifyVmr`: construct ids stay readable in the console and in cdk-nag reports. */
+function constructId(routeId: string): string {
+  return routeId
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}

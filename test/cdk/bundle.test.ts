@@ -1,0 +1,102 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENV } from '../../functions/shared/env.js';
+import { CREATE_REQUIRE_BANNER, ESM_BUNDLE_FILE } from '../../lib/bundling.js';
+import { removeSynthOutputs, resourcesOfType, synthMeetingRelay, type Synthesized } from './synth-helpers.js';
+
+/**
+ * Really bundles every function: a synth with bundling on runs NodejsFunction's own local esbuild with the
+ * construct's options (lib/bundling.ts), exactly what `cdk deploy` uploads. Each bundle is then imported by a
+ * fresh Node process whose working directory is the temp cloud assembly, outside the repository: a bare import
+ * left unbundled finds no node_modules there and fails, as would a missing `require` banner.
+ */
+
+interface BundledFunction {
+  logicalId: string;
+  handlerExport: string;
+  file: string;
+}
+
+/** Harmless settings: enough for module-scope code to initialise, pointing nowhere real. */
+const LOAD_ENV: Record<string, string> = {
+  PATH: process.env.PATH ?? '',
+  AWS_REGION: 'eu-west-1',
+  // The machines run Node 20; the runtime is newer, so the SDK's old-Node notice is noise here.
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  AWS_LAMBDA_FUNCTION_NAME: 'bundle-load-test',
+  [ENV.huaweiBaseUrl]: 'https://127.0.0.1:9',
+  [ENV.registryTableName]: 'bundle-load-test',
+  [ENV.spCredentialsSecretArn]: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:bundle-load-test-AbC123',
+  POWERTOOLS_METRICS_NAMESPACE: 'BundleLoadTest',
+  POWERTOOLS_SERVICE_NAME: 'bundle-load-test',
+  POWERTOOLS_DEV: 'false',
+  NODE_OPTIONS: '--enable-source-maps',
+};
+
+/** The error lines of a child's stderr: Node also prints the offending source line, a whole minified bundle. */
+function errorLines(stderr: string): string {
+  return stderr
+    .split('\n')
+    .filter((line) => /Error|Cannot find/.test(line) && line.length < 500)
+    .join('\n');
+}
+
+let synth: Synthesized;
+let bundles: BundledFunction[];
+
+beforeAll(() => {
+  synth = synthMeetingRelay({ bundle: true });
+  const manifestPath = path.join(synth.outdir, `${synth.stack.artifactId}.assets.json`);
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+    files: Record<string, { source: { path: string }; destinations: Record<string, { objectKey: string }> }>;
+  };
+  const sourceByObjectKey = new Map(
+    Object.values(manifest.files).flatMap((asset) => Object.values(asset.destinations).map((destination) => [destination.objectKey, asset.source.path])),
+  );
+  bundles = resourcesOfType(synth.json, 'AWS::Lambda::Function').map(([logicalId, fn]) => {
+    const source = sourceByObjectKey.get(fn.Properties?.Code?.S3Key);
+    if (!source) throw new Error(`no bundled asset for ${logicalId}`);
+    const [file, handlerExport] = String(fn.Properties?.Handler).split('.');
+    return {
+      logicalId,
+      handlerExport: handlerExport ?? '',
+      file: path.join(synth.outdir, source, `${file}.mjs`),
+    };
+  });
+}, 180_000);
+
+afterAll(() => {
+  removeSynthOutputs();
+});
+
+describe('function bundles', () => {
+  it('exist for every function as an ESM file with source maps', () => {
+    expect(bundles.length).toBeGreaterThanOrEqual(3);
+    for (const bundle of bundles) {
+      expect(path.basename(bundle.file)).toBe(ESM_BUNDLE_FILE);
+      expect(existsSync(bundle.file), bundle.logicalId).toBe(true);
+      expect(existsSync(`${bundle.file}.map`), bundle.logicalId).toBe(true);
+      expect(readFileSync(bundle.file, 'utf8').startsWith(CREATE_REQUIRE_BANNER)).toBe(true);
+    }
+  });
+
+  it('load in a fresh Node process outside the repository and export their handler', () => {
+    for (const bundle of bundles) {
+      // Act
+      const script = `const m = await import(${JSON.stringify(pathToFileURL(bundle.file).href)}); if (typeof m[${JSON.stringify(bundle.handlerExport)}] !== 'function') { console.error('handler export missing'); process.exit(3); }`;
+      const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: synth.outdir,
+        env: LOAD_ENV,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+
+      // Assess
+      expect(errorLines(result.stderr), `${bundle.logicalId} (${statSync(bundle.file).size} bytes)`).toBe('');
+      expect(result.status, bundle.logicalId).toBe(0);
+    }
+  });
+});
