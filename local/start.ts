@@ -1,83 +1,29 @@
 /**
- * `npm start`: the whole product on one machine. Starts, in order, the Huawei simulator (unless
- * HUAWEI_MEETING_BASE_URL points elsewhere), embedded DynamoDB (dynalite) for the registry, and the API Gateway
- * emulator over the real handlers; prints where everything is; stops it all on Ctrl-C.
- *
- * Each started piece is a `StartedService` in one list, stopped in reverse order: further services (the sweeper
- * loop) are added by appending to `startServices`.
+ * `npm start`: the whole product on one machine (local/stack.ts: simulator, dynalite, sweeper, gateway). Prints
+ * where everything is; stops it all on Ctrl-C (or SIGTERM) and exits 0.
  */
 import { ENV } from '../functions/shared/env.js';
-import { parseHuaweiBaseUrl } from '../functions/shared/huawei/config.js';
-import { resetHuaweiClient } from '../functions/shared/huawei/client.js';
 import { HTTP_ROUTES } from '../functions/shared/routes.js';
-import { DEFAULT_GATEWAY_PORT, startGateway } from './gateway/index.js';
-import { startDynamo, LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamo.js';
 import { CORP_A, CORP_B, SP_ADMIN } from './simulator/demo-data.js';
-import { DEFAULT_SIMULATOR_PORT, simulatorOptionsFromEnv, startSimulator } from './simulator/index.js';
+import { startLocalStack } from './stack.js';
+import type { LocalStack } from './stack.js';
+import { LOCAL_SWEEP_METHOD, LOCAL_SWEEP_PATH } from './settings.js';
 
-interface StartedService {
-  name: string;
-  /** Shown in the ready banner. */
-  url: string;
-  stop(): Promise<void>;
-}
-
-function readPort(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${name} must be a port number (got "${raw}")`);
-  return port;
-}
-
-function setDefault(name: string, value: string): void {
-  if (process.env[name] === undefined || process.env[name] === '') process.env[name] = value;
-}
-
-async function startServices(services: StartedService[]): Promise<void> {
-  const externalBaseUrl = process.env[ENV.huaweiBaseUrl];
-  if (externalBaseUrl === undefined || externalBaseUrl.trim() === '') {
-    const simulator = await startSimulator({ ...simulatorOptionsFromEnv(), port: readPort(ENV.simulatorPort, DEFAULT_SIMULATOR_PORT) });
-    services.push({ name: 'Huawei simulator', url: simulator.url, stop: () => simulator.stop() });
-    process.env[ENV.huaweiBaseUrl] = simulator.url;
-  } else {
-    // Fail now, not on the first request.
-    services.push({ name: 'Huawei API (external)', url: parseHuaweiBaseUrl(externalBaseUrl.trim()), stop: async () => {} });
-  }
-
-  const dynamo = await startDynamo({ tableName: process.env[ENV.registryTableName] || undefined });
-  services.push({ name: 'DynamoDB (dynalite)', url: dynamo.endpoint, stop: () => dynamo.stop() });
-  setDefault(ENV.registryTableName, dynamo.tableName);
-  // The AWS SDK reads these; they keep it from looking for real credentials or a region.
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
-  setDefault('AWS_REGION', LOCAL_REGION);
-  setDefault('AWS_ACCESS_KEY_ID', LOCAL_CREDENTIALS.accessKeyId);
-  setDefault('AWS_SECRET_ACCESS_KEY', LOCAL_CREDENTIALS.secretAccessKey);
-
-  const gateway = await startGateway({
-    port: readPort(ENV.port, DEFAULT_GATEWAY_PORT),
-    onRequest: (line) => console.log(`[gateway] ${line}`),
-  });
-  services.push({
-    name: 'Relay (API Gateway emulator)',
-    url: gateway.url,
-    stop: async () => {
-      await gateway.stop();
-      await resetHuaweiClient();
-    },
-  });
-}
-
-function banner(services: readonly StartedService[]): string {
-  const relay = services.find((service) => service.name.startsWith('Relay'))?.url ?? '';
-  const huawei = process.env[ENV.huaweiBaseUrl] ?? '';
+function banner(stack: LocalStack): string {
+  const relay = stack.gatewayUrl;
+  const huawei = stack.huaweiBaseUrl;
+  const shown = stack.services.filter((service) => service.detail !== undefined);
   const lines = [
     '',
     'meeting-relay is running',
-    ...services.map((service) => `  ${service.name.padEnd(30)} ${service.url}`),
+    ...shown.map((service) => `  ${service.name.padEnd(30)} ${service.detail ?? ''}`),
     '',
     'Routes:',
     ...HTTP_ROUTES.map((route) => `  ${route.method} ${relay}${route.path}`),
+    `  ${LOCAL_SWEEP_METHOD} ${relay}${LOCAL_SWEEP_PATH}   (local only: one sweep now, answers its report)`,
+    '',
+    `Expiry sweeper: ${stack.sweeper.intervalSeconds > 0 ? `every ${stack.sweeper.intervalSeconds} s` : 'timer off'} (${ENV.sweepIntervalSeconds}; 0 turns the timer off).`,
+    `  Sweep now: npm run sweep   (or curl -s -X POST ${relay}${LOCAL_SWEEP_PATH})`,
     '',
     'Demo logins (passwords: local/simulator/demo-data.ts):',
     `  SP administrator   ${SP_ADMIN.account}        modify enterprise resources (corp ${CORP_A.corpId}, ${CORP_B.corpId})`,
@@ -95,36 +41,26 @@ function banner(services: readonly StartedService[]): string {
   return lines.join('\n');
 }
 
-async function stopAll(services: StartedService[]): Promise<void> {
-  for (const service of [...services].reverse()) {
-    try {
-      await service.stop();
-    } catch (error) {
-      console.error(`stopping ${service.name} failed:`, error instanceof Error ? error.message : error);
-    }
-  }
-}
-
 async function main(): Promise<void> {
-  const services: StartedService[] = [];
+  let stack: LocalStack | undefined;
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping...`);
-    void stopAll(services).then(() => process.exit(0));
+    // Before the stack is up there is nothing to stop cleanly: everything lives in this process.
+    void (stack?.stop() ?? Promise.resolve()).then(() => process.exit(0));
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 
   try {
-    await startServices(services);
+    stack = await startLocalStack({ onRequest: (line) => console.log(`[gateway] ${line}`) });
   } catch (error) {
     console.error('start failed:', error instanceof Error ? error.message : error);
-    await stopAll(services);
     process.exit(1);
   }
-  console.log(banner(services));
+  console.log(banner(stack));
 }
 
 await main();

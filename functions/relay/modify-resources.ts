@@ -1,6 +1,7 @@
 /**
  * `PUT /v1/usg/dcs/sp/corp/{corp_id}/resource`: relays validated ModResourceDTO items with the SP administrator's
- * token. The registry plugs in through `ResourceUpdateRecorder` (implemented by the registry, not here).
+ * token, through the registry's `ResourceUpdateRecorder` (implemented by the registry, not here). The recorder is
+ * required: a 200 from this route always means the update was also recorded.
  */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { HuaweiClient, UpstreamResponse } from '../shared/huawei/client.js';
@@ -31,14 +32,12 @@ export interface ResourceUpdateRecorder {
 export async function modifyResources(
   input: ModifyResourcesInput,
   call: RelayCall,
-  deps: { client: HuaweiClient; recorder?: ResourceUpdateRecorder },
+  deps: { client: HuaweiClient; recorder: ResourceUpdateRecorder },
 ): Promise<APIGatewayProxyStructuredResultV2> {
   const path = fillPath(MODIFY_RESOURCES_ROUTE.path, { corp_id: input.corpId });
-  const relay = (items: readonly unknown[]) => callUpstream(deps.client, { method: MODIFY_RESOURCES_ROUTE.method, path, body: items }, call);
-  // Without a registry the items go upstream exactly as the client wrote them ("false" strings included).
-  const response =
-    deps.recorder === undefined
-      ? await relay(input.items)
-      : await deps.recorder.relayAndRecord(input.corpId, input.items.map(normaliseResourceItem), relay, { requestId: call.requestId });
+  const relay: RelayItems = (items) => callUpstream(deps.client, { method: MODIFY_RESOURCES_ROUTE.method, path, body: items }, call);
+  // The registry needs typed values, so items go upstream with real booleans (Huawei accepts both).
+  const items = input.items.map(normaliseResourceItem);
+  const response = await deps.recorder.relayAndRecord(input.corpId, items, relay, { requestId: call.requestId });
   return toClientResult(response, call);
 }

@@ -2,15 +2,22 @@
  * The deployed handler modules called in-process with realistic HTTP API v2 events, relaying to a real simulator
  * over loopback HTTP.
  */
-import { beforeEach, describe, expect, it } from 'vitest';
-import { handler as modifyResourcesHandler } from '../../functions/modify-resources.js';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler as modifyVmrHandler } from '../../functions/modify-vmr.js';
 import { MODIFY_RESOURCES_ROUTE, MODIFY_VMR_ROUTE } from '../../functions/shared/routes.js';
 import { CORP_A, CORP_B, DEMO_RESOURCES } from '../../local/simulator/demo-data.js';
 import { httpApiEvent, lambdaContext, loadEventFixture } from '../support/events.js';
+import { useRelayRegistry } from './helpers/registry.js';
 import { relayedRequests, useRelaySimulator } from './helpers/simulator.js';
 
 const sim = useRelaySimulator();
+useRelayRegistry();
+// Loaded once the registry is bound: the resource route builds its registry recorder at cold start.
+let modifyResourcesHandler: (typeof import('../../functions/modify-resources.js'))['handler'];
+
+beforeAll(async () => {
+  ({ handler: modifyResourcesHandler } = await import('../../functions/modify-resources.js'));
+});
 
 const RESOURCE_ITEM = { expireDate: 2549030400000, id: CORP_A.vmrResourceId, isDisabled: false, type: 'VMR' };
 

@@ -1,6 +1,7 @@
 /**
  * The modify-resources logic function and its registry seam, called directly with a real HuaweiClient against
- * the simulator. The recorder here is a plain in-test object: the registry itself is another issue.
+ * the simulator. The recorder here is a plain in-test object; the registry's own recorder is tested in
+ * test/registry and, wired into the route, in test/local.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { modifyResources } from '../../functions/relay/modify-resources.js';
@@ -44,17 +45,19 @@ function recordingRecorder(rewrite: (items: readonly ModResourceItem[]) => ModRe
 }
 
 describe('modifyResources', () => {
-  it('relays the items exactly as the client wrote them when no registry is attached', async () => {
+  it('relays string booleans as real booleans, since the registry records typed values', async () => {
+    const { recorder } = recordingRecorder();
+
     const result = await modifyResources(
       { corpId: CORP_A.corpId, items: [{ id: CORP_A.vmrResourceId, isDisabled: 'false' }] },
       call(sim.tokens.spAdmin),
-      { client },
+      { client, recorder },
     );
 
     const [relayed] = await relayedRequests(sim.control);
     expect(result.statusCode).toBe(200);
     expect(result.headers?.['x-request-id']).toBe('logic-1');
-    expect(relayed?.body).toEqual([{ id: CORP_A.vmrResourceId, isDisabled: 'false' }]);
+    expect(relayed?.body).toEqual([{ id: CORP_A.vmrResourceId, isDisabled: false }]);
   });
 
   it('hands the recorder normalised items and passes its answer through', async () => {

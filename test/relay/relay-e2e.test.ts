@@ -11,9 +11,12 @@ import { CORP_A, CORP_B, DEMO_SECRETS } from '../../local/simulator/demo-data.js
 import { captureOutput } from './helpers/capture-output.js';
 import { send } from './helpers/http.js';
 import type { RawAnswer } from './helpers/http.js';
+import { useRelayRegistry } from './helpers/registry.js';
 import { relayedRequests, useRelaySimulator } from './helpers/simulator.js';
 
 const sim = useRelaySimulator();
+// Before the gateways start: they load the resource route, which builds its registry recorder at cold start.
+useRelayRegistry();
 let gateway: RunningGateway;
 /** Same handlers with a 3 s function timeout: the relay's deadline is then 1.5 s. */
 let shortGateway: RunningGateway;

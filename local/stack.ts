@@ -1,0 +1,168 @@
+/**
+ * The whole product on one machine, as one function: `npm start` (local/start.ts) runs it, and tests start the
+ * very same stack on port 0. In order:
+ *
+ * 1. the Huawei simulator (unless HUAWEI_MEETING_BASE_URL points elsewhere), with SP_CREDENTIALS defaulting to
+ *    the simulator's demo SP App ID;
+ * 2. embedded DynamoDB (dynalite) with the registry table;
+ * 3. the sweeper: the real `sweep()` over the registry and the SP API, every SWEEP_INTERVAL_SECONDS;
+ * 4. the API Gateway emulator over the real handlers, plus the local-only `POST /_local/sweep`.
+ *
+ * The handlers are configured the way Lambda configures them, through process.env, so there is one stack per
+ * process. Each piece is a `StartedService`, stopped in reverse order.
+ */
+import { ENV } from '../functions/shared/env.js';
+import { getSpApi } from '../functions/shared/huawei/sp-api.js';
+import { parseHuaweiBaseUrl } from '../functions/shared/huawei/config.js';
+import { resetHuaweiClient } from '../functions/shared/huawei/client.js';
+import { SweepLease } from '../functions/shared/registry/lease.js';
+import { RegistryStore } from '../functions/shared/registry/store.js';
+import { sweepSettingsFromEnv } from '../functions/sweeper/config.js';
+import { DEFAULT_GATEWAY_PORT, startGateway } from './gateway/index.js';
+import { startDynamo, LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamo.js';
+import type { RunningDynamo } from './dynamo.js';
+import { LocalSweeper } from './local-sweeper.js';
+import { SP_APP } from './simulator/demo-data.js';
+import { DEFAULT_SIMULATOR_PORT, simulatorOptionsFromEnv, startSimulator } from './simulator/index.js';
+import { readPort, readSweepInterval } from './settings.js';
+import { localSweepRoute } from './sweep-endpoint.js';
+
+export interface StartedService {
+  name: string;
+  /** Shown in the ready banner (a URL, or what the service does); absent for internal pieces. */
+  detail?: string;
+  stop(): Promise<void>;
+}
+
+export interface LocalStackOptions {
+  /** Gateway port; default PORT, else 3000. 0 picks a free port. */
+  port?: number;
+  /** Simulator port; default SIMULATOR_PORT, else 3001. Ignored when HUAWEI_MEETING_BASE_URL is set. */
+  simulatorPort?: number;
+  /** Default SWEEP_INTERVAL_SECONDS, else 60. 0: no timer, sweeps only on `POST /_local/sweep`. */
+  sweepIntervalSeconds?: number;
+  /** Gateway access log, one line per request. */
+  onRequest?: (line: string) => void;
+  /** The sweeper's own lines (errors, abandoned sweeps). */
+  log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  /** The relay (API Gateway emulator). */
+  gatewayUrl: string;
+  gatewayPort: number;
+  /** The Huawei API the relay and the sweeper call: the embedded simulator or HUAWEI_MEETING_BASE_URL. */
+  huaweiBaseUrl: string;
+  /** Set when the embedded simulator runs. */
+  simulatorUrl: string | undefined;
+  dynamo: RunningDynamo;
+  sweeper: LocalSweeper;
+  services: readonly StartedService[];
+  /** Stops everything in reverse order; a failing piece does not keep the others running. */
+  stop(): Promise<void>;
+}
+
+function setDefault(name: string, value: string): void {
+  if (process.env[name] === undefined || process.env[name] === '') process.env[name] = value;
+}
+
+/**
+ * Points this process's AWS SDK (and so the handlers' registry client) at an embedded dynalite and names its
+ * table, as the CDK stack's environment does for a deployed function.
+ */
+export function bindRegistryEnvironment(dynamo: Pick<RunningDynamo, 'endpoint' | 'tableName'>): void {
+  process.env[ENV.registryTableName] = dynamo.tableName;
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
+  // The SDK reads these; they keep it from looking for real credentials or a region.
+  setDefault('AWS_REGION', LOCAL_REGION);
+  setDefault('AWS_ACCESS_KEY_ID', LOCAL_CREDENTIALS.accessKeyId);
+  setDefault('AWS_SECRET_ACCESS_KEY', LOCAL_CREDENTIALS.secretAccessKey);
+}
+
+async function stopAll(services: readonly StartedService[], log: (line: string) => void): Promise<void> {
+  for (const service of [...services].reverse()) {
+    try {
+      await service.stop();
+    } catch (error) {
+      log(`stopping ${service.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const services: StartedService[] = [];
+  try {
+    return await startServices(options, services, log);
+  } catch (error) {
+    await stopAll(services, (line) => console.error(line));
+    throw error;
+  }
+}
+
+async function startServices(options: LocalStackOptions, services: StartedService[], log: (line: string) => void): Promise<LocalStack> {
+  // Read every setting first: a typo fails the start before anything listens.
+  const gatewayPort = options.port ?? readPort(ENV.port, DEFAULT_GATEWAY_PORT);
+  const sweepIntervalSeconds = options.sweepIntervalSeconds ?? readSweepInterval();
+  const sweepSettings = sweepSettingsFromEnv();
+
+  let simulatorUrl: string | undefined;
+  const externalBaseUrl = process.env[ENV.huaweiBaseUrl]?.trim();
+  if (externalBaseUrl === undefined || externalBaseUrl === '') {
+    const simulator = await startSimulator({
+      ...simulatorOptionsFromEnv(),
+      port: options.simulatorPort ?? readPort(ENV.simulatorPort, DEFAULT_SIMULATOR_PORT),
+    });
+    services.push({ name: 'Huawei simulator', detail: simulator.url, stop: () => simulator.stop() });
+    simulatorUrl = simulator.url;
+    process.env[ENV.huaweiBaseUrl] = simulator.url;
+    // The sweeper logs in as the simulator's demo SP unless told otherwise (docs/auth.md).
+    setDefault(ENV.spCredentials, JSON.stringify({ type: 'appId', appId: SP_APP.appId, appKey: SP_APP.appKey }));
+  } else {
+    // Fail now, not on the first request.
+    services.push({ name: 'Huawei API (external)', detail: parseHuaweiBaseUrl(externalBaseUrl), stop: async () => {} });
+  }
+  const huaweiBaseUrl = process.env[ENV.huaweiBaseUrl] ?? '';
+  // Shared by the handlers and the sweeper's SP API; closed after both have stopped.
+  services.push({ name: 'Huawei client', stop: () => resetHuaweiClient() });
+
+  const dynamo = await startDynamo({ tableName: process.env[ENV.registryTableName] || undefined });
+  services.push({ name: 'DynamoDB (dynalite)', detail: dynamo.endpoint, stop: () => dynamo.stop() });
+  bindRegistryEnvironment(dynamo);
+
+  const { documentClient } = dynamo;
+  const sweeper = new LocalSweeper({
+    store: new RegistryStore({ documentClient, tableName: dynamo.tableName }),
+    lease: new SweepLease({ documentClient, tableName: dynamo.tableName }),
+    spApi: getSpApi(),
+    settings: sweepSettings,
+    intervalSeconds: sweepIntervalSeconds,
+    log,
+  });
+  sweeper.start();
+  services.push({
+    name: 'Sweeper',
+    detail: sweepIntervalSeconds > 0 ? `every ${sweepIntervalSeconds} s` : `no timer (${ENV.sweepIntervalSeconds}=0)`,
+    stop: async () => {
+      await sweeper.stop();
+    },
+  });
+
+  const gateway = await startGateway({
+    port: gatewayPort,
+    extraRoutes: [localSweepRoute(sweeper)],
+    ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+  });
+  services.push({ name: 'Relay (API Gateway emulator)', detail: gateway.url, stop: () => gateway.stop() });
+
+  return {
+    gatewayUrl: gateway.url,
+    gatewayPort: gateway.port,
+    huaweiBaseUrl,
+    simulatorUrl,
+    dynamo,
+    sweeper,
+    services,
+    stop: () => stopAll(services, log),
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * `npm run sweep`: asks the running local stack (`npm start`, gateway on PORT, default 3000) to sweep now
+ * through `POST /_local/sweep`, and prints the report.
+ *
+ * Exit status: 0 when the sweep ran and nothing failed; 1 when the sweep reported failures (items marked failed,
+ * renewals it could not confirm, or work left because of problems); 2 when no sweep ran (the stack is not
+ * running, another sweep holds the lease, or the answer was not a report).
+ */
+import { ENV } from '../functions/shared/env.js';
+import type { ReportedItem, ReportedRejection, SweepReport } from '../functions/sweeper/report.js';
+import { DEFAULT_GATEWAY_PORT } from './gateway/server.js';
+import { LOCAL_SWEEP_METHOD, LOCAL_SWEEP_PATH, readPort } from './settings.js';
+
+/** A hang guard only: the gateway ends every invocation within its function timeout (30 s). */
+const REQUEST_TIMEOUT_MS = 60_000;
+
+const EXIT = { ok: 0, sweepFailures: 1, noSweep: 2 } as const;
+
+function isReport(value: unknown): value is SweepReport {
+  if (typeof value !== 'object' || value === null) return false;
+  const report = value as Partial<SweepReport>;
+  return typeof report.sweepId === 'string' && typeof report.status === 'string' && typeof report.due === 'number';
+}
+
+function describeItem(item: ReportedItem): string {
+  return `corp ${item.corpId} resource ${item.resourceId}${item.type === undefined ? ' (all types)' : ` ${item.type}`}`;
+}
+
+function describeRejection(item: ReportedRejection): string {
+  return `${describeItem(item)}: ${item.errorCode} ${item.errorMsg} (rejected ${item.rejections}x)`;
+}
+
+function duration(ms: number): string {
+  if (ms < 1_000) return `${ms} ms`;
+  const seconds = Math.round(ms / 1_000);
+  if (seconds < 120) return `${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  return minutes < 120 ? `${minutes} min` : `${Math.round(minutes / 60)} h`;
+}
+
+function section(title: string, lines: readonly string[]): string[] {
+  return lines.length === 0 ? [] : [`${title}:`, ...lines.map((line) => `  ${line}`)];
+}
+
+function formatReport(report: SweepReport): string {
+  if (report.status === 'skipped-overlap') {
+    return `Sweep ${report.sweepId} did nothing: another sweep (${report.leaseHeldBy ?? 'unknown'}) holds the lease. Try again when it ends.`;
+  }
+  return [
+    `Sweep ${report.sweepId}: ${report.status}${report.dryRun ? ' (dry run: nothing written)' : ''} in ${duration(report.durationMs)}`,
+    `  due ${report.due}, disabled ${report.disabled}, re-enabled ${report.reenabled}, ` +
+      `skipped as renewed ${report.skippedRenewed}, skipped otherwise ${report.skippedOther}`,
+    `  rejected ${report.rejected}, failed ${report.failed}, deferred ${report.deferred}, ` +
+      `SP calls ${report.spCalls}, retried ${report.retried}, registry reads ${report.itemsRead}`,
+    `  oldest due item was ${duration(report.oldestLatenessMs)} late`,
+    ...section('Would disable', (report.wouldDisable ?? []).map(describeItem)),
+    ...section('Failed (no more attempts)', report.failedItems.map(describeRejection)),
+    ...section('Rejected (retried next sweep)', report.rejectedItems.map(describeRejection)),
+    ...section('Unreconciled (check upstream)', report.unreconciled.map(describeItem)),
+    ...section('Problems (work left for the next sweep)', report.problems),
+  ].join('\n');
+}
+
+function exitCodeFor(report: SweepReport): number {
+  if (report.status === 'skipped-overlap') return EXIT.noSweep;
+  const failures = report.failed > 0 || report.unreconciled.length > 0 || report.status === 'partial';
+  return failures ? EXIT.sweepFailures : EXIT.ok;
+}
+
+async function main(): Promise<number> {
+  const port = readPort(ENV.port, DEFAULT_GATEWAY_PORT);
+  const url = `http://127.0.0.1:${port}${LOCAL_SWEEP_PATH}`;
+  let response: Response;
+  try {
+    response = await fetch(url, { method: LOCAL_SWEEP_METHOD, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  } catch (error) {
+    const reason = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+    console.error(`No local stack answered at ${url} (${reason}).`);
+    console.error(`Start it with "npm start" (and give this command the same ${ENV.port}).`);
+    return EXIT.noSweep;
+  }
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  if (!isReport(body)) {
+    console.error(`${LOCAL_SWEEP_METHOD} ${url} answered HTTP ${response.status}: ${text.slice(0, 500)}`);
+    if (response.status === 404) console.error('Is this the meeting-relay local stack (npm start)?');
+    return EXIT.noSweep;
+  }
+  console.log(formatReport(body));
+  return exitCodeFor(body);
+}
+
+process.exitCode = await main();
