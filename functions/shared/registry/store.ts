@@ -5,8 +5,8 @@
  * RegistryUnavailableError.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { mapWithConcurrency } from './concurrency.js';
 import { RegistryUnavailableError } from './errors.js';
 import { Expression } from './expression.js';
@@ -53,25 +53,14 @@ export class RegistryStore {
 
   /** Every item (each type, and the type-less one) of one resource id in one enterprise; strongly consistent. */
   async listResource(corpId: string, resourceId: string): Promise<RegistryItem[]> {
-    const items: RegistryItem[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const e = new Expression();
-      const output = await this.call('Query', () =>
-        this.db.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            ConsistentRead: true,
-            KeyConditionExpression: `${e.name(ATTR.pk)} = ${e.value(corpPartitionKey(corpId))} AND begins_with(${e.name(ATTR.sk)}, ${e.value(resourceSortKeyPrefix(resourceId))})`,
-            ExclusiveStartKey: startKey,
-            ...e.parameters(),
-          }),
-        ),
-      );
-      for (const raw of output.Items ?? []) items.push(registryItemSchema.parse(raw));
-      startKey = output.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+    const e = new Expression();
+    const { items } = await this.queryAll({
+      TableName: this.tableName,
+      ConsistentRead: true,
+      KeyConditionExpression: `${e.name(ATTR.pk)} = ${e.value(corpPartitionKey(corpId))} AND begins_with(${e.name(ATTR.sk)}, ${e.value(resourceSortKeyPrefix(resourceId))})`,
+      ...e.parameters(),
+    });
+    return items.map((raw) => registryItemSchema.parse(raw));
   }
 
   /**
@@ -90,27 +79,27 @@ export class RegistryStore {
   }
 
   private async queryDueShard(shard: string, now: number): Promise<DueQueryResult> {
-    const entries: DueEntry[] = [];
-    let itemsRead = 0;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const e = new Expression();
-      const output = await this.call('Query', () =>
-        this.db.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: REGISTRY_TABLE.dueIndex.name,
-            KeyConditionExpression: `${e.name(ATTR.dueShard)} = ${e.value(shard)} AND ${e.name(ATTR.dueAt)} <= ${e.value(now)}`,
-            ExclusiveStartKey: startKey,
-            ...e.parameters(),
-          }),
-        ),
-      );
-      itemsRead += output.ScannedCount ?? output.Count ?? 0;
-      for (const raw of output.Items ?? []) entries.push(dueEntrySchema.parse(raw));
-      startKey = output.LastEvaluatedKey;
-    } while (startKey);
-    return { entries, itemsRead };
+    const e = new Expression();
+    const { items, itemsRead } = await this.queryAll({
+      TableName: this.tableName,
+      IndexName: REGISTRY_TABLE.dueIndex.name,
+      KeyConditionExpression: `${e.name(ATTR.dueShard)} = ${e.value(shard)} AND ${e.name(ATTR.dueAt)} <= ${e.value(now)}`,
+      ...e.parameters(),
+    });
+    return { entries: items.map((raw) => dueEntrySchema.parse(raw)), itemsRead };
+  }
+
+  /** Runs a Query to its last page with the SDK's paginator; `itemsRead` is what DynamoDB read (and bills). */
+  private async queryAll(input: QueryCommandInput): Promise<{ items: Record<string, unknown>[]; itemsRead: number }> {
+    return this.call('Query', async () => {
+      const items: Record<string, unknown>[] = [];
+      let itemsRead = 0;
+      for await (const page of paginateQuery({ client: this.db }, input)) {
+        itemsRead += page.ScannedCount ?? page.Count ?? 0;
+        items.push(...(page.Items ?? []));
+      }
+      return { items, itemsRead };
+    });
   }
 
   /**
