@@ -36,6 +36,8 @@ export const ENV = {
   powertoolsServiceName: 'POWERTOOLS_SERVICE_NAME',
   /** Powertools: CloudWatch namespace of the EMF metrics. */
   powertoolsMetricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
+  /** Benchmarks: where `npm run bench` writes its JSON report (default bench/results/latest.json). */
+  benchOut: 'BENCH_OUT',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

@@ -1,0 +1,196 @@
+/**
+ * The benchmark report: the JSON document (the issue's keys first, details beside them), the machine it ran on,
+ * the markdown tables printed at the end, and a plain check of each figure against its target. Checks only
+ * describe; nothing fails on a figure.
+ */
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import type { ColdStartResult } from './cold-start.js';
+import type { RelayResult, Comparison } from './relay-overhead.js';
+import type { SweepResult, SweepSizeResult } from './sweep-cost.js';
+import { round } from './stats.js';
+
+/** The issue's targets. */
+export const TARGETS = {
+  relayP50OverheadMs: 0.5,
+  relayThroughputRatio: 0.8,
+  /** "Items read within a few percent of the due count". */
+  itemsReadTolerance: 0.05,
+} as const;
+
+export interface MachineInfo {
+  cpus: number;
+  cpuModel: string;
+  memoryGiB: number;
+  platform: string;
+  release: string;
+  arch: string;
+  node: string;
+  /** 1-minute load average when the run started and ended: other work on the machine shows here. */
+  loadAverageAtStart: number;
+  loadAverageAtEnd?: number;
+}
+
+export interface BenchReport {
+  relay?: RelayResult;
+  /** The same with a realistic upstream latency (full profile only): whether the relay limits throughput then. */
+  relayAtUpstreamLatency?: RelayResult;
+  coldStart?: ColdStartResult['functions'];
+  sweep?: SweepSizeResult[];
+  /** Everything else: when, where, how. */
+  meta: {
+    date: string;
+    profile: string;
+    command: string;
+    gitCommit?: string;
+    /** Uncommitted changes in the working tree when the run started. */
+    gitDirty?: boolean;
+    durationSeconds?: number;
+    /** Wall time of each benchmark, its process start included. */
+    benchmarkSeconds?: Record<string, number>;
+    machine: MachineInfo;
+    coldStart?: Omit<ColdStartResult, 'functions'>;
+    sweep?: Omit<SweepResult, 'sizes'>;
+  };
+}
+
+export function machineInfo(): MachineInfo {
+  const cpus = os.cpus();
+  return {
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    memoryGiB: round(os.totalmem() / 1024 ** 3, 1),
+    platform: os.platform(),
+    release: os.release(),
+    arch: os.arch(),
+    node: process.version,
+    loadAverageAtStart: round(os.loadavg()[0] ?? 0, 2),
+  };
+}
+
+export function gitState(cwd: string): { gitCommit?: string; gitDirty?: boolean } {
+  try {
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const status = execFileSync('git', ['status', '--porcelain'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    return { gitCommit: commit, gitDirty: status.trim() !== '' };
+  } catch {
+    return {};
+  }
+}
+
+const yesNo = (met: boolean) => (met ? 'met' : 'missed');
+const kib = (bytes: number) => `${round(bytes / 1024, 0)} KiB`;
+const ms = (value: number) => `${round(value, 2)} ms`;
+
+function comparisonRow(label: string, c: Comparison): string {
+  return `| ${label} | ${ms(c.direct.p50Ms)} | ${ms(c.direct.p99Ms)} | ${c.direct.rps} | ${ms(c.relayed.p50Ms)} | ${ms(c.relayed.p99Ms)} | ${c.relayed.rps} | ${ms(c.overheadP50Ms)} | ${c.throughputRatio} |`;
+}
+
+function relayTable(relay: RelayResult, title: string): string[] {
+  const registry = relay.resourceRouteRecordsRegistry
+    ? 'the relayed resource route includes its registry reads and writes (dynalite)'
+    : 'the resource route wrote nothing to the registry in this run (registry not wired into the handler)';
+  const serial = relay.serial;
+  return [
+    `### ${title}`,
+    '',
+    `${relay.requests} requests per side per run (${relay.requests / 2} per route), median of ${relay.runs} runs, upstream latency ${relay.upstreamLatencyMs} ms; ${registry}. One registry read plus write, timed alone: ${ms(relay.registryReadWriteP50Ms)}.`,
+    '',
+    '| Requests | Direct p50 | Direct p99 | Direct rps | Relayed p50 | Relayed p99 | Relayed rps | p50 overhead | Throughput ratio |',
+    '|---|---|---|---|---|---|---|---|---|',
+    comparisonRow(`both routes, concurrency ${relay.concurrency}`, relay),
+    ...Object.entries(relay.routes).map(([route, c]) => comparisonRow(`${route}, concurrency ${relay.concurrency}`, c)),
+    ...(serial === undefined
+      ? []
+      : [
+          comparisonRow('both routes, concurrency 1', serial),
+          ...Object.entries(serial.routes).map(([route, c]) => comparisonRow(`${route}, concurrency 1`, c)),
+        ]),
+  ];
+}
+
+function coldStartTable(functions: ColdStartResult['functions'], meta: Omit<ColdStartResult, 'functions'>): string[] {
+  const withoutMaps = functions.some((f) => f.importMsWithoutSourceMaps !== undefined);
+  return [
+    `### Cold start`,
+    '',
+    `Bundled by CDK with the stack's options; import time is the median of ${meta.runs} fresh \`node\` processes with NODE_OPTIONS=\`${meta.nodeOptions}\`, minus the empty module's ${ms(meta.emptyImportMs)}.`,
+    '',
+    `| Function | Bundle | Gzipped | Import${withoutMaps ? ' | Import without source maps' : ''} | Largest packages (share of bundle) | AWS SDK | Same bytes as the stack |`,
+    `|---|---|---|---|${withoutMaps ? '---|' : ''}---|---|---|`,
+    ...functions.map(
+      (f) =>
+        `| ${f.function} | ${kib(f.bundleBytes)} | ${kib(f.gzipBytes)} | ${ms(f.importMs)}${withoutMaps ? ` | ${ms(f.importMsWithoutSourceMaps ?? Number.NaN)}` : ''} | ${f.topPackages
+          .slice(0, 3)
+          .map((p) => `${p.name} ${Math.round(p.share * 100)}%`)
+          .join(', ')} | ${kib(f.awsSdkBytes)} | ${f.identicalToStack ? 'yes' : 'NO'} |`,
+    ),
+  ];
+}
+
+function sweepTable(sizes: SweepSizeResult[], meta: Omit<SweepResult, 'sizes'>): string[] {
+  return [
+    `### Sweep cost`,
+    '',
+    `Upstream latency ${meta.upstreamLatencyMs} ms, SWEEP_CONCURRENCY ${meta.sweepConcurrency} (the baseline keeps as many calls in flight); medians of ${sizes[0]?.runs ?? 0} runs per side.`,
+    '',
+    'Seconds are wall time of one sweep; in brackets, the floor the upstream alone would impose (calls x latency at that concurrency).',
+    '',
+    '| Registry items | Due | Enterprises | SP calls (minimal) | Items read | Registry writes | Seconds (floor) | Disabled/s | Baseline SP calls | Baseline items read | Baseline registry writes | Baseline seconds (floor) | Baseline disabled/s |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...sizes.map(
+      (s) =>
+        `| ${s.registryItems} | ${s.due} | ${s.corps} | ${s.upstreamCalls} (${s.minimalCalls}) | ${s.itemsRead} | ${s.registryRequests.writes} | ${s.seconds} (${s.upstreamFloorSeconds}) | ${s.disabledPerSecond} | ${s.baseline.upstreamCalls} | ${s.baseline.itemsRead} | ${s.baseline.registryRequests.writes} | ${s.baseline.seconds} (${s.baseline.upstreamFloorSeconds}) | ${s.baseline.disabledPerSecond} |`,
+    ),
+  ];
+}
+
+/** One line per target: the figure, the target, met or missed. */
+export function targetChecks(report: BenchReport): string[] {
+  const lines: string[] = [];
+  const { relay, relayAtUpstreamLatency: relayAtLatency, sweep } = report;
+  const overheadLine = (what: string, value: number) =>
+    `- Relay p50 overhead, ${what}: ${ms(value)} (target <= ${TARGETS.relayP50OverheadMs} ms): ${yesNo(value <= TARGETS.relayP50OverheadMs)}`;
+  const throughputLine = (what: string, value: number) =>
+    `- Relay throughput ratio, ${what}: ${value} (target >= ${TARGETS.relayThroughputRatio}): ${yesNo(value >= TARGETS.relayThroughputRatio)}`;
+  for (const [result, upstream] of [
+    [relay, 'upstream 0 ms'],
+    [relayAtLatency, `upstream ${relayAtLatency?.upstreamLatencyMs ?? 0} ms`],
+  ] as const) {
+    if (!result) continue;
+    const at = `concurrency ${result.concurrency}, ${upstream}`;
+    lines.push(overheadLine(`both routes, ${at}`, result.overheadP50Ms));
+    for (const [route, c] of Object.entries(result.routes)) lines.push(overheadLine(`${route}, ${at}`, c.overheadP50Ms));
+    for (const [route, c] of Object.entries(result.serial?.routes ?? {})) {
+      lines.push(overheadLine(`${route}, concurrency 1, ${upstream}`, c.overheadP50Ms));
+    }
+    lines.push(throughputLine(`both routes, ${at}`, result.throughputRatio));
+    for (const [route, c] of Object.entries(result.routes)) lines.push(throughputLine(`${route}, ${at}`, c.throughputRatio));
+  }
+  for (const s of sweep ?? []) {
+    const readShare = s.itemsRead / s.due - 1;
+    lines.push(
+      `- Sweep at ${s.registryItems} items: SP calls ${s.upstreamCalls} vs minimal ${s.minimalCalls}: ${yesNo(s.upstreamCalls === s.minimalCalls)}; items read ${s.itemsRead} for ${s.due} due (+${round(readShare * 100, 1)}%, target within ${TARGETS.itemsReadTolerance * 100}%): ${yesNo(readShare <= TARGETS.itemsReadTolerance)}; every due item disabled: ${s.complete && s.baseline.complete ? 'yes' : 'NO'}`,
+    );
+  }
+  return lines;
+}
+
+export function markdown(report: BenchReport): string {
+  const { machine } = report.meta;
+  const lines = [
+    `## Benchmark results (${report.meta.profile})`,
+    '',
+    `\`${report.meta.command}\` on ${report.meta.date}, commit ${report.meta.gitCommit?.slice(0, 12) ?? 'unknown'}${report.meta.gitDirty ? ' with uncommitted changes' : ''}.`,
+    `Machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.platform} ${machine.release} ${machine.arch}, Node ${machine.node}; 1-minute load ${machine.loadAverageAtStart} at start${machine.loadAverageAtEnd === undefined ? '' : `, ${machine.loadAverageAtEnd} at end`}.`,
+    '',
+  ];
+  if (report.relay) lines.push(...relayTable(report.relay, 'Relay overhead'), '');
+  if (report.relayAtUpstreamLatency) {
+    lines.push(...relayTable(report.relayAtUpstreamLatency, `Relay overhead with upstream latency ${report.relayAtUpstreamLatency.upstreamLatencyMs} ms`), '');
+  }
+  if (report.coldStart && report.meta.coldStart) lines.push(...coldStartTable(report.coldStart, report.meta.coldStart), '');
+  if (report.sweep && report.meta.sweep) lines.push(...sweepTable(report.sweep, report.meta.sweep), '');
+  lines.push('### Targets', '', ...targetChecks(report), '');
+  return lines.join('\n');
+}

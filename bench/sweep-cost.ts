@@ -1,0 +1,318 @@
+/**
+ * Sweep cost: registries of growing size holding the same fixed set of due items, swept (a) by the real sweep
+ * (`sweep()` from functions/sweeper, with the production RegistryStore, SweepLease, HuaweiClient, SP token
+ * provider and SpApi) and (b) by the naive baseline (bench/naive-sweeper.ts), on the same data, alternating
+ * run by run, with the due items restored (registry and Huawei) before every run.
+ *
+ * dynalite and the simulator (with SIMULATOR_LATENCY_MS-style latency) each run in their own process. The
+ * registry grows in place from one size to the next: only the not-due items are added.
+ */
+import { performance } from 'node:perf_hooks';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { EnvCredentialsSource } from '../functions/shared/auth/credentials-source.js';
+import { SpTokenProvider } from '../functions/shared/auth/token-provider.js';
+import { HuaweiClient } from '../functions/shared/huawei/client.js';
+import { SP_CORPS_PATH, SpApi, spCorpResourcePath } from '../functions/shared/huawei/sp-api.js';
+import { MAX_RESOURCE_ITEMS } from '../functions/shared/limits.js';
+import { createRegistryDocumentClient } from '../functions/shared/registry/document-client.js';
+import { SweepLease } from '../functions/shared/registry/lease.js';
+import { RegistryStore } from '../functions/shared/registry/store.js';
+import { REGISTRY_TABLE } from '../functions/shared/registry/table.js';
+import { sweepBudget } from '../functions/sweeper/budget.js';
+import { sweepSettingsFromEnv } from '../functions/sweeper/config.js';
+import { sweep } from '../functions/sweeper/sweep.js';
+import { SWEEPER_TIMEOUT } from '../lib/constructs/sweeper.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/dynamo.js';
+import { SimulatorControl } from '../local/simulator/control-client.js';
+import { SP_APP } from '../local/simulator/demo-data.js';
+import { naiveSweep } from './naive-sweeper.js';
+import { dueItem, dueResources, putItems, seedFillers } from './registry-seed.js';
+import type { DueResource } from './registry-seed.js';
+import { startServiceProcess } from './services.js';
+import { median, round } from './stats.js';
+
+export interface SweepOptions {
+  /** Total registry items per size, ascending. */
+  registrySizes: number[];
+  /** Due items in every registry. */
+  due: number;
+  /** Enterprises to spread the due items over (capped by the enterprises the SP has upstream). */
+  corps: number;
+  /** Latency the simulator adds to every Huawei call. */
+  upstreamLatencyMs: number;
+  /** Measured runs of each side per size (after one unmeasured sweep at the first size). */
+  runs: number;
+}
+
+export interface SideFigures {
+  /** SP API calls Huawei received (its request log). */
+  upstreamCalls: number;
+  /**
+   * Lower bound on `seconds` from the upstream alone: the SP calls made, at the simulator's latency, with the
+   * concurrency used, and every registry access free. Far below `seconds` means something else limits.
+   */
+  upstreamFloorSeconds: number;
+  /** DynamoDB requests made (the lease's two excluded). */
+  registryRequests: { reads: number; writes: number };
+  /** Registry items read: the sweep report's `itemsRead`; the Scan's ScannedCount for the baseline. */
+  itemsRead: number;
+  seconds: number;
+  disabledPerSecond: number;
+  /** Every due item was disabled upstream and recorded, in every run. */
+  complete: boolean;
+}
+
+export interface SweepSizeResult extends SideFigures {
+  registryItems: number;
+  due: number;
+  /** Enterprises the due items are spread over. */
+  corps: number;
+  /** Sum over enterprises of ceil(due in it / 100). */
+  minimalCalls: number;
+  runs: number;
+  /** Seconds spent adding this size's not-due items (not part of any figure). */
+  seedSeconds: number;
+  baseline: SideFigures;
+}
+
+export interface SweepResult {
+  upstreamLatencyMs: number;
+  /** Enterprises asked for; `corps` in each size is what the simulator offered. */
+  corpsRequested: number;
+  sweepConcurrency: number;
+  sizes: SweepSizeResult[];
+}
+
+interface RunFigures {
+  upstreamCalls: number;
+  itemsRead: number;
+  seconds: number;
+  disabled: number;
+  registryRequests: { reads: number; writes: number };
+}
+
+/** The production store, counting the DynamoDB requests each sweep makes through it. */
+class CountingStore extends RegistryStore {
+  reads = 0;
+  writes = 0;
+
+  reset(): { reads: number; writes: number } {
+    const counts = { reads: this.reads, writes: this.writes };
+    this.reads = 0;
+    this.writes = 0;
+    return counts;
+  }
+
+  override get(...args: Parameters<RegistryStore['get']>) {
+    this.reads++;
+    return super.get(...args);
+  }
+
+  override listResource(...args: Parameters<RegistryStore['listResource']>) {
+    this.reads++;
+    return super.listResource(...args);
+  }
+
+  override queryDue(...args: Parameters<RegistryStore['queryDue']>) {
+    // One Query per shard (more when a shard pages).
+    this.reads += REGISTRY_TABLE.dueShardCount;
+    return super.queryDue(...args);
+  }
+
+  override claim(...args: Parameters<RegistryStore['claim']>) {
+    this.writes++;
+    return super.claim(...args);
+  }
+
+  override releaseClaim(...args: Parameters<RegistryStore['releaseClaim']>) {
+    this.writes++;
+    return super.releaseClaim(...args);
+  }
+
+  override create(...args: Parameters<RegistryStore['create']>) {
+    this.writes++;
+    return super.create(...args);
+  }
+
+  override replace(...args: Parameters<RegistryStore['replace']>) {
+    this.writes++;
+    return super.replace(...args);
+  }
+}
+
+/**
+ * Seconds the upstream alone needs: enterprises taken `concurrency` at a time (as mapWithConcurrency does), each
+ * making its calls one after another at `latencyMs`.
+ */
+export function sweeperUpstreamFloor(callsPerCorp: readonly number[], concurrency: number, latencyMs: number): number {
+  const workers = new Array<number>(Math.max(1, Math.min(concurrency, callsPerCorp.length))).fill(0);
+  for (const calls of callsPerCorp) {
+    const earliest = workers.indexOf(Math.min(...workers));
+    workers[earliest] = (workers[earliest] ?? 0) + calls * latencyMs;
+  }
+  return Math.max(...workers) / 1000;
+}
+
+/** The baseline's floor: one call per due item, `concurrency` in flight. */
+export function naiveUpstreamFloor(due: number, concurrency: number, latencyMs: number): number {
+  return (Math.ceil(due / concurrency) * latencyMs) / 1000;
+}
+
+/** The SP's own enterprises, as Huawei lists them (`GET /v1/usg/dcs/sp/corp`). */
+async function spCorpIds(spApi: SpApi): Promise<string[]> {
+  const response = await spApi.listCorps({ offset: 0, limit: 500 });
+  if (response.status !== 200) throw new Error(`listing the SP's enterprises failed: HTTP ${response.status}`);
+  return ((response.json as { data?: Array<{ id: string }> }).data ?? []).map((corp) => corp.id);
+}
+
+function byCorp(resources: readonly DueResource[]): Map<string, DueResource[]> {
+  const groups = new Map<string, DueResource[]>();
+  for (const r of resources) groups.set(r.corpId, [...(groups.get(r.corpId) ?? []), r]);
+  return groups;
+}
+
+function chunks<T>(values: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < values.length; i += size) result.push(values.slice(i, i + size));
+  return result;
+}
+
+function figures(runs: readonly RunFigures[], due: number, upstreamFloorSeconds: number): SideFigures {
+  const seconds = median(runs.map((r) => r.seconds));
+  return {
+    upstreamCalls: median(runs.map((r) => r.upstreamCalls)),
+    upstreamFloorSeconds: round(upstreamFloorSeconds),
+    registryRequests: {
+      reads: median(runs.map((r) => r.registryRequests.reads)),
+      writes: median(runs.map((r) => r.registryRequests.writes)),
+    },
+    itemsRead: median(runs.map((r) => r.itemsRead)),
+    seconds: round(seconds),
+    disabledPerSecond: round(median(runs.map((r) => r.disabled / r.seconds)), 1),
+    complete: runs.every((r) => r.disabled === due),
+  };
+}
+
+export async function runSweepCost(options: SweepOptions, log: (line: string) => void): Promise<SweepResult> {
+  const simulator = await startServiceProcess({ service: 'simulator', latencyMs: options.upstreamLatencyMs });
+  const dynamo = await startServiceProcess({ service: 'dynamo' });
+  const tableName = dynamo.tableName ?? '';
+  const db = createRegistryDocumentClient({ endpoint: dynamo.url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const client = new HuaweiClient({ baseUrl: simulator.url });
+  const tokens = new SpTokenProvider({
+    client,
+    credentials: new EnvCredentialsSource(JSON.stringify({ type: 'appId', appId: SP_APP.appId, appKey: SP_APP.appKey })),
+  });
+  const spApi = new SpApi({ client, tokens });
+  const control = new SimulatorControl(simulator.url);
+  const store = new CountingStore({ documentClient: db, tableName });
+  const lease = new SweepLease({ documentClient: db, tableName });
+  const settings = sweepSettingsFromEnv();
+  // Published by the Lambda's middleware in production; here only collected and dropped after each run.
+  const metrics = new Metrics({ namespace: 'MeetingRelayBench', serviceName: 'sweep-bench' });
+
+  try {
+    const now = Date.now();
+    const corpIds = (await spCorpIds(spApi)).slice(0, options.corps);
+    if (corpIds.length === 0) throw new Error('the simulator lists no enterprise of the demo SP');
+    const due = dueResources(options.due, corpIds, now);
+    const dueByCorp = byCorp(due);
+    const minimalCalls = [...dueByCorp.values()].reduce((sum, list) => sum + Math.ceil(list.length / MAX_RESOURCE_ITEMS), 0);
+    const dueRegistryItems = due.map((r) => dueItem(r, now));
+    const sweeperFloor = sweeperUpstreamFloor(
+      [...dueByCorp.values()].map((list) => Math.ceil(list.length / MAX_RESOURCE_ITEMS)),
+      settings.concurrency,
+      options.upstreamLatencyMs,
+    );
+
+    // Huawei must know every due resource, or its disable is refused.
+    for (const [corpId, list] of dueByCorp) {
+      for (const chunk of chunks(list, MAX_RESOURCE_ITEMS)) {
+        const body = chunk.map((r) => ({ id: r.id, type: r.type, count: 1, expireDate: r.expireDate }));
+        const response = await tokens.withToken((token) =>
+          client.request({ method: 'POST', path: spCorpResourcePath(corpId), headers: { 'X-Access-Token': token }, body }),
+        );
+        if (response.status !== 200) throw new Error(`adding resources upstream failed: HTTP ${response.status} ${response.text}`);
+      }
+    }
+
+    const restore = async () => {
+      await putItems(db, tableName, dueRegistryItems);
+      for (const [corpId, list] of dueByCorp) {
+        for (const chunk of chunks(list, MAX_RESOURCE_ITEMS)) {
+          const response = await spApi.updateResources(corpId, chunk.map((r) => ({ id: r.id, type: r.type, isDisabled: false })));
+          if (response.status !== 200) throw new Error(`re-enabling resources upstream failed: HTTP ${response.status}`);
+        }
+      }
+      await control.clearRequests();
+    };
+    // Every SP call on an enterprise's resources (PUT and GET) has this prefix; logins do not.
+    const spCallsSeen = async () => (await control.requests({ path: `${SP_CORPS_PATH}/` })).length;
+
+    const sweeperRun = async (): Promise<RunFigures> => {
+      await restore();
+      const startedAt = performance.now();
+      const budget = sweepBudget(Date.now(), SWEEPER_TIMEOUT.toMilliseconds());
+      const report = await sweep({ store, lease, spApi, config: { ...settings, leaseMs: budget.leaseMs }, deadline: budget.deadline, metrics });
+      const seconds = (performance.now() - startedAt) / 1000;
+      metrics.clearMetrics();
+      if (report.status !== 'completed') log(`sweep cost: sweep ended ${report.status}: ${report.problems.join('; ')}`);
+      return { upstreamCalls: await spCallsSeen(), itemsRead: report.itemsRead, seconds, disabled: report.disabled, registryRequests: store.reset() };
+    };
+    const naiveRun = async (): Promise<RunFigures> => {
+      await restore();
+      const startedAt = performance.now();
+      const report = await naiveSweep({ documentClient: db, tableName, store, spApi, concurrency: settings.concurrency });
+      const seconds = (performance.now() - startedAt) / 1000;
+      const registryRequests = store.reset();
+      // The Scan's pages bypass the store.
+      registryRequests.reads += report.scanPages;
+      return { upstreamCalls: await spCallsSeen(), itemsRead: report.itemsRead, seconds, disabled: report.disabled, registryRequests };
+    };
+
+    // The token is fetched once, before any measured run, as a warm sweeper Lambda would have it.
+    await tokens.getToken();
+    const sizes: SweepSizeResult[] = [];
+    let fillers = 0;
+    for (const registryItems of options.registrySizes) {
+      const wantedFillers = registryItems - options.due;
+      if (wantedFillers < fillers) throw new Error('registry sizes must be ascending and at least the due count');
+      const seedStartedAt = performance.now();
+      log(`sweep cost: growing the registry to ${registryItems} items`);
+      await seedFillers(db, tableName, { from: fillers, to: wantedFillers }, now, (written) =>
+        log(`sweep cost:   ${fillers + written}/${wantedFillers} not-due items written`),
+      );
+      fillers = wantedFillers;
+      const seedSeconds = round((performance.now() - seedStartedAt) / 1000, 1);
+
+      // Unmeasured: the first sweep of the process pays for JIT warm-up (here and in dynalite).
+      if (sizes.length === 0) await sweeperRun();
+      const sweeperRuns: RunFigures[] = [];
+      const naiveRuns: RunFigures[] = [];
+      for (let run = 1; run <= options.runs; run++) {
+        sweeperRuns.push(await sweeperRun());
+        naiveRuns.push(await naiveRun());
+        const last = (runs: RunFigures[]) => runs[runs.length - 1] as RunFigures;
+        log(
+          `sweep cost: ${registryItems} items, run ${run}/${options.runs}: sweeper ${round(last(sweeperRuns).seconds, 2)} s, ` +
+            `baseline ${round(last(naiveRuns).seconds, 2)} s`,
+        );
+      }
+      sizes.push({
+        registryItems,
+        due: options.due,
+        corps: dueByCorp.size,
+        minimalCalls,
+        runs: options.runs,
+        seedSeconds,
+        ...figures(sweeperRuns, options.due, sweeperFloor),
+        baseline: figures(naiveRuns, options.due, naiveUpstreamFloor(options.due, settings.concurrency, options.upstreamLatencyMs)),
+      });
+    }
+    return { upstreamLatencyMs: options.upstreamLatencyMs, corpsRequested: options.corps, sweepConcurrency: settings.concurrency, sizes };
+  } finally {
+    db.destroy();
+    await client.close();
+    await Promise.all([simulator.stop(), dynamo.stop()]);
+  }
+}
