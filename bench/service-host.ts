@@ -9,7 +9,7 @@ import type { ServiceReady, ServiceRequest } from './services.js';
 
 async function start(request: ServiceRequest): Promise<{ ready: ServiceReady; stop: () => Promise<void> }> {
   if (request.service === 'simulator') {
-    const simulator = await startSimulator({ port: 0, latencyMs: request.latencyMs });
+    const simulator = await startSimulator({ port: 0, latencyMs: request.latencyMs, extraCorps: request.extraCorps ?? 0 });
     return { ready: { url: simulator.url }, stop: () => simulator.stop() };
   }
   const dynamo = await startDynamo({ port: 0 });

@@ -6,7 +6,7 @@
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 
-export type ServiceRequest = { service: 'simulator'; latencyMs: number } | { service: 'dynamo' };
+export type ServiceRequest = { service: 'simulator'; latencyMs: number; extraCorps?: number } | { service: 'dynamo' };
 
 export interface ServiceReady {
   url: string;

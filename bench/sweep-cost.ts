@@ -194,7 +194,7 @@ function figures(runs: readonly RunFigures[], due: number, upstreamFloorSeconds:
 }
 
 export async function runSweepCost(options: SweepOptions, log: (line: string) => void): Promise<SweepResult> {
-  const simulator = await startServiceProcess({ service: 'simulator', latencyMs: options.upstreamLatencyMs });
+  const simulator = await startServiceProcess({ service: 'simulator', latencyMs: options.upstreamLatencyMs, extraCorps: options.corps });
   const dynamo = await startServiceProcess({ service: 'dynamo' });
   const tableName = dynamo.tableName ?? '';
   const db = createRegistryDocumentClient({ endpoint: dynamo.url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });

@@ -25,6 +25,8 @@ export interface SimulatorOptions {
   now?: () => number;
   /** Bound of the request log (oldest entries dropped). */
   maxLoggedRequests?: number;
+  /** Empty enterprises of the demo SP added to the demo data (ids from 818900001), for benchmarks. */
+  extraCorps?: number;
 }
 
 export interface RunningSimulator {
@@ -55,7 +57,7 @@ class SimulatorServer {
   private readonly latencyMs: number;
 
   constructor(options: SimulatorOptions) {
-    this.sim = new Simulation(options.now ?? Date.now, options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS);
+    this.sim = new Simulation(options.now ?? Date.now, options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS, options.extraCorps);
     this.log = new RequestLog(options.maxLoggedRequests);
     this.latencyMs = options.latencyMs ?? 0;
   }

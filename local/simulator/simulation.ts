@@ -4,19 +4,21 @@ import { SimState } from './state.js';
 
 /** Everything a handler may touch: the (resettable) state, the token store and the clock. */
 export class Simulation {
-  state: SimState = SimState.seeded();
+  state: SimState;
   readonly tokens: TokenStore;
 
   constructor(
     readonly now: () => number,
     tokenTtlSeconds: number,
+    private readonly extraCorps = 0,
   ) {
+    this.state = SimState.seeded(extraCorps);
     this.tokens = new TokenStore(now, tokenTtlSeconds);
   }
 
   /** Back to the seed data. Tokens survive (use the token-expire control for that). */
   resetState(): void {
-    this.state = SimState.seeded();
+    this.state = SimState.seeded(this.extraCorps);
   }
 }
 

@@ -73,6 +73,11 @@ export function userIdFor(account: string): string {
   return createHash('md5').update(`user:${account}`).digest('hex');
 }
 
+/** Id of the n-th extra enterprise (1-based): 9 digits like the demo ones, outside their range. */
+export function extraCorpId(n: number): string {
+  return String(818900000 + n);
+}
+
 export class SimState {
   readonly corps = new Map<string, SimCorp>();
   readonly users = new Map<string, SimUser>();
@@ -81,9 +86,15 @@ export class SimState {
   readonly resources = new Map<string, SimResource[]>();
   readonly vmrs = new Map<string, SimVmr>();
 
-  static seeded(): SimState {
+  /** The demo data, plus `extraCorps` empty enterprises of the demo SP (benchmarks spread work over them). */
+  static seeded(extraCorps = 0): SimState {
     const state = new SimState();
     state.seed();
+    for (let i = 1; i <= extraCorps; i++) {
+      const id = extraCorpId(i);
+      state.corps.set(id, { id, name: `Extra Enterprise ${i}`, spId: SP_ID });
+      state.resources.set(id, []);
+    }
     return state;
   }
 
