@@ -1,0 +1,73 @@
+/**
+ * Small helpers for the hand-written race scenarios: resources added upstream, updates through the deployed
+ * resource handler, sweeps through the deployed sweeper handler, and Huawei's view read back.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { expect } from 'vitest';
+import type { ModResourceRequestItem, ResourceType } from '../../../functions/shared/huawei/schemas.js';
+import { MODIFY_RESOURCES_ROUTE, fillPath } from '../../../functions/shared/routes.js';
+import type { SweepReport } from '../../../functions/sweeper/report.js';
+import { CORP_A } from '../../../local/simulator/demo-data.js';
+import { httpApiEvent, lambdaContext } from '../../support/events.js';
+import type { InProcessStack } from './in-process-stack.js';
+import { upstreamResources } from './upstream.js';
+import type { UpstreamResource } from './upstream.js';
+
+export const CORP = CORP_A.corpId;
+export const RESOURCE_PATH = fillPath(MODIFY_RESOURCES_ROUTE.path, { corp_id: CORP });
+export const DAY_MS = 86_400_000;
+
+export class Scenario {
+  constructor(
+    readonly stack: InProcessStack,
+    readonly spToken: string,
+  ) {}
+
+  /** Adds resources upstream, as the SP's ordering system would, with the given expiry. */
+  async addUpstream(id: string, types: readonly ResourceType[], expireDate: number): Promise<void> {
+    const answer = await fetch(`${this.stack.simulator.url}${RESOURCE_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-access-token': this.spToken },
+      body: JSON.stringify(types.map((type) => ({ id, type, count: 1, expireDate }))),
+    });
+    expect(answer.status, await answer.text()).toBe(200);
+  }
+
+  /** One update through the resource handler; returns its status. */
+  async relay(items: readonly ModResourceRequestItem[]): Promise<number> {
+    const event = httpApiEvent({
+      route: MODIFY_RESOURCES_ROUTE,
+      pathParameters: { corp_id: CORP },
+      headers: { 'content-type': 'application/json', 'x-access-token': this.spToken },
+      body: [...items],
+    });
+    const result = await this.stack.handlers.modifyResources(event, lambdaContext());
+    return result.statusCode ?? 0;
+  }
+
+  sweep(remainingMs = 60_000): Promise<SweepReport> {
+    return this.stack.handlers.sweep({}, lambdaContext({ remainingMs }));
+  }
+
+  /** Resolves once Huawei holds a PUT on the resource path (a delayed one) without having answered it. */
+  async heldPut(): Promise<void> {
+    const giveUpAt = Date.now() + 10_000;
+    while (!(await this.stack.control.requests({ path: RESOURCE_PATH, method: 'PUT' })).some((r) => r.status === 0)) {
+      if (Date.now() > giveUpAt) throw new Error('no PUT was held');
+      await sleep(5);
+    }
+  }
+
+  /** Resolves once Huawei has answered (or dropped) every request it received. */
+  async settled(): Promise<void> {
+    const giveUpAt = Date.now() + 10_000;
+    while ((await this.stack.control.requests()).some((r) => r.status === 0 && r.fault !== 'reset')) {
+      if (Date.now() > giveUpAt) throw new Error('requests still in flight');
+      await sleep(10);
+    }
+  }
+
+  async upstream(id: string, type: ResourceType): Promise<UpstreamResource | undefined> {
+    return (await upstreamResources(this.stack.simulator.url, this.spToken, CORP)).get(`${id}/${type}`);
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * A sweep that gives up on an item releases its claim, so that the next sweep can take it at once.
+ *
+ * KNOWN BUG (marked `it.fails` so the suite stays green; remove `.fails` once fixed): the relay records an item
+ * by writing back the whole item it read, claim fields included (functions/shared/registry/relay-recording.ts
+ * `recordWrites` -> transitions.ts `applyRelayedChange` copies `claimedBy`/`claimExpiresAt`). When the relay read
+ * the item while a sweep held it, and writes after that sweep has released it, the released claim comes back
+ * and the item stays unclaimable until the claim expires (the lease time: the sweeper's 300 s timeout plus
+ * 15 s deployed). Due resources are then disabled one lease later than they should be. Found by the fault
+ * schedules (LONG_TESTS=1, seed -2092684665). Fix (one line): drop the claim in the relay's writes
+ * (`withoutClaim` on each `after` in `recordWrites`); the relay's version bump already makes the holding
+ * sweep's own record fail and reconcile, so the claim is not needed to detect the race.
+ */
+import './support/quiet-logs.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { itemKey } from '../../functions/shared/registry/keys.js';
+import { relayAndRecord } from '../../functions/shared/registry/relay-recording.js';
+import { loginCallers, startInProcessStack } from './support/in-process-stack.js';
+import type { InProcessStack } from './support/in-process-stack.js';
+import { CORP, DAY_MS, RESOURCE_PATH, Scenario } from './support/scenario.js';
+
+/** The sweep gets 5.5 s from its Lambda: its upstream calls must end within about half a second. */
+const SHORT_SWEEP_MS = 5_500;
+
+let stack: InProcessStack;
+let scenario: Scenario;
+
+beforeAll(async () => {
+  stack = await startInProcessStack();
+  scenario = new Scenario(stack, (await loginCallers(stack.simulator.url)).spAdmin);
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('a relayed update read while a sweep held the item and recorded after the sweep let go', () => {
+  it.fails('leaves the item claimable, so the next sweep disables it if it is due', async () => {
+    // Prepare: a due resource; Huawei holds the sweeper's disable past its deadline, then refuses it (503).
+    const id = 'released-claim';
+    const expired = Date.now() - DAY_MS;
+    await scenario.addUpstream(id, ['SOFT'], expired);
+    expect(await scenario.relay([{ id, type: 'SOFT', expireDate: expired }])).toBe(200);
+    await stack.control.addFault({ path: RESOURCE_PATH, method: 'PUT', delayMs: 1_000, status: 503, count: 1 });
+    const stillExpired = expired - 1_000;
+
+    // Act: the relay reads the item while the sweep holds it; the sweep gives up and releases it; then the relay
+    // sends its update (the caller moved the expiry, still in the past) and records it.
+    const sweeping = scenario.sweep(SHORT_SWEEP_MS);
+    await scenario.heldPut();
+    const recorded = await relayAndRecord({ store: stack.registry.store, now: Date.now, reenableRenewed: true }, CORP, [{ id, type: 'SOFT', expireDate: stillExpired }], async (items) => {
+      const first = await sweeping;
+      expect(first.problems.join()).toContain('UpstreamTimeoutError');
+      return (await import('../../functions/shared/huawei/sp-api.js')).getSpApi().updateResources(CORP, [...items]);
+    });
+    await scenario.settled();
+    await scenario.sweep();
+
+    // Assess
+    expect(recorded.outcome).toBe('recorded');
+    const item = await stack.registry.store.get(itemKey(CORP, id, 'SOFT'));
+    expect(item?.claimedBy, 'the first sweep\'s released claim').toBeUndefined();
+    expect(item).toMatchObject({ disabled: true, disabledReason: 'expired' });
+    expect(await scenario.upstream(id, 'SOFT')).toMatchObject({ isDisabled: true });
+  });
+});
