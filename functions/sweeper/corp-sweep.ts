@@ -13,11 +13,13 @@ import { mapWithConcurrency } from '../shared/registry/concurrency.js';
 import { describeRef, isDue } from '../shared/registry/model.js';
 import type { DueEntry, RegistryItem } from '../shared/registry/model.js';
 import { markExpiredDisabled, markReenabled, markReenableRetry, markRejected } from '../shared/registry/transitions.js';
+import { markDisableInDoubt } from './in-doubt.js';
 import { reconcile } from './reconcile.js';
 import { reportedItem } from './report.js';
 import { isSuccess, upstreamErrorOf } from './run.js';
 import type { SweepRun } from './run.js';
-import { upstreamItemsFor } from './upstream-items.js';
+import { reconcileTypedSiblings } from './typeless-siblings.js';
+import { upstreamPlanFor } from './upstream-items.js';
 import type { UpstreamAction } from './upstream-items.js';
 
 /** Registry writes of one round in flight at once. */
@@ -28,6 +30,8 @@ interface Unit {
   item: RegistryItem;
   action: UpstreamAction;
   upstream: ModResourceItem[];
+  /** Versions of the id's typed items when `upstream` was worked out (type-less items only). */
+  siblings: ReadonlyMap<string, number>;
 }
 
 export async function sweepCorp(run: SweepRun, corpId: string, entries: readonly DueEntry[]): Promise<void> {
@@ -41,8 +45,8 @@ export async function sweepCorp(run: SweepRun, corpId: string, entries: readonly
     const disables = units.filter((u) => u.action === 'disable');
     const enables = units.filter((u) => u.action === 'enable');
     const left = await sendDisables(run, corpId, disables);
-    if (left.length) {
-      await release(run, [...left, ...enables]);
+    if (left.halted) {
+      await release(run, [...left.unsent, ...enables]);
       return;
     }
     for (const unit of enables) await sendReenable(run, corpId, unit);
@@ -75,18 +79,26 @@ async function unitsFor(run: SweepRun, claimed: readonly RegistryItem[]): Promis
   const units = await mapWithConcurrency(claimed, WRITE_CONCURRENCY, async (item): Promise<Unit | undefined> => {
     // A pending re-enable whose resource has expired again is simply due: disabling is right.
     const action: UpstreamAction = item.reenablePendingSince !== undefined && !isDue(item, run.now()) ? 'enable' : 'disable';
-    const upstream = await upstreamItemsFor(run, item, action);
-    if (upstream === undefined) {
-      await release(run, [{ item, action, upstream: [] }]);
+    const plan = await upstreamPlanFor(run, item, action);
+    if (plan === undefined) {
+      await release(run, [{ item, action, upstream: [], siblings: new Map() }]);
       return undefined;
     }
-    return { item, action, upstream };
+    return { item, action, upstream: plan.items, siblings: plan.siblings };
   });
   return units.filter((u): u is Unit => u !== undefined);
 }
 
-/** Sends the disables in PUTs of at most 100 DTOs; returns the units left undone (to release). */
-async function sendDisables(run: SweepRun, corpId: string, units: readonly Unit[]): Promise<Unit[]> {
+/** Why a round stopped early: `unsent` units were never sent (their claims are released). */
+interface Halt {
+  halted: boolean;
+  unsent: Unit[];
+}
+
+const DONE: Halt = { halted: false, unsent: [] };
+
+/** Sends the disables in PUTs of at most 100 DTOs; stops at the first batch Huawei did not settle. */
+async function sendDisables(run: SweepRun, corpId: string, units: readonly Unit[]): Promise<Halt> {
   const batches: Unit[][] = [];
   let current: Unit[] = [];
   let size = 0;
@@ -103,51 +115,57 @@ async function sendDisables(run: SweepRun, corpId: string, units: readonly Unit[
 
   for (let i = 0; i < batches.length; i++) {
     const left = await sendDisableBatch(run, corpId, batches[i] ?? []);
-    if (left.length) return [...left, ...batches.slice(i + 1).flat()];
+    if (left.halted) return { halted: true, unsent: [...left.unsent, ...batches.slice(i + 1).flat()] };
   }
-  return [];
+  return DONE;
 }
 
-/** One PUT; on 400, bisects until each rejected unit stands alone. Returns the units left undone. */
-async function sendDisableBatch(run: SweepRun, corpId: string, units: Unit[]): Promise<Unit[]> {
+/** One PUT; on 400, bisects until each rejected unit stands alone. */
+async function sendDisableBatch(run: SweepRun, corpId: string, units: Unit[]): Promise<Halt> {
   if (!run.canStartWork()) {
     if (!run.stopped) run.problem('time budget ran low; the rest is left for the next sweep');
-    return units;
+    return { halted: true, unsent: units };
   }
   const items = units.flatMap((u) => u.upstream);
   if (items.length === 0) {
     // Every type of a type-less item must stay enabled: nothing to send, the item is done.
     await recordDisabled(run, units, undefined);
-    return [];
+    return DONE;
   }
   const outcome = await run.callSp(`disable ${items.length} in ${corpId}`, (opts) => run.spApi.updateResources(corpId, items, opts));
-  if (!outcome.answered) return units;
+  if (!outcome.answered) {
+    if (!outcome.maybeApplied) return { halted: true, unsent: units };
+    // Huawei may still apply this PUT, even after a renewal: the next sweep must push the registry's state.
+    await mapWithConcurrency(units, WRITE_CONCURRENCY, ({ item, upstream }) => markDisableInDoubt(run, item, upstream));
+    return { halted: true, unsent: [] };
+  }
   const { response } = outcome;
   if (isSuccess(response)) {
     await recordDisabled(run, units, response.requestId);
-    return [];
+    return DONE;
   }
   if (response.status === 400) {
     if (units.length === 1) {
       await recordRejected(run, units[0] as Unit, response);
-      return [];
+      return DONE;
     }
     const middle = Math.ceil(units.length / 2);
     const right = units.slice(middle);
-    const leftUndone = await sendDisableBatch(run, corpId, units.slice(0, middle));
-    if (leftUndone.length) return [...leftUndone, ...right];
+    const leftHalf = await sendDisableBatch(run, corpId, units.slice(0, middle));
+    if (leftHalf.halted) return { halted: true, unsent: [...leftHalf.unsent, ...right] };
     return sendDisableBatch(run, corpId, right);
   }
   const error = upstreamErrorOf(response);
   run.problem(`disable in ${corpId}: HTTP ${response.status} ${error.errorCode}`);
-  return units;
+  return { halted: true, unsent: units };
 }
 
 async function recordDisabled(run: SweepRun, units: readonly Unit[], requestId: string | undefined): Promise<void> {
-  await mapWithConcurrency(units, WRITE_CONCURRENCY, async ({ item }) => {
+  await mapWithConcurrency(units, WRITE_CONCURRENCY, async ({ item, upstream, siblings }) => {
     const next = markExpiredDisabled(item, { now: run.now(), requestId });
     if (await run.store.replace(next, { version: item.version, claimedBy: run.sweepId })) run.report.disabled++;
     else await reconcile(run, item, 'disable');
+    await reconcileTypedSiblings(run, item, upstream, siblings);
     run.settle(item);
   });
 }

@@ -18,7 +18,8 @@ import type { UpstreamAction } from './upstream-items.js';
 
 const MAX_RECONCILE_ATTEMPTS = 4;
 
-export async function reconcile(run: SweepRun, item: RegistryItem, pushed: UpstreamAction): Promise<void> {
+/** `pushed` undefined: Huawei's state is unknown, so the registry's state is pushed whatever it is. */
+export async function reconcile(run: SweepRun, item: RegistryItem, pushed: UpstreamAction | undefined): Promise<void> {
   const key: ItemKey = { pk: item.pk, sk: item.sk };
   let lastPushed = pushed;
   let lastRequestId: string | undefined;

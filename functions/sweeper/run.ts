@@ -19,7 +19,11 @@ export interface SweeperSpApi {
   queryResources(corpId: string, query: ResourceQuery, opts?: SpCallOptions): Promise<UpstreamResponse>;
 }
 
-export type SpOutcome = { answered: true; response: UpstreamResponse } | { answered: false };
+/**
+ * `maybeApplied`: no answer came but the request may have reached Huawei (timeout, reset), so Huawei may still
+ * apply it later; false when it was never sent (the SP login was refused).
+ */
+export type SpOutcome = { answered: true; response: UpstreamResponse } | { answered: false; maybeApplied: boolean };
 
 export class SweepRun {
   /** Keys (pk|sk) of due entries that reached an outcome this sweep; the rest are deferred. */
@@ -87,13 +91,13 @@ export class SweepRun {
         this.report.spCalls++;
         this.report.retried += Math.max(0, error.attempts - 1);
         this.problem(`${describe}: ${error.name}`);
-        return { answered: false };
+        return { answered: false, maybeApplied: true };
       }
       if (error instanceof SpAuthError) {
         // Retrying cannot help until the credentials or the account are fixed.
         this.stopped = true;
         this.problem(`${describe}: SP login failed (${error.reason}${error.errorCode ? ` ${error.errorCode}` : ''})`);
-        return { answered: false };
+        return { answered: false, maybeApplied: false };
       }
       throw error;
     }

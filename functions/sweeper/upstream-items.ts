@@ -25,25 +25,38 @@ const searchPageSchema = z.object({
   data: z.array(z.object({ id: z.string(), type: z.string() })),
 });
 
+/** The items to send, and for a type-less item the versions of its typed siblings they were worked out from. */
+export interface UpstreamPlan {
+  items: ModResourceItem[];
+  /** sk -> version of each typed item of the id as read (empty for a typed item). */
+  siblings: ReadonlyMap<string, number>;
+}
+
 /** The items to send, or undefined when they could not be worked out this sweep (Huawei unreachable). */
 export async function upstreamItemsFor(
   run: SweepRun,
   item: RegistryItem,
   action: UpstreamAction,
 ): Promise<ModResourceItem[] | undefined> {
+  return (await upstreamPlanFor(run, item, action))?.items;
+}
+
+export async function upstreamPlanFor(run: SweepRun, item: RegistryItem, action: UpstreamAction): Promise<UpstreamPlan | undefined> {
   const isDisabled = action === 'disable';
-  if (item.type !== undefined) return [{ id: item.resourceId, type: item.type, isDisabled }];
+  if (item.type !== undefined) return { items: [{ id: item.resourceId, type: item.type, isDisabled }], siblings: new Map() };
 
   const all = await run.store.listResource(item.corpId, item.resourceId);
   run.report.itemsRead += all.length;
+  const typed = all.filter((s) => s.type !== undefined);
+  const siblings = new Map(typed.map((s) => [s.sk, s.version]));
   const now = run.now();
-  const keepAsIs = all.filter((s) => s.type !== undefined && shouldBeDisabled(s, now) !== isDisabled);
-  if (keepAsIs.length === 0) return [{ id: item.resourceId, isDisabled }];
+  const keepAsIs = typed.filter((s) => shouldBeDisabled(s, now) !== isDisabled);
+  if (keepAsIs.length === 0) return { items: [{ id: item.resourceId, isDisabled }], siblings };
 
   const types = await typesUpstream(run, item.corpId, item.resourceId);
   if (types === undefined) return undefined;
   const excluded = new Set(keepAsIs.map((s) => s.type));
-  return types.filter((t) => !excluded.has(t)).map((type) => ({ id: item.resourceId, type, isDisabled }));
+  return { items: types.filter((t) => !excluded.has(t)).map((type) => ({ id: item.resourceId, type, isDisabled })), siblings };
 }
 
 async function typesUpstream(run: SweepRun, corpId: string, resourceId: string): Promise<ResourceType[] | undefined> {

@@ -2,15 +2,11 @@
  * A disable the sweeper sent but got no answer for may still be applied by Huawei later. A renewal recorded in
  * between must still end enabled upstream.
  *
- * KNOWN BUG (marked `it.fails` so the suite stays green; remove `.fails` once fixed): when the sweeper's disable
- * times out (functions/sweeper/corp-sweep.ts, `sendDisableBatch`: `if (!outcome.answered) return units;`,
- * then `release()`), it only drops its claims. The registry keeps the item "active", so a renewal relayed
- * meanwhile adds no `isDisabled: false` (relay-recording.ts `planRelayedUpdate`: not `disabledBySweeper`) and
- * records the item renewed and enabled. When Huawei then applies the late disable, the renewed resource stays
- * disabled upstream for good: no later sweep looks at it (not due). Reproduced with a simulator delay longer
- * than the sweep's time budget. Fix: record unanswered disables as "in doubt" (for example by setting
- * `reenablePendingSince` on the items, which keeps them in the due index) so that the next sweep, after the
- * late PUT can no longer arrive, pushes the registry's state (re-enable if renewed, disable if still due).
+ * When the sweeper's disable gets no answer (functions/sweeper/corp-sweep.ts `sendDisableBatch`), it records the
+ * items as in doubt (functions/sweeper/in-doubt.ts: `reenablePendingSince`, re-reading an item a renewal wrote
+ * meanwhile) instead of only dropping its claims. The items stay in the due index, so the next sweep pushes the
+ * registry's state: here the renewal, so the resource that Huawei disabled late is re-enabled. Reproduced with
+ * a simulator delay longer than the sweep's time budget.
  */
 import './support/quiet-logs.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,7 +31,7 @@ afterAll(async () => {
 });
 
 describe('a sweep whose disable times out while a renewal is relayed', () => {
-  it.fails('leaves the renewed resource enabled at Huawei once the late disable has landed and the next sweep ran', async () => {
+  it('leaves the renewed resource enabled at Huawei once the late disable has landed and the next sweep ran', async () => {
     // Prepare: a due resource; Huawei will hold the sweeper's disable past the sweep's deadline.
     const id = 'late-disable';
     await scenario.addUpstream(id, ['SOFT'], Date.now() - DAY_MS);

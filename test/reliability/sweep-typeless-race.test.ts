@@ -2,15 +2,12 @@
  * The sweeper disables a type-less registry item with a type-less PUT (every type of the id). A typed update
  * relayed meanwhile for one of those types must not be silently undone.
  *
- * KNOWN BUG (marked `it.fails` so the suite stays green; remove `.fails` once fixed): the sweeper detects races
- * by the version of the item it claimed (functions/sweeper/corp-sweep.ts `recordDisabled`), but a typed update
- * writes a different item (the typed one, created from the type-less item's state), so the type-less disable
- * that Huawei applies after the typed update goes unnoticed: the typed item says "enabled" while Huawei has it
- * disabled. A renewal of that type then adds no `isDisabled: false` (the registry says it is not disabled), and
- * the renewed resource stays disabled upstream. Found by the fault schedules (seed 2039297950). Fix: when a
- * type-less disable is accepted, re-read the id's typed items and reconcile any that changed or appeared since
- * `upstreamItemsFor` read them (push the registry's state for those types), as `reconcile` does for the
- * claimed item itself.
+ * The sweeper's record of a type-less disable is conditioned only on the type-less item's version, while a typed
+ * update writes the typed item. So after a type-less disable is accepted, the sweeper re-reads the id's typed
+ * items (functions/sweeper/typeless-siblings.ts, called from corp-sweep.ts `recordDisabled`) and pushes the
+ * registry's state again for each type its PUT touched that changed or appeared since it planned the PUT. Here
+ * the type is still expired, so it is disabled again and recorded disabled-expired; its later renewal is then
+ * re-enabled by the relay. Found by the fault schedules (seed 2039297950).
  */
 import './support/quiet-logs.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,7 +28,7 @@ afterAll(async () => {
 });
 
 describe('a type-less sweep disable racing a typed update of the same id', () => {
-  it.fails('ends with a later renewal of that type enabled at Huawei', async () => {
+  it('ends with a later renewal of that type enabled at Huawei', async () => {
     // Prepare: an expired id with two types, known to the registry type-less (due).
     const id = 'typeless-race';
     const expired = Date.now() - DAY_MS;

@@ -103,6 +103,34 @@ describe('sweep failures', () => {
     expect(after).toMatchObject({ status: 'completed', disabled: 10 });
   });
 
+  it('records unanswered disables as in doubt, and the next sweep disables the still-expired resources', async () => {
+    // Prepare
+    const due = resources(CORP_A.corpId, 'unanswered', 4, Date.now() - HOUR_MS);
+    await h.register(due);
+    await h.huawei.control.addFault({ path: '/v1/usg/dcs/sp/corp', method: 'PUT', reset: true });
+
+    // Act
+    const during = await h.sweepOnce();
+    const items = (await Promise.all(due.map((r) => h.item(r)))) as RegistryItem[];
+    await h.huawei.control.clearFaults();
+    const after = await h.sweepOnce();
+
+    // Assess
+    expect(during).toMatchObject({ status: 'partial', disabled: 0, deferred: 4, unreconciled: [] });
+    for (const item of items) {
+      expect(itemState(item)).toBe('active');
+      expect(item.claimedBy).toBeUndefined();
+      expect(item.reenablePendingSince).toBeDefined();
+      expect(item.dueAt).toBe(item.reenablePendingSince);
+    }
+    expect(after).toMatchObject({ status: 'completed', due: 4, disabled: 4 });
+    const upstream = await h.huawei.resources(CORP_A.corpId);
+    for (const r of due) {
+      expect(upstream.get(key(r))?.isDisabled, key(r)).toBe(true);
+      expect((await h.item(r))?.reenablePendingSince, key(r)).toBeUndefined();
+    }
+  });
+
   it('reports the time budget as spent and leaves everything for the next sweep when none is left', async () => {
     // Prepare
     const due: TestResource[] = resources(CORP_A.corpId, 'late', 20, Date.now() - HOUR_MS);
