@@ -93,7 +93,7 @@ describe('renewal re-enable decisions', () => {
 describe('recording accepted items', () => {
   const ctx = { now: NOW, requestId: 'upstream-1' };
 
-  it('applies a type-less item to every registered type of the id and creates nothing else', () => {
+  it('applies a type-less item to every registered type of the id and to a new type-less item for the others', () => {
     // Prepare
     const reg = registered(item('r1', 'LIVE', { expireDate: PAST }), item('r1', 'ROOM', { expireDate: PAST }));
 
@@ -104,8 +104,37 @@ describe('recording accepted items', () => {
     expect(writes.map((w) => [w.after.type, w.before?.version, w.after.version, w.after.expireDate])).toEqual([
       ['LIVE', 1, 2, FUTURE],
       ['ROOM', 1, 2, FUTURE],
+      [undefined, undefined, 1, FUTURE],
     ]);
+    expect(writes[2]?.after.sk).toBe('RES#r1#*');
     expect(writes.every((w) => w.after.lastRequestId === 'upstream-1' && w.after.dueAt === FUTURE)).toBe(true);
+  });
+
+  it('updates the existing type-less item once, next to the typed ones, when a type-less item arrives', () => {
+    // Prepare
+    const reg = registered(item('r1', undefined, { expireDate: PAST }), item('r1', 'LIVE', { expireDate: PAST }));
+
+    // Act
+    const writes = recordWrites(CORP, [{ item: { id: 'r1', expireDate: FUTURE } }], reg, ctx);
+
+    // Assess
+    expect(writes.map((w) => [w.after.type, w.before?.version, w.after.version])).toEqual([
+      [undefined, 1, 2],
+      ['LIVE', 1, 2],
+    ]);
+  });
+
+  it('drops the claim fields it read, so a claim the sweep has since released does not come back', () => {
+    // Prepare: read while a sweep held the item.
+    const claimed = { ...item('r1', 'VMR', { expireDate: PAST }), claimedBy: 'sweep-1', claimExpiresAt: NOW + 60_000 };
+
+    // Act
+    const [write] = recordWrites(CORP, [{ item: { id: 'r1', type: 'VMR', expireDate: PAST - 1 } }], registered(claimed), ctx);
+
+    // Assess: the version bump alone makes the holding sweep's record fail and reconcile.
+    expect(write?.after).toMatchObject({ version: 2, expireDate: PAST - 1, dueAt: PAST - 1 });
+    expect(write?.after.claimedBy).toBeUndefined();
+    expect(write?.after.claimExpiresAt).toBeUndefined();
   });
 
   it('records a type-less item as type-less when no type of the id is registered', () => {

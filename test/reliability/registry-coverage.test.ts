@@ -1,13 +1,11 @@
 /**
  * The registry must record every resource an accepted update changed, or the sweeper never learns its expiry.
  *
- * KNOWN BUG (marked `it.fails` so the suite stays green; remove `.fails` once fixed): a type-less update of an
- * id that the registry knows only under one of its types updates that typed item and nothing else
- * (functions/shared/registry/relay-recording.ts, `recordWrites`: `targets = recordsOf(item.id)`; a type-less
- * item is created only when there are no records at all). Huawei applied the update to every type of the id, so
- * the other types' new expiry is never recorded and the sweeper never disables them. Fix: when a type-less
- * update has no type-less item among the targets, also create (or update) the type-less item, which stands for
- * every type the registry has no item of (the sweeper already handles type-less items next to typed ones).
+ * A type-less update of an id that the registry knows only under some of its types updates those typed items
+ * and also the type-less item, created if missing (functions/shared/registry/relay-recording.ts `recordWrites`):
+ * Huawei applied the update to every type of the id, and the type-less item stands for the types the registry
+ * has no item of. One sweep then disables every type; a type renewed on its own afterwards stays enabled (the
+ * sweeper disables the type-less item type by type around it).
  */
 import './support/quiet-logs.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,7 +27,7 @@ afterAll(async () => {
 });
 
 describe('recording a type-less update', () => {
-  it.fails('records the new expiry for every type Huawei applied it to, so one sweep disables them all', async () => {
+  it('records the new expiry for every type Huawei applied it to, so one sweep disables them all', async () => {
     // Prepare: one id with two types upstream; the registry has seen it only as LIVE.
     const id = 'coverage-two-types';
     await scenario.addUpstream(id, ['LIVE', 'ROOM'], Date.now() + 30 * DAY_MS);
@@ -44,6 +42,26 @@ describe('recording a type-less update', () => {
     const records = await stack.registry.store.listResource(CORP, id);
     expect(effectiveRecord(records, 'ROOM')?.expireDate).toBe(expired);
     expect(await scenario.upstream(id, 'LIVE')).toMatchObject({ isDisabled: true });
+    expect(await scenario.upstream(id, 'ROOM')).toMatchObject({ isDisabled: true });
+  });
+
+  it('leaves a type renewed on its own after the type-less update enabled, and disables the others', async () => {
+    // Prepare: the registry knows LIVE only; a type-less update expires both types; then LIVE alone is renewed.
+    const id = 'coverage-renewed-type';
+    const future = Date.now() + 30 * DAY_MS;
+    await scenario.addUpstream(id, ['LIVE', 'ROOM'], future);
+    expect(await scenario.relay([{ id, type: 'LIVE', expireDate: future }])).toBe(200);
+    expect(await scenario.relay([{ id, expireDate: Date.now() - DAY_MS }])).toBe(200);
+    expect(await scenario.relay([{ id, type: 'LIVE', expireDate: future }])).toBe(200);
+
+    // Act
+    await scenario.sweep();
+
+    // Assess
+    const records = await stack.registry.store.listResource(CORP, id);
+    expect(effectiveRecord(records, 'LIVE')).toMatchObject({ disabled: false, expireDate: future });
+    expect(effectiveRecord(records, 'ROOM')).toMatchObject({ disabled: true, disabledReason: 'expired' });
+    expect(await scenario.upstream(id, 'LIVE')).toMatchObject({ isDisabled: false });
     expect(await scenario.upstream(id, 'ROOM')).toMatchObject({ isDisabled: true });
   });
 });

@@ -1,15 +1,12 @@
 /**
  * A sweep that gives up on an item releases its claim, so that the next sweep can take it at once.
  *
- * KNOWN BUG (marked `it.fails` so the suite stays green; remove `.fails` once fixed): the relay records an item
- * by writing back the whole item it read, claim fields included (functions/shared/registry/relay-recording.ts
- * `recordWrites` -> transitions.ts `applyRelayedChange` copies `claimedBy`/`claimExpiresAt`). When the relay read
- * the item while a sweep held it, and writes after that sweep has released it, the released claim comes back
- * and the item stays unclaimable until the claim expires (the lease time: the sweeper's 300 s timeout plus
- * 15 s deployed). Due resources are then disabled one lease later than they should be. Found by the fault
- * schedules (LONG_TESTS=1, seed -2092684665). Fix (one line): drop the claim in the relay's writes
- * (`withoutClaim` on each `after` in `recordWrites`); the relay's version bump already makes the holding
- * sweep's own record fail and reconcile, so the claim is not needed to detect the race.
+ * The relay records an item by writing the whole item it read, but without the claim fields
+ * (functions/shared/registry/relay-recording.ts `recordWrites` applies `withoutClaim`). So when the relay read
+ * the item while a sweep held it and writes after that sweep released it, the released claim does not come back
+ * and the next sweep claims and disables the due item at once (instead of one lease later). Dropping a live
+ * claim is safe: the relay's version bump already makes the holding sweep's record fail and reconcile. Found by
+ * the fault schedules (LONG_TESTS=1, seed -2092684665).
  */
 import './support/quiet-logs.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,7 +32,7 @@ afterAll(async () => {
 });
 
 describe('a relayed update read while a sweep held the item and recorded after the sweep let go', () => {
-  it.fails('leaves the item claimable, so the next sweep disables it if it is due', async () => {
+  it('leaves the item claimable, so the next sweep disables it if it is due', async () => {
     // Prepare: a due resource; Huawei holds the sweeper's disable past its deadline, then refuses it (503).
     const id = 'released-claim';
     const expired = Date.now() - DAY_MS;

@@ -22,7 +22,7 @@ import { itemKey } from './keys.js';
 import { itemState } from './model.js';
 import type { RegistryItem, ResourceRef } from './model.js';
 import type { RegistryStore } from './store.js';
-import { applyRelayedChange, finishWrite, markReenablePending, newItem } from './transitions.js';
+import { applyRelayedChange, finishWrite, markReenablePending, newItem, withoutClaim } from './transitions.js';
 import type { WriteContext } from './transitions.js';
 
 /** Registered items per resource id, as read before relaying. */
@@ -145,8 +145,9 @@ interface WorkingRecord {
 
 /**
  * The writes that record the accepted items: each planned item folded, in order, onto the item it applies to
- * (a typed one onto its (id, type); a type-less one onto every registered item of the id, or a new type-less
- * item if none). Pure, so the rules are tested without DynamoDB.
+ * (a typed one onto its (id, type); a type-less one onto every registered item of the id and onto the type-less
+ * item, created if missing: Huawei applied it to types the registry has never seen too, and only the type-less
+ * item brings their expiry to the sweeper). Pure, so the rules are tested without DynamoDB.
  */
 export function recordWrites(
   corpId: string,
@@ -171,8 +172,8 @@ export function recordWrites(
 
   for (const { item, reenableTypelessLater } of planned) {
     const change = { expireDate: item.expireDate, isDisabled: item.isDisabled };
+    if (item.type === undefined) start(undefined, item.id); // stands for the types the registry has no item of
     const targets = item.type !== undefined ? [start(item.type, item.id)] : recordsOf(item.id);
-    if (targets.length === 0) targets.push(start(undefined, item.id));
     for (const target of targets) {
       target.next = applyRelayedChange(target.next, change, ctx.now);
       if (reenableTypelessLater && target.next.type === undefined) target.next = markReenablePending(target.next, ctx.now);
@@ -182,7 +183,9 @@ export function recordWrites(
 
   return [...working.values()]
     .filter((w) => w.touched)
-    .map((w) => ({ before: w.before, after: finishWrite(w.before ?? w.next, w.next, ctx) }));
+    // A sweep's claim read in step 1 may have been released since: writing it back would revive it. The version
+    // bump alone makes a still-holding sweep's record fail and reconcile, so the claim is not needed.
+    .map((w) => ({ before: w.before, after: finishWrite(w.before ?? w.next, withoutClaim(w.next), ctx) }));
 }
 
 /** Writes each record conditionally; returns the resource ids whose item changed since it was read. */
