@@ -8,60 +8,48 @@
  * sweeper disables the type-less item type by type around it).
  */
 import './support/quiet-logs.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { effectiveRecord } from '../../functions/shared/registry/relay-recording.js';
-import { loginCallers, startInProcessStack } from './support/in-process-stack.js';
-import type { InProcessStack } from './support/in-process-stack.js';
-import { CORP, DAY_MS, Scenario } from './support/scenario.js';
+import { CORP, DAY_MS, useScenario } from './support/scenario.js';
 
-let stack: InProcessStack;
-let scenario: Scenario;
-
-beforeAll(async () => {
-  stack = await startInProcessStack();
-  scenario = new Scenario(stack, (await loginCallers(stack.simulator.url)).spAdmin);
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const run = useScenario();
 
 describe('recording a type-less update', () => {
   it('records the new expiry for every type Huawei applied it to, so one sweep disables them all', async () => {
     // Prepare: one id with two types upstream; the registry has seen it only as LIVE.
     const id = 'coverage-two-types';
-    await scenario.addUpstream(id, ['LIVE', 'ROOM'], Date.now() + 30 * DAY_MS);
-    expect(await scenario.relay([{ id, type: 'LIVE', expireDate: Date.now() + 30 * DAY_MS }])).toBe(200);
+    await run.scenario.addUpstream(id, ['LIVE', 'ROOM'], Date.now() + 30 * DAY_MS);
+    expect(await run.scenario.relay([{ id, type: 'LIVE', expireDate: Date.now() + 30 * DAY_MS }])).toBe(200);
     const expired = Date.now() - DAY_MS;
 
     // Act: a type-less update expires both types at Huawei; then the sweeper runs.
-    expect(await scenario.relay([{ id, expireDate: expired }])).toBe(200);
-    await scenario.sweep();
+    expect(await run.scenario.relay([{ id, expireDate: expired }])).toBe(200);
+    await run.scenario.sweep();
 
     // Assess
-    const records = await stack.registry.store.listResource(CORP, id);
+    const records = await run.stack.registry.store.listResource(CORP, id);
     expect(effectiveRecord(records, 'ROOM')?.expireDate).toBe(expired);
-    expect(await scenario.upstream(id, 'LIVE')).toMatchObject({ isDisabled: true });
-    expect(await scenario.upstream(id, 'ROOM')).toMatchObject({ isDisabled: true });
+    expect(await run.scenario.upstream(id, 'LIVE')).toMatchObject({ isDisabled: true });
+    expect(await run.scenario.upstream(id, 'ROOM')).toMatchObject({ isDisabled: true });
   });
 
   it('leaves a type renewed on its own after the type-less update enabled, and disables the others', async () => {
     // Prepare: the registry knows LIVE only; a type-less update expires both types; then LIVE alone is renewed.
     const id = 'coverage-renewed-type';
     const future = Date.now() + 30 * DAY_MS;
-    await scenario.addUpstream(id, ['LIVE', 'ROOM'], future);
-    expect(await scenario.relay([{ id, type: 'LIVE', expireDate: future }])).toBe(200);
-    expect(await scenario.relay([{ id, expireDate: Date.now() - DAY_MS }])).toBe(200);
-    expect(await scenario.relay([{ id, type: 'LIVE', expireDate: future }])).toBe(200);
+    await run.scenario.addUpstream(id, ['LIVE', 'ROOM'], future);
+    expect(await run.scenario.relay([{ id, type: 'LIVE', expireDate: future }])).toBe(200);
+    expect(await run.scenario.relay([{ id, expireDate: Date.now() - DAY_MS }])).toBe(200);
+    expect(await run.scenario.relay([{ id, type: 'LIVE', expireDate: future }])).toBe(200);
 
     // Act
-    await scenario.sweep();
+    await run.scenario.sweep();
 
     // Assess
-    const records = await stack.registry.store.listResource(CORP, id);
+    const records = await run.stack.registry.store.listResource(CORP, id);
     expect(effectiveRecord(records, 'LIVE')).toMatchObject({ disabled: false, expireDate: future });
     expect(effectiveRecord(records, 'ROOM')).toMatchObject({ disabled: true, disabledReason: 'expired' });
-    expect(await scenario.upstream(id, 'LIVE')).toMatchObject({ isDisabled: false });
-    expect(await scenario.upstream(id, 'ROOM')).toMatchObject({ isDisabled: true });
+    expect(await run.scenario.upstream(id, 'LIVE')).toMatchObject({ isDisabled: false });
+    expect(await run.scenario.upstream(id, 'ROOM')).toMatchObject({ isDisabled: true });
   });
 });

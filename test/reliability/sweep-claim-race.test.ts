@@ -9,55 +9,43 @@
  * the fault schedules (LONG_TESTS=1, seed -2092684665).
  */
 import './support/quiet-logs.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { itemKey } from '../../functions/shared/registry/keys.js';
 import { relayAndRecord } from '../../functions/shared/registry/relay-recording.js';
-import { loginCallers, startInProcessStack } from './support/in-process-stack.js';
-import type { InProcessStack } from './support/in-process-stack.js';
-import { CORP, DAY_MS, RESOURCE_PATH, Scenario } from './support/scenario.js';
+import { CORP, DAY_MS, RESOURCE_PATH, useScenario } from './support/scenario.js';
 
 /** The sweep gets 5.5 s from its Lambda: its upstream calls must end within about half a second. */
 const SHORT_SWEEP_MS = 5_500;
 
-let stack: InProcessStack;
-let scenario: Scenario;
-
-beforeAll(async () => {
-  stack = await startInProcessStack();
-  scenario = new Scenario(stack, (await loginCallers(stack.simulator.url)).spAdmin);
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const run = useScenario();
 
 describe('a relayed update read while a sweep held the item and recorded after the sweep let go', () => {
   it('leaves the item claimable, so the next sweep disables it if it is due', async () => {
     // Prepare: a due resource; Huawei holds the sweeper's disable past its deadline, then refuses it (503).
     const id = 'released-claim';
     const expired = Date.now() - DAY_MS;
-    await scenario.addUpstream(id, ['SOFT'], expired);
-    expect(await scenario.relay([{ id, type: 'SOFT', expireDate: expired }])).toBe(200);
-    await stack.control.addFault({ path: RESOURCE_PATH, method: 'PUT', delayMs: 1_000, status: 503, count: 1 });
+    await run.scenario.addUpstream(id, ['SOFT'], expired);
+    expect(await run.scenario.relay([{ id, type: 'SOFT', expireDate: expired }])).toBe(200);
+    await run.stack.control.addFault({ path: RESOURCE_PATH, method: 'PUT', delayMs: 1_000, status: 503, count: 1 });
     const stillExpired = expired - 1_000;
 
     // Act: the relay reads the item while the sweep holds it; the sweep gives up and releases it; then the relay
     // sends its update (the caller moved the expiry, still in the past) and records it.
-    const sweeping = scenario.sweep(SHORT_SWEEP_MS);
-    await scenario.heldPut();
-    const recorded = await relayAndRecord({ store: stack.registry.store, now: Date.now, reenableRenewed: true }, CORP, [{ id, type: 'SOFT', expireDate: stillExpired }], async (items) => {
+    const sweeping = run.scenario.sweep(SHORT_SWEEP_MS);
+    await run.scenario.heldPut();
+    const recorded = await relayAndRecord({ store: run.stack.registry.store, now: Date.now, reenableRenewed: true }, CORP, [{ id, type: 'SOFT', expireDate: stillExpired }], async (items) => {
       const first = await sweeping;
       expect(first.problems.join()).toContain('UpstreamTimeoutError');
       return (await import('../../functions/shared/huawei/sp-api.js')).getSpApi().updateResources(CORP, [...items]);
     });
-    await scenario.settled();
-    await scenario.sweep();
+    await run.scenario.settled();
+    await run.scenario.sweep();
 
     // Assess
     expect(recorded.outcome).toBe('recorded');
-    const item = await stack.registry.store.get(itemKey(CORP, id, 'SOFT'));
+    const item = await run.stack.registry.store.get(itemKey(CORP, id, 'SOFT'));
     expect(item?.claimedBy, 'the first sweep\'s released claim').toBeUndefined();
     expect(item).toMatchObject({ disabled: true, disabledReason: 'expired' });
-    expect(await scenario.upstream(id, 'SOFT')).toMatchObject({ isDisabled: true });
+    expect(await run.scenario.upstream(id, 'SOFT')).toMatchObject({ isDisabled: true });
   });
 });

@@ -9,46 +9,34 @@
  * a simulator delay longer than the sweep's time budget.
  */
 import './support/quiet-logs.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loginCallers, startInProcessStack } from './support/in-process-stack.js';
-import type { InProcessStack } from './support/in-process-stack.js';
-import { DAY_MS, RESOURCE_PATH, Scenario } from './support/scenario.js';
+import { describe, expect, it } from 'vitest';
+import { DAY_MS, RESOURCE_PATH, useScenario } from './support/scenario.js';
 
 /** The sweep gets 5.5 s from its Lambda: its upstream calls must end within about half a second. */
 const SHORT_SWEEP_MS = 5_500;
 const LATE_BY_MS = 2_500;
 
-let stack: InProcessStack;
-let scenario: Scenario;
-
-beforeAll(async () => {
-  stack = await startInProcessStack();
-  scenario = new Scenario(stack, (await loginCallers(stack.simulator.url)).spAdmin);
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const run = useScenario();
 
 describe('a sweep whose disable times out while a renewal is relayed', () => {
   it('leaves the renewed resource enabled at Huawei once the late disable has landed and the next sweep ran', async () => {
     // Prepare: a due resource; Huawei will hold the sweeper's disable past the sweep's deadline.
     const id = 'late-disable';
-    await scenario.addUpstream(id, ['SOFT'], Date.now() - DAY_MS);
-    expect(await scenario.relay([{ id, type: 'SOFT', expireDate: Date.now() - DAY_MS }])).toBe(200);
-    await stack.control.addFault({ path: RESOURCE_PATH, method: 'PUT', delayMs: LATE_BY_MS, count: 1 });
+    await run.scenario.addUpstream(id, ['SOFT'], Date.now() - DAY_MS);
+    expect(await run.scenario.relay([{ id, type: 'SOFT', expireDate: Date.now() - DAY_MS }])).toBe(200);
+    await run.stack.control.addFault({ path: RESOURCE_PATH, method: 'PUT', delayMs: LATE_BY_MS, count: 1 });
     const renewedUntil = Date.now() + 30 * DAY_MS;
 
     // Act: the sweep sends its disable, the caller renews meanwhile, the disable lands late, a sweep follows.
-    const sweeping = scenario.sweep(SHORT_SWEEP_MS);
-    await scenario.heldPut();
-    expect(await scenario.relay([{ id, type: 'SOFT', expireDate: renewedUntil }])).toBe(200);
+    const sweeping = run.scenario.sweep(SHORT_SWEEP_MS);
+    await run.scenario.heldPut();
+    expect(await run.scenario.relay([{ id, type: 'SOFT', expireDate: renewedUntil }])).toBe(200);
     const first = await sweeping;
-    await scenario.settled();
-    await scenario.sweep();
+    await run.scenario.settled();
+    await run.scenario.sweep();
 
     // Assess
     expect(first.problems.join()).toContain('UpstreamTimeoutError');
-    expect(await scenario.upstream(id, 'SOFT')).toMatchObject({ expireDate: renewedUntil, isDisabled: false });
+    expect(await run.scenario.upstream(id, 'SOFT')).toMatchObject({ expireDate: renewedUntil, isDisabled: false });
   });
 });

@@ -10,44 +10,32 @@
  * re-enabled by the relay. Found by the fault schedules (seed 2039297950).
  */
 import './support/quiet-logs.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loginCallers, startInProcessStack } from './support/in-process-stack.js';
-import type { InProcessStack } from './support/in-process-stack.js';
-import { DAY_MS, RESOURCE_PATH, Scenario } from './support/scenario.js';
+import { describe, expect, it } from 'vitest';
+import { DAY_MS, RESOURCE_PATH, useScenario } from './support/scenario.js';
 
-let stack: InProcessStack;
-let scenario: Scenario;
-
-beforeAll(async () => {
-  stack = await startInProcessStack();
-  scenario = new Scenario(stack, (await loginCallers(stack.simulator.url)).spAdmin);
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const run = useScenario();
 
 describe('a type-less sweep disable racing a typed update of the same id', () => {
   it('ends with a later renewal of that type enabled at Huawei', async () => {
     // Prepare: an expired id with two types, known to the registry type-less (due).
     const id = 'typeless-race';
     const expired = Date.now() - DAY_MS;
-    await scenario.addUpstream(id, ['HARD_1080P', 'VMR'], expired);
-    expect(await scenario.relay([{ id, expireDate: expired }])).toBe(200);
+    await run.scenario.addUpstream(id, ['HARD_1080P', 'VMR'], expired);
+    expect(await run.scenario.relay([{ id, expireDate: expired }])).toBe(200);
     // Held long enough for the typed update below to be relayed and recorded first, even on a busy machine.
-    await stack.control.addFault({ path: RESOURCE_PATH, method: 'PUT', delayMs: 2_000, count: 1 });
+    await run.stack.control.addFault({ path: RESOURCE_PATH, method: 'PUT', delayMs: 2_000, count: 1 });
     const renewedUntil = Date.now() + 30 * DAY_MS;
 
     // Act: the sweep's type-less disable is held; a typed enable of one type is relayed and recorded meanwhile;
     // the disable lands; then that type is renewed and a sweep runs.
-    const sweeping = scenario.sweep();
-    await scenario.heldPut();
-    expect(await scenario.relay([{ id, type: 'HARD_1080P', isDisabled: false }])).toBe(200);
+    const sweeping = run.scenario.sweep();
+    await run.scenario.heldPut();
+    expect(await run.scenario.relay([{ id, type: 'HARD_1080P', isDisabled: false }])).toBe(200);
     await sweeping;
-    expect(await scenario.relay([{ id, type: 'HARD_1080P', expireDate: renewedUntil }])).toBe(200);
-    await scenario.sweep();
+    expect(await run.scenario.relay([{ id, type: 'HARD_1080P', expireDate: renewedUntil }])).toBe(200);
+    await run.scenario.sweep();
 
     // Assess
-    expect(await scenario.upstream(id, 'HARD_1080P')).toMatchObject({ expireDate: renewedUntil, isDisabled: false });
+    expect(await run.scenario.upstream(id, 'HARD_1080P')).toMatchObject({ expireDate: renewedUntil, isDisabled: false });
   });
 });

@@ -3,12 +3,13 @@
  * resource handler, sweeps through the deployed sweeper handler, and Huawei's view read back.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { ModResourceRequestItem, ResourceType } from '../../../functions/shared/huawei/schemas.js';
 import { MODIFY_RESOURCES_ROUTE, fillPath } from '../../../functions/shared/routes.js';
 import type { SweepReport } from '../../../functions/sweeper/report.js';
 import { CORP_A } from '../../../local/simulator/demo-data.js';
 import { httpApiEvent, lambdaContext } from '../../support/events.js';
+import { loginCallers, startInProcessStack } from './in-process-stack.js';
 import type { InProcessStack } from './in-process-stack.js';
 import { upstreamResources } from './upstream.js';
 import type { UpstreamResource } from './upstream.js';
@@ -70,4 +71,27 @@ export class Scenario {
   async upstream(id: string, type: ResourceType): Promise<UpstreamResource | undefined> {
     return (await upstreamResources(this.stack.simulator.url, this.spToken, CORP)).get(`${id}/${type}`);
   }
+}
+
+/** One in-process stack and a Scenario on it for the whole test file (vitest hooks), stopped afterwards. */
+export function useScenario(): { readonly stack: InProcessStack; readonly scenario: Scenario } {
+  let stack: InProcessStack | undefined;
+  let scenario: Scenario | undefined;
+  beforeAll(async () => {
+    stack = await startInProcessStack();
+    scenario = new Scenario(stack, (await loginCallers(stack.simulator.url)).spAdmin);
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+  return {
+    get stack() {
+      if (stack === undefined) throw new Error('stack not started');
+      return stack;
+    },
+    get scenario() {
+      if (scenario === undefined) throw new Error('stack not started');
+      return scenario;
+    },
+  };
 }
