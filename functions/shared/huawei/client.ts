@@ -7,7 +7,8 @@
  * Non-2xx answers are returned, not thrown: callers pass Huawei's status and error body through. Only a call
  * that never got an answer throws: `UpstreamUnavailableError` (relay 502) or `UpstreamTimeoutError` (504).
  */
-import { Pool, interceptors } from 'undici';
+// The slim entry, not 'undici': the index loads fetch, WebSocket and every dispatcher (most of a cold start).
+import { Pool, interceptors } from './undici-slim.js';
 import type { Dispatcher, RetryHandler } from 'undici';
 import { logger } from '../observability.js';
 import { DEFAULT_HUAWEI_CLIENT_SETTINGS, huaweiBaseUrlFromEnv, parseHuaweiBaseUrl } from './config.js';
