@@ -18,7 +18,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { logger } from '../observability.js';
 import { PATH_PARAM_PATTERN, PATH_PARAM_RULE } from '../limits.js';
 import { RelayError } from '../huawei/errors.js';
@@ -50,7 +50,8 @@ export interface RelayHandlerSpec<P extends string, B> {
   route: HttpRoute;
   /** Names of the route's `{param}`s; must match the route's path. */
   pathParameters: readonly P[];
-  bodySchema: z.ZodType<B>;
+  /** A zod mini schema: the classic API would put all of zod into the bundle (docs/performance.md). */
+  bodySchema: z.ZodMiniType<B>;
   handle: (input: RelayInput<P, B>) => Promise<APIGatewayProxyStructuredResultV2>;
   now?: () => number;
 }
@@ -195,7 +196,7 @@ function bodyChecks(): Middleware {
   };
 }
 
-function bodyValidation<B>(schema: z.ZodType<B>, stateOf: (request: Request) => RelayState): Middleware {
+function bodyValidation<B>(schema: z.ZodMiniType<B>, stateOf: (request: Request) => RelayState): Middleware {
   return {
     before: (request) => {
       // The JSON parser replaced the body text with the parsed value.
