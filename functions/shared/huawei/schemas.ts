@@ -12,7 +12,7 @@
  * imports it in a few ms instead of about 26 ms (docs/performance.md). Each check keeps the classic method's
  * meaning: `.min`/`.max` on strings are minLength/maxLength, on numbers minimum/maximum (>=, <=).
  */
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import {
   EXPIRE_DATE_MAX_MS,
   EXPIRE_DATE_MIN_MS,
