@@ -18,12 +18,12 @@ export type ProfileName = 'quick' | 'full';
 
 export const PROFILES: Readonly<Record<ProfileName, BenchProfile>> = {
   quick: {
-    relay: { requestsPerRoute: 500, serialRequestsPerRoute: 200, concurrency: 8, runs: 3, warmupPerRoute: 200, upstreamLatencyMs: 0 },
-    coldStart: { runs: 15, withoutSourceMaps: false },
+    relay: { requestsPerRoute: 500, serialRequestsPerRoute: 200, concurrency: 8, runs: 3, warmupPerRoute: 200, upstreamLatencyMs: 0, profileCalls: 1_000 },
+    coldStart: { runs: 15 },
     sweep: { registrySizes: [10_000, 50_000], due: 500, corps: 40, upstreamLatencyMs: 20, runs: 2 },
   },
   full: {
-    relay: { requestsPerRoute: 2_000, serialRequestsPerRoute: 500, concurrency: 8, runs: 5, warmupPerRoute: 500, upstreamLatencyMs: 0 },
+    relay: { requestsPerRoute: 2_000, serialRequestsPerRoute: 500, concurrency: 8, runs: 5, warmupPerRoute: 500, upstreamLatencyMs: 0, profileCalls: 3_000 },
     relayAtUpstreamLatency: {
       requestsPerRoute: 800,
       serialRequestsPerRoute: 0,
@@ -32,7 +32,7 @@ export const PROFILES: Readonly<Record<ProfileName, BenchProfile>> = {
       warmupPerRoute: 200,
       upstreamLatencyMs: 20,
     },
-    coldStart: { runs: 30, withoutSourceMaps: true },
+    coldStart: { runs: 30 },
     sweep: { registrySizes: [10_000, 100_000, 1_000_000], due: 1_000, corps: 40, upstreamLatencyMs: 20, runs: 3 },
   },
 };

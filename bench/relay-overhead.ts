@@ -7,6 +7,8 @@
  * The simulator and dynalite run in their own processes (Huawei and DynamoDB are remote in production). The
  * handlers' log lines go to this process's stdout, which bench/run.ts discards, like Lambda ships them.
  */
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { ClientRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -19,7 +21,8 @@ import { ATTR } from '../functions/shared/registry/table.js';
 import { finishWrite } from '../functions/shared/registry/transitions.js';
 import { MODIFY_RESOURCES_ROUTE, MODIFY_VMR_ROUTE, fillPath, routeKey } from '../functions/shared/routes.js';
 import type { HttpRoute } from '../functions/shared/routes.js';
-import { RELAY_MEMORY_MB, RELAY_TIMEOUT } from '../lib/meeting-relay-stack.js';
+import { functionMemoryMb } from '../lib/constructs/relay-function.js';
+import { RELAY_TIMEOUT } from '../lib/meeting-relay-stack.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/dynamo.js';
 import { buildHttpApiEvent, buildLambdaContext } from '../local/gateway/http-api-event.js';
 import { loadRouteHandler } from '../local/gateway/index.js';
@@ -27,6 +30,8 @@ import type { LambdaHttpHandler } from '../local/gateway/index.js';
 import { CORP_A, DEMO_RESOURCES, DEMO_VMRS } from '../local/simulator/demo-data.js';
 import type { DemoResource } from '../local/simulator/demo-data.js';
 import { loginDemo } from '../local/simulator/demo-login.js';
+import { profileCalls } from './cpu-profile.js';
+import type { CpuProfileSummary } from './cpu-profile.js';
 import { startServiceProcess } from './services.js';
 import { median, quantile, round } from './stats.js';
 
@@ -45,6 +50,18 @@ export interface RelayOptions {
   warmupPerRoute: number;
   /** Simulator latency; 0 leaves only the work of each side in the figures. */
   upstreamLatencyMs: number;
+  /** Sequential modify-vmr calls CPU-profiled per side after the measured runs (0 skips the profile). */
+  profileCalls?: number;
+}
+
+/** DynamoDB requests the relayed resource route made, counted at the HTTP client (not timed). */
+export interface RegistryRoundTrips {
+  /** Requests sent for this count, one at a time. */
+  requests: number;
+  itemsPerRequest: number;
+  /** DynamoDB requests per relayed request, in all and by operation (X-Amz-Target). */
+  perRequest: number;
+  byOperation: Record<string, number>;
 }
 
 export interface LatencySummary {
@@ -80,6 +97,10 @@ export interface RelayResult extends Comparison {
    * Subtract it from that route's overhead at concurrency 1 to see the relay's own share.
    */
   registryReadWriteP50Ms: number;
+  /** modify-resources' registry round trips per request, for 1 item and for 10 items per request. */
+  registryRoundTrips: RegistryRoundTrips[];
+  /** Where modify-vmr's warm-path CPU goes, relayed and direct (when profiled). */
+  warmPathProfile?: { route: string; relayed: CpuProfileSummary; direct: CpuProfileSummary };
 }
 
 /**
@@ -202,7 +223,7 @@ function relayedSender(handler: LambdaHttpHandler, routeCase: RouteCase): Sender
     const context = buildLambdaContext({
       functionName,
       timeoutMs: RELAY_TIMEOUT.toMilliseconds(),
-      memoryLimitInMB: RELAY_MEMORY_MB,
+      memoryLimitInMB: functionMemoryMb(routeCase.route.id),
       startedAt: now,
     });
     return async () => ((await handler(event, context)) as APIGatewayProxyStructuredResultV2).statusCode ?? 0;
@@ -246,6 +267,42 @@ async function registryReadWriteMs(store: RegistryStore, resources: readonly Dem
     if (!written) throw new Error(`registry write of ${resource.id} conflicted`);
   }
   return median(samples);
+}
+
+const ROUND_TRIP_REQUESTS = 10;
+const MULTI_ITEM_COUNT = 10;
+
+/**
+ * Counts the DynamoDB requests `send` causes, by operation, through Node's `http.client.request.start` channel
+ * (the AWS SDK sends over node:http; undici's upstream calls do not use it). Subscribed only here, outside the
+ * timed runs.
+ */
+async function countRoundTrips(send: () => Promise<number>, requests: number, itemsPerRequest: number, dynamoPort: string): Promise<RegistryRoundTrips> {
+  const byOperation: Record<string, number> = {};
+  let total = 0;
+  const onRequest = (message: unknown) => {
+    const request = (message as { request: ClientRequest }).request;
+    const host = String(request.getHeader('host') ?? '');
+    if (!host.endsWith(`:${dynamoPort}`)) return;
+    const operation = String(request.getHeader('x-amz-target') ?? 'unknown').replace(/^DynamoDB_\d+\./, '');
+    byOperation[operation] = (byOperation[operation] ?? 0) + 1;
+    total++;
+  };
+  subscribe('http.client.request.start', onRequest);
+  try {
+    for (let i = 0; i < requests; i++) {
+      const status = await send();
+      if (status !== 200) throw new Error(`round-trip count: request answered ${status}, expected 200`);
+    }
+  } finally {
+    unsubscribe('http.client.request.start', onRequest);
+  }
+  return {
+    requests,
+    itemsPerRequest,
+    perRequest: round(total / requests, 2),
+    byOperation: Object.fromEntries(Object.entries(byOperation).map(([operation, count]) => [operation, round(count / requests, 2)])),
+  };
 }
 
 interface RouteSenders {
@@ -322,6 +379,36 @@ export async function runRelayOverhead(options: RelayOptions, log: (line: string
           )
         : undefined;
 
+    const resourceCase = cases.find((c) => c.route.id === MODIFY_RESOURCES_ROUTE.id);
+    const resourceSender = senders.find((sender) => sender.id === MODIFY_RESOURCES_ROUTE.id);
+    const dynamoPort = new URL(dynamo.url).port;
+    const registryRoundTrips: RegistryRoundTrips[] = [];
+    if (resourceCase && resourceSender) {
+      log('relay overhead: counting registry round trips of modify-resources (1 and 10 items per request)');
+      registryRoundTrips.push(await countRoundTrips(() => resourceSender.relayed(0)(), ROUND_TRIP_REQUESTS, 1, dynamoPort));
+      const multi = benchResources(MULTI_ITEM_COUNT).map((r) => ({ ...r, id: `${r.id}-multi` }));
+      await addResourcesUpstream(pool, spToken, multi);
+      const multiBody = JSON.stringify(multi.map((r) => ({ expireDate: r.expireDate, id: r.id, isDisabled: false, type: r.type })));
+      const multiSender = relayedSender(await loadRouteHandler(MODIFY_RESOURCES_ROUTE), { ...resourceCase, bodies: [multiBody] });
+      registryRoundTrips.push(await countRoundTrips(() => multiSender(0)(), ROUND_TRIP_REQUESTS, MULTI_ITEM_COUNT, dynamoPort));
+    }
+
+    const vmrSender = senders.find((sender) => sender.id === MODIFY_VMR_ROUTE.id);
+    let warmPathProfile: RelayResult['warmPathProfile'];
+    if (vmrSender && (options.profileCalls ?? 0) > 0) {
+      const calls = options.profileCalls ?? 0;
+      log(`relay overhead: CPU profile of ${calls} modify-vmr calls per side, concurrency 1`);
+      const sequential = (sender: Sender) => async () => {
+        const status = await sender(0)();
+        if (status !== 200) throw new Error(`profiled request answered ${status}, expected 200`);
+      };
+      warmPathProfile = {
+        route: MODIFY_VMR_ROUTE.id,
+        relayed: await profileCalls(calls, sequential(vmrSender.relayed)),
+        direct: await profileCalls(calls, sequential(vmrSender.direct)),
+      };
+    }
+
     const recorded = await registry.send(
       new QueryCommand({
         TableName: dynamo.tableName,
@@ -340,6 +427,8 @@ export async function runRelayOverhead(options: RelayOptions, log: (line: string
       ...(serial === undefined ? {} : { serial: { ...serial, concurrency: 1 as const } }),
       resourceRouteRecordsRegistry: (recorded.Count ?? 0) > 0,
       registryReadWriteP50Ms: round(await registryReadWriteMs(new RegistryStore({ documentClient: registry, tableName: dynamo.tableName ?? '' }), resources)),
+      registryRoundTrips,
+      ...(warmPathProfile === undefined ? {} : { warmPathProfile }),
     };
   } finally {
     registry.destroy();

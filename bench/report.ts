@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
+import { COLD_START_TARGETS } from './cold-start.js';
 import type { ColdStartResult } from './cold-start.js';
 import type { RelayResult, Comparison } from './relay-overhead.js';
 import type { SweepResult, SweepSizeResult } from './sweep-cost.js';
@@ -16,6 +17,13 @@ export const TARGETS = {
   relayThroughputRatio: 0.8,
   /** "Items read within a few percent of the due count". */
   itemsReadTolerance: 0.05,
+} as const;
+
+/** Issue 13's warm-path targets: modify-vmr, concurrency 1, upstream 0 ms. */
+export const WARM_PATH_TARGETS = {
+  route: 'modify-vmr',
+  handlerOverheadP50Ms: 0.3,
+  throughputRatio: 0.5,
 } as const;
 
 export interface MachineInfo {
@@ -106,24 +114,66 @@ function relayTable(relay: RelayResult, title: string): string[] {
           comparisonRow('both routes, concurrency 1', serial),
           ...Object.entries(serial.routes).map(([route, c]) => comparisonRow(`${route}, concurrency 1`, c)),
         ]),
+    ...roundTripLines(relay),
+    ...profileLines(relay),
+  ];
+}
+
+function roundTripLines(relay: RelayResult): string[] {
+  if (!relay.registryRoundTrips?.length) return [];
+  const overhead = relay.serial?.routes['modify-resources']?.overheadP50Ms;
+  return [
+    '',
+    `modify-resources, registry round trips per request (DynamoDB requests counted at the HTTP client, ${relay.registryRoundTrips[0]?.requests ?? 0} sequential requests each)${overhead === undefined ? '' : `, next to its p50 overhead at concurrency 1 (${ms(overhead)}, 1 item)`}:`,
+    '',
+    '| Items per request | Round trips per request | By operation |',
+    '|---|---|---|',
+    ...relay.registryRoundTrips.map(
+      (r) => `| ${r.itemsPerRequest} | ${r.perRequest} | ${Object.entries(r.byOperation).map(([operation, count]) => `${operation} ${count}`).join(', ')} |`,
+    ),
+  ];
+}
+
+function profileLines(relay: RelayResult): string[] {
+  const profile = relay.warmPathProfile;
+  if (!profile) return [];
+  const row = (p: { name: string; msPerCall: number; share: number }) => `| ${p.name} | ${round(p.msPerCall * 1000, 1)} µs | ${Math.round(p.share * 100)}% |`;
+  return [
+    '',
+    `${profile.route} warm path, CPU profile of ${profile.relayed.calls} sequential calls per side: busy CPU ${round(profile.relayed.busyMsPerCall * 1000, 1)} µs per relayed call, ${round(profile.direct.busyMsPerCall * 1000, 1)} µs per direct call (the client's own work), difference ${round((profile.relayed.busyMsPerCall - profile.direct.busyMsPerCall) * 1000, 1)} µs.`,
+    '',
+    '| Relayed call: where the CPU goes | Per call | Share |',
+    '|---|---|---|',
+    ...profile.relayed.byPart.map(row),
+    '',
+    '| Relayed call: top functions (self time) | Per call | Share |',
+    '|---|---|---|',
+    ...profile.relayed.topFunctions.slice(0, 8).map(row),
   ];
 }
 
 function coldStartTable(functions: ColdStartResult['functions'], meta: Omit<ColdStartResult, 'functions'>): string[] {
-  const withoutMaps = functions.some((f) => f.importMsWithoutSourceMaps !== undefined);
+  const flags = meta.nodeOptions === '' ? 'no NODE_OPTIONS' : `NODE_OPTIONS=\`${meta.nodeOptions}\``;
   return [
     `### Cold start`,
     '',
-    `Bundled by CDK with the stack's options; import time is the median of ${meta.runs} fresh \`node\` processes with NODE_OPTIONS=\`${meta.nodeOptions}\`, minus the empty module's ${ms(meta.emptyImportMs)}.`,
+    `Bundled by CDK with the stack's options; import time is the median of ${meta.runs} fresh \`node\` processes minus the empty module's (${ms(meta.emptyImportMs)}), as deployed (${flags}). Before: the same entry with undici's and zod's full indexes, imported with \`--enable-source-maps\` (the stack before issue 13), measured in the same rounds.`,
     '',
-    `| Function | Bundle | Gzipped | Import${withoutMaps ? ' | Import without source maps' : ''} | Largest packages (share of bundle) | AWS SDK | Same bytes as the stack |`,
-    `|---|---|---|---|${withoutMaps ? '---|' : ''}---|---|---|`,
+    '| Function | Bundle (before) | Gzipped (before) | Budget | Import as deployed | Before | Ratio | With source maps | Without | RSS after import |',
+    '|---|---|---|---|---|---|---|---|---|---|',
     ...functions.map(
       (f) =>
-        `| ${f.function} | ${kib(f.bundleBytes)} | ${kib(f.gzipBytes)} | ${ms(f.importMs)}${withoutMaps ? ` | ${ms(f.importMsWithoutSourceMaps ?? Number.NaN)}` : ''} | ${f.topPackages
-          .slice(0, 3)
-          .map((p) => `${p.name} ${Math.round(p.share * 100)}%`)
-          .join(', ')} | ${kib(f.awsSdkBytes)} | ${f.identicalToStack ? 'yes' : 'NO'} |`,
+        `| ${f.function} | ${kib(f.bundleBytes)} (${kib(f.before.bundleBytes)}) | ${kib(f.gzipBytes)} (${kib(f.before.gzipBytes)}) | ${kib(f.budgetBytes)} | ${ms(f.importMs)} | ${ms(f.before.importMs)} | ${round(f.importMs / f.before.importMs, 2)} | ${ms(f.importMsWithSourceMaps)} | ${ms(f.importMsWithoutSourceMaps)} | ${f.rssAfterImportMb} MB |`,
+    ),
+    '',
+    '| Function | Largest packages (share of bundle) | AWS SDK | Same bytes as the stack | Memory | Estimated init at that memory | Suggested memory |',
+    '|---|---|---|---|---|---|---|',
+    ...functions.map(
+      (f) =>
+        `| ${f.function} | ${f.topPackages
+          .slice(0, 4)
+          .map((p) => `${p.name} ${kib(p.bytes)}`)
+          .join(', ')} | ${kib(f.awsSdkBytes)} | ${f.identicalToStack ? 'yes' : 'NO'} | ${f.memoryMb} MB | ${ms(f.estimatedInitMsAtMemory)} | ${f.suggestedMemoryMb} MB |`,
     ),
   ];
 }
@@ -166,6 +216,20 @@ export function targetChecks(report: BenchReport): string[] {
     }
     lines.push(throughputLine(`both routes, ${at}`, result.throughputRatio));
     for (const [route, c] of Object.entries(result.routes)) lines.push(throughputLine(`${route}, ${at}`, c.throughputRatio));
+  }
+  for (const f of report.coldStart ?? []) {
+    lines.push(
+      `- Cold start, ${f.function}: import ${ms(f.importMs)} as deployed (target <= ${COLD_START_TARGETS.importMs} ms): ${yesNo(f.importMs <= COLD_START_TARGETS.importMs)}; before ${ms(f.before.importMs)} (ratio ${round(f.importMs / f.before.importMs, 2)}); bundle ${kib(f.bundleBytes)} of its ${kib(f.budgetBytes)} budget: ${f.bundleBytes <= f.budgetBytes ? 'within' : 'OVER'}`,
+    );
+    if (f.function === COLD_START_TARGETS.stretch.function) {
+      lines.push(`- Cold start stretch, ${f.function}: ${ms(f.importMs)} (target <= ${COLD_START_TARGETS.stretch.importMs} ms): ${yesNo(f.importMs <= COLD_START_TARGETS.stretch.importMs)}`);
+    }
+  }
+  const warm = relay?.serial?.routes[WARM_PATH_TARGETS.route];
+  if (warm) {
+    lines.push(
+      `- Warm path, ${WARM_PATH_TARGETS.route}, concurrency 1, upstream ${relay?.upstreamLatencyMs} ms: handler overhead p50 ${ms(warm.overheadP50Ms)} (target <= ${WARM_PATH_TARGETS.handlerOverheadP50Ms} ms): ${yesNo(warm.overheadP50Ms <= WARM_PATH_TARGETS.handlerOverheadP50Ms)}; relayed/direct throughput ${warm.throughputRatio} (target >= ${WARM_PATH_TARGETS.throughputRatio}): ${yesNo(warm.throughputRatio >= WARM_PATH_TARGETS.throughputRatio)}`,
+    );
   }
   for (const s of sweep ?? []) {
     const readShare = s.itemsRead / s.due - 1;

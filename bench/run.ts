@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { writeCharts } from './charts.js';
 import type { BenchReply, BenchRequest } from './child.js';
 import type { ColdStartResult } from './cold-start.js';
 import { ENV } from '../functions/shared/env.js';
@@ -126,7 +127,10 @@ async function main(): Promise<void> {
   const out = path.resolve(process.env[ENV.benchOut] || DEFAULT_OUT);
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
-  process.stdout.write(`${markdown(report)}\nJSON: ${path.relative(process.cwd(), out) || out} (${report.meta.durationSeconds} s)\n`);
+  const svgs = writeCharts(report, out);
+  process.stdout.write(
+    `${markdown(report)}\nJSON: ${path.relative(process.cwd(), out) || out} (${report.meta.durationSeconds} s)${svgs.length > 0 ? `; charts beside it: ${svgs.join(', ')}` : ''}\n`,
+  );
 }
 
 main().catch((error: unknown) => {

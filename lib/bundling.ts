@@ -28,6 +28,14 @@ export const ESM_BUNDLE_FILE = 'index.mjs';
 export const SOURCE_MAP_NODE_OPTIONS = '--enable-source-maps';
 
 /**
+ * NODE_OPTIONS of every function ('' sets none). Source maps are still built and deployed next to each bundle,
+ * but Node is not told to apply them: `--enable-source-maps` made every cold start parse the map (measured in
+ * docs/performance.md, "Source maps"), while a minified stack trace can be mapped back offline with the
+ * index.mjs.map of the deployed asset when one is needed.
+ */
+export const FUNCTION_NODE_OPTIONS = '';
+
+/**
  * The bundling options of every function (NodejsFunction always bundles for platform node).
  *
  * `bundleAwsSDK: true` and no external modules: the AWS SDK v3 is bundled rather than taken from the runtime. The
@@ -50,4 +58,29 @@ export function nodejsFunctionBundling(): BundlingOptions {
     bundleAwsSDK: true,
     externalModules: [],
   };
+}
+
+const KIB = 1024;
+
+/**
+ * Size budget of each function's minified bundle (index.mjs), by route id or `sweeper`: test/cdk/bundle.test.ts
+ * fails when a bundle grows past it, so a change that pulls a heavy module into a function (undici's index, zod's
+ * classic API, an unused AWS SDK client) is caught in CI rather than in cold-start times. Size, not time: it is
+ * stable on any machine. Each budget is the size measured when it was set plus about 10%; raise one on purpose,
+ * with the figures of `npm run bench -- --only coldStart` in docs/performance.md.
+ */
+export const BUNDLE_BUDGET_BYTES: Readonly<Record<string, number>> = {
+  // Slim undici (Pool, request, retry) 290 KiB, zod/mini 24 KiB, Powertools logger and metrics, middy.
+  'modify-vmr': 420 * KIB,
+  // The same plus the DynamoDB client and the registry, whose model still uses zod's classic API (about 420 KiB).
+  'modify-resources': 1_250 * KIB,
+  // The same plus SP login, Secrets Manager through Powertools parameters, and the sweep.
+  sweeper: 1_300 * KIB,
+};
+
+/** For a function without a budget of its own (a new route or function): the largest one. */
+export const DEFAULT_BUNDLE_BUDGET_BYTES = Math.max(...Object.values(BUNDLE_BUDGET_BYTES));
+
+export function bundleBudgetBytes(functionId: string): number {
+  return BUNDLE_BUDGET_BYTES[functionId] ?? DEFAULT_BUNDLE_BUDGET_BYTES;
 }

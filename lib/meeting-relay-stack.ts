@@ -9,13 +9,12 @@ import type { StackConfig } from './config.js';
 import { RegistryTable } from './constructs/registry-table.js';
 import { ALARM_PERIOD, RelayAlarms } from './constructs/relay-alarms.js';
 import { RelayApi, type RelayRouteBinding } from './constructs/relay-api.js';
-import { RelayFunction, type TableAccess } from './constructs/relay-function.js';
+import { RelayFunction, functionMemoryMb, type TableAccess } from './constructs/relay-function.js';
 import { spCredentialsSecret } from './constructs/sp-credentials-secret.js';
 import { Sweeper } from './constructs/sweeper.js';
 import { projectPath } from './paths.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../functions/shared/service-identity.js';
 
-export const RELAY_MEMORY_MB = 512;
 /**
  * Below API Gateway's 30 s integration limit with room to spare: the relay's own deadline
  * (min of RELAY_DEADLINE_MS and the Lambda's remaining time less its safety margin) fits inside, so the relay
@@ -131,7 +130,7 @@ export class MeetingRelayStack extends Stack {
       // Lambda allows 256 characters.
       description: `meeting-relay ${route.method} ${route.path}: ${route.description}`.slice(0, 256),
       serviceName: `${SERVICE_NAME_PREFIX}-${route.id}`,
-      memorySize: RELAY_MEMORY_MB,
+      memorySize: functionMemoryMb(route.id),
       timeout: RELAY_TIMEOUT,
       logRetention: config.logRetentionDays,
       environment: sharedEnvironment,

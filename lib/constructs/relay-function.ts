@@ -7,8 +7,27 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { ENV } from '../../functions/shared/env.js';
-import { LAMBDA_RUNTIME, SOURCE_MAP_NODE_OPTIONS, nodejsFunctionBundling } from '../bundling.js';
+import { FUNCTION_NODE_OPTIONS, LAMBDA_RUNTIME, nodejsFunctionBundling } from '../bundling.js';
 import { DEPS_LOCK_FILE, PROJECT_ROOT } from '../paths.js';
+
+/**
+ * Memory (MB) of each function, by route id or `sweeper`: the one place the stack reads it. Chosen from the
+ * measured import time and duration (docs/performance.md, "Memory per function"): the functions need 50-70 MB of
+ * RSS, so memory buys CPU (Lambda gives 1 vCPU at 1,769 MB, proportionally less below), and each relay call is
+ * usually a cold start. `npm run bench` prints the size its rule suggests next to these.
+ */
+export const FUNCTION_MEMORY_MB: Readonly<Record<string, number>> = {
+  'modify-vmr': 1024,
+  'modify-resources': 1024,
+  sweeper: 512,
+};
+
+/** For a function not in the table yet (a new route): the relays' size. */
+export const DEFAULT_FUNCTION_MEMORY_MB = 1024;
+
+export function functionMemoryMb(functionId: string): number {
+  return FUNCTION_MEMORY_MB[functionId] ?? DEFAULT_FUNCTION_MEMORY_MB;
+}
 
 /** What a function may do with the registry table. */
 export type TableAccess = 'read' | 'readWrite';
@@ -87,7 +106,7 @@ export class RelayFunction extends NodejsFunction {
       logGroup: functionLogGroup,
       bundling: nodejsFunctionBundling(),
       environment: {
-        NODE_OPTIONS: SOURCE_MAP_NODE_OPTIONS,
+        ...nodeOptionsEnvironment(),
         [ENV.powertoolsServiceName]: props.serviceName,
         ...props.environment,
       },
@@ -125,4 +144,9 @@ export class RelayFunction extends NodejsFunction {
     // A secret encrypted with a customer-managed key also needs decrypt on that key.
     secret.encryptionKey?.grantDecrypt(this);
   }
+}
+
+/** NODE_OPTIONS only when there is something to set: an empty variable would still be one more setting to read. */
+function nodeOptionsEnvironment(): Record<string, string> {
+  return FUNCTION_NODE_OPTIONS === '' ? {} : { NODE_OPTIONS: FUNCTION_NODE_OPTIONS };
 }

@@ -7,7 +7,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { RegistryTable } from './registry-table.js';
-import { RelayFunction } from './relay-function.js';
+import { RelayFunction, functionMemoryMb } from './relay-function.js';
 
 /**
  * Asynchronous delivery limits. A sweep that fails or arrives late is not worth repeating: the next scheduled
@@ -22,7 +22,7 @@ export const SWEEP_ASYNC = {
   targetRetryAttempts: 2,
 } as const;
 
-export const SWEEPER_MEMORY_MB = 512;
+export const SWEEPER_MEMORY_MB = functionMemoryMb('sweeper');
 /** Long enough for a large expiry wave in batches of 100; the sweeper's lease keeps runs from overlapping. */
 export const SWEEPER_TIMEOUT = Duration.minutes(5);
 

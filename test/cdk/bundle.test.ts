@@ -4,7 +4,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../functions/shared/env.js';
-import { CREATE_REQUIRE_BANNER, ESM_BUNDLE_FILE } from '../../lib/bundling.js';
+import { CREATE_REQUIRE_BANNER, ESM_BUNDLE_FILE, FUNCTION_NODE_OPTIONS, bundleBudgetBytes } from '../../lib/bundling.js';
+import { HTTP_ROUTES } from '../../functions/shared/routes.js';
 import { removeSynthOutputs, resourcesOfType, synthMeetingRelay, type Synthesized } from './synth-helpers.js';
 
 /**
@@ -16,6 +17,8 @@ import { removeSynthOutputs, resourcesOfType, synthMeetingRelay, type Synthesize
 
 interface BundledFunction {
   logicalId: string;
+  /** Route id, or `sweeper`: the key of the size budget. */
+  name: string;
   handlerExport: string;
   file: string;
 }
@@ -33,7 +36,7 @@ const LOAD_ENV: Record<string, string> = {
   POWERTOOLS_METRICS_NAMESPACE: 'BundleLoadTest',
   POWERTOOLS_SERVICE_NAME: 'bundle-load-test',
   POWERTOOLS_DEV: 'false',
-  NODE_OPTIONS: '--enable-source-maps',
+  NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
 };
 
 /** The error lines of a child's stderr: Node also prints the offending source line, a whole minified bundle. */
@@ -60,8 +63,11 @@ beforeAll(() => {
     const source = sourceByObjectKey.get(fn.Properties?.Code?.S3Key);
     if (!source) throw new Error(`no bundled asset for ${logicalId}`);
     const [file, handlerExport] = String(fn.Properties?.Handler).split('.');
+    const routeFunction = [...synth.stack.routeFunctions].find(([, construct]) => synth.stack.resolve((construct.node.defaultChild as { logicalId?: string } | undefined)?.logicalId) === logicalId);
+    const isSweeper = synth.stack.resolve((synth.stack.sweeper.function.node.defaultChild as { logicalId?: string } | undefined)?.logicalId) === logicalId;
     return {
       logicalId,
+      name: routeFunction?.[0] ?? (isSweeper ? 'sweeper' : logicalId),
       handlerExport: handlerExport ?? '',
       file: path.join(synth.outdir, source, `${file}.mjs`),
     };
@@ -98,5 +104,25 @@ describe('function bundles', () => {
       expect(errorLines(result.stderr), `${bundle.logicalId} (${statSync(bundle.file).size} bytes)`).toBe('');
       expect(result.status, bundle.logicalId).toBe(0);
     }
+  });
+
+  it('stay within their size budgets (lib/bundling.ts), each function of the route table and the sweeper by name', () => {
+    const names = bundles.map((bundle) => bundle.name);
+    expect(names).toEqual(expect.arrayContaining([...HTTP_ROUTES.map((route) => route.id), 'sweeper']));
+    for (const bundle of bundles) {
+      const bytes = statSync(bundle.file).size;
+      expect(bytes, `${bundle.name}: ${bytes} bytes, budget ${bundleBudgetBytes(bundle.name)}`).toBeLessThanOrEqual(bundleBudgetBytes(bundle.name));
+    }
+  });
+
+  it('keep undici\'s index and zod\'s classic API out of modify-vmr (slim undici entry, zod/mini)', () => {
+    const vmr = bundles.find((bundle) => bundle.name === 'modify-vmr');
+    expect(vmr).toBeDefined();
+    const code = readFileSync(vmr?.file ?? '', 'utf8');
+    // Strings that only undici's index (EventSource is loaded by it, not by the Pool) and zod's classic layer
+    // (its class names; the core's are "$ZodType"...) put into a bundle.
+    expect(code).not.toContain('EventSource');
+    expect(code).not.toContain('"ZodError"');
+    expect(code).not.toContain('"ZodType"');
   });
 });
