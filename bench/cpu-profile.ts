@@ -25,6 +25,7 @@ export interface CpuProfileSummary {
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
 }
 
 interface Profile {
@@ -33,14 +34,13 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const SAMPLING_INTERVAL_US = 50;
+const SAMPLING_INTERVAL_US = 100;
 
 /** Which part of the process a frame belongs to. */
 export function partOf(url: string, functionName: string): string {
   if (url === '') {
     if (functionName === '(garbage collector)') return 'garbage collection';
     if (functionName === '(idle)') return 'idle';
-    if (functionName === '(program)') return 'V8 and native code';
     return 'V8 and native code';
   }
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
@@ -53,6 +53,8 @@ export function partOf(url: string, functionName: string): string {
 
 function summarise(profile: Profile, calls: number): CpuProfileSummary {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parentOf = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
   const selfUs = new Map<number, number>();
   profile.samples.forEach((id, index) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)));
   const parts = new Map<string, number>();
@@ -61,12 +63,20 @@ function summarise(profile: Profile, calls: number): CpuProfileSummary {
   for (const [id, us] of selfUs) {
     const frame = byId.get(id)?.callFrame;
     if (!frame) continue;
-    const part = partOf(frame.url, frame.functionName);
+    const caller = byId.get(parentOf.get(id) ?? -1)?.callFrame;
+    // The profiler's own stop call (node:inspector) is not the work being profiled.
+    if (caller?.url.startsWith('node:inspector')) continue;
+    // A native function (socket writev, a binding) counts for the JavaScript that called it.
+    const isNative = frame.url === '' && !frame.functionName.startsWith('(') && caller !== undefined && caller.url !== '';
+    const part = isNative && caller ? partOf(caller.url, caller.functionName) : partOf(frame.url, frame.functionName);
     if (part === 'idle') continue;
     busyUs += us;
     parts.set(part, (parts.get(part) ?? 0) + us);
     const file = frame.url.replace(/^.*\/(node_modules|functions|bench|local)\//, '$1/');
-    const name = `${frame.functionName || '(anonymous)'} ${file}:${frame.lineNumber + 1}`;
+    const name =
+      frame.url === ''
+        ? `${frame.functionName}${isNative && caller ? ` (native, from ${caller.functionName || '(anonymous)'} ${caller.url.replace(/^.*\/(node_modules|functions|bench|local)\//, '$1/')})` : ''}`
+        : `${frame.functionName || '(anonymous)'} ${file}:${frame.lineNumber + 1}`;
     functions.set(name, (functions.get(name) ?? 0) + us);
   }
   const shares = (entries: Map<string, number>, count: number): ProfileShare[] =>
