@@ -159,11 +159,11 @@ function coldStartTable(functions: ColdStartResult['functions'], meta: Omit<Cold
     '',
     `Bundled by CDK with the stack's options; import time is the median of ${meta.runs} fresh \`node\` processes minus the empty module's (${ms(meta.emptyImportMs)}), as deployed (${flags}). Before: the same entry with undici's and zod's full indexes, imported with \`--enable-source-maps\` (the stack before issue 13), measured in the same rounds.`,
     '',
-    '| Function | Bundle (before) | Gzipped (before) | Budget | Import as deployed | Before | Ratio | With source maps | Without | RSS after import |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| Function | Bundle (before) | Gzipped (before) | Budget | Import as deployed | Before | Ratio | Import CPU (before) | With source maps | Without | RSS after import |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...functions.map(
       (f) =>
-        `| ${f.function} | ${kib(f.bundleBytes)} (${kib(f.before.bundleBytes)}) | ${kib(f.gzipBytes)} (${kib(f.before.gzipBytes)}) | ${kib(f.budgetBytes)} | ${ms(f.importMs)} | ${ms(f.before.importMs)} | ${round(f.importMs / f.before.importMs, 2)} | ${ms(f.importMsWithSourceMaps)} | ${ms(f.importMsWithoutSourceMaps)} | ${f.rssAfterImportMb} MB |`,
+        `| ${f.function} | ${kib(f.bundleBytes)} (${kib(f.before.bundleBytes)}) | ${kib(f.gzipBytes)} (${kib(f.before.gzipBytes)}) | ${kib(f.budgetBytes)} | ${ms(f.importMs)} | ${ms(f.before.importMs)} | ${round(f.importMs / f.before.importMs, 2)} | ${ms(f.importCpuMs)} (${ms(f.before.importCpuMs)}) | ${ms(f.importMsWithSourceMaps)} | ${ms(f.importMsWithoutSourceMaps)} | ${f.rssAfterImportMb} MB |`,
     ),
     '',
     '| Function | Largest packages (share of bundle) | AWS SDK | Same bytes as the stack | Memory | Estimated init at that memory | Suggested memory |',
@@ -173,7 +173,7 @@ function coldStartTable(functions: ColdStartResult['functions'], meta: Omit<Cold
         `| ${f.function} | ${f.topPackages
           .slice(0, 4)
           .map((p) => `${p.name} ${kib(p.bytes)}`)
-          .join(', ')} | ${kib(f.awsSdkBytes)} | ${f.identicalToStack ? 'yes' : 'NO'} | ${f.memoryMb} MB | ${ms(f.estimatedInitMsAtMemory)} | ${f.suggestedMemoryMb} MB |`,
+          .join(', ')} | ${kib(f.awsSdkBytes)} | ${f.identicalToStack ? 'yes' : 'NO'} | ${f.memoryMb} MB | ${ms(f.estimatedInitMsAtMemory)} | ${f.suggestedMemoryMb === undefined ? 'sized by duration (scheduled)' : `${f.suggestedMemoryMb} MB`} |`,
     ),
   ];
 }
@@ -186,11 +186,11 @@ function sweepTable(sizes: SweepSizeResult[], meta: Omit<SweepResult, 'sizes'>):
     '',
     'Seconds are wall time of one sweep; in brackets, the floor the upstream alone would impose (calls x latency at that concurrency).',
     '',
-    '| Registry items | Due | Enterprises | SP calls (minimal) | Items read | Registry writes | Seconds (floor) | Disabled/s | Baseline SP calls | Baseline items read | Baseline registry writes | Baseline seconds (floor) | Baseline disabled/s |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| Registry items | Due | Enterprises | SP calls (minimal) | Items read | Registry writes | Seconds (floor) | CPU seconds | Disabled/s | Baseline SP calls | Baseline items read | Baseline registry writes | Baseline seconds (floor) | Baseline disabled/s |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...sizes.map(
       (s) =>
-        `| ${s.registryItems} | ${s.due} | ${s.corps} | ${s.upstreamCalls} (${s.minimalCalls}) | ${s.itemsRead} | ${s.registryRequests.writes} | ${s.seconds} (${s.upstreamFloorSeconds}) | ${s.disabledPerSecond} | ${s.baseline.upstreamCalls} | ${s.baseline.itemsRead} | ${s.baseline.registryRequests.writes} | ${s.baseline.seconds} (${s.baseline.upstreamFloorSeconds}) | ${s.baseline.disabledPerSecond} |`,
+        `| ${s.registryItems} | ${s.due} | ${s.corps} | ${s.upstreamCalls} (${s.minimalCalls}) | ${s.itemsRead} | ${s.registryRequests.writes} | ${s.seconds} (${s.upstreamFloorSeconds}) | ${s.cpuSeconds} | ${s.disabledPerSecond} | ${s.baseline.upstreamCalls} | ${s.baseline.itemsRead} | ${s.baseline.registryRequests.writes} | ${s.baseline.seconds} (${s.baseline.upstreamFloorSeconds}) | ${s.baseline.disabledPerSecond} |`,
     ),
   ];
 }

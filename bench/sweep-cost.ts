@@ -57,6 +57,11 @@ export interface SideFigures {
   /** Registry items read: the sweep report's `itemsRead`; the Scan's ScannedCount for the baseline. */
   itemsRead: number;
   seconds: number;
+  /**
+   * CPU seconds this process spent in the sweep (process.cpuUsage: the simulator and dynalite run elsewhere):
+   * what sizing the sweeper's memory (= CPU share) is about.
+   */
+  cpuSeconds: number;
   disabledPerSecond: number;
   /** Every due item was disabled upstream and recorded, in every run. */
   complete: boolean;
@@ -87,6 +92,7 @@ interface RunFigures {
   upstreamCalls: number;
   itemsRead: number;
   seconds: number;
+  cpuSeconds: number;
   disabled: number;
   registryRequests: { reads: number; writes: number };
 }
@@ -177,6 +183,11 @@ function chunks<T>(values: readonly T[], size: number): T[][] {
   return result;
 }
 
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+}
+
 function figures(runs: readonly RunFigures[], due: number, upstreamFloorSeconds: number): SideFigures {
   const seconds = median(runs.map((r) => r.seconds));
   return {
@@ -188,6 +199,7 @@ function figures(runs: readonly RunFigures[], due: number, upstreamFloorSeconds:
     },
     itemsRead: median(runs.map((r) => r.itemsRead)),
     seconds: round(seconds),
+    cpuSeconds: round(median(runs.map((r) => r.cpuSeconds))),
     disabledPerSecond: round(median(runs.map((r) => r.disabled / r.seconds)), 1),
     complete: runs.every((r) => r.disabled === due),
   };
@@ -251,23 +263,27 @@ export async function runSweepCost(options: SweepOptions, log: (line: string) =>
 
     const sweeperRun = async (): Promise<RunFigures> => {
       await restore();
+      const cpuAtStart = process.cpuUsage();
       const startedAt = performance.now();
       const budget = sweepBudget(Date.now(), SWEEPER_TIMEOUT.toMilliseconds());
       const report = await sweep({ store, lease, spApi, config: { ...settings, leaseMs: budget.leaseMs }, deadline: budget.deadline, metrics });
       const seconds = (performance.now() - startedAt) / 1000;
+      const cpuSeconds = cpuSecondsSince(cpuAtStart);
       metrics.clearMetrics();
       if (report.status !== 'completed') log(`sweep cost: sweep ended ${report.status}: ${report.problems.join('; ')}`);
-      return { upstreamCalls: await spCallsSeen(), itemsRead: report.itemsRead, seconds, disabled: report.disabled, registryRequests: store.reset() };
+      return { upstreamCalls: await spCallsSeen(), itemsRead: report.itemsRead, seconds, cpuSeconds, disabled: report.disabled, registryRequests: store.reset() };
     };
     const naiveRun = async (): Promise<RunFigures> => {
       await restore();
+      const cpuAtStart = process.cpuUsage();
       const startedAt = performance.now();
       const report = await naiveSweep({ documentClient: db, tableName, store, spApi, concurrency: settings.concurrency });
       const seconds = (performance.now() - startedAt) / 1000;
+      const cpuSeconds = cpuSecondsSince(cpuAtStart);
       const registryRequests = store.reset();
       // The Scan's pages bypass the store.
       registryRequests.reads += report.scanPages;
-      return { upstreamCalls: await spCallsSeen(), itemsRead: report.itemsRead, seconds, disabled: report.disabled, registryRequests };
+      return { upstreamCalls: await spCallsSeen(), itemsRead: report.itemsRead, seconds, cpuSeconds, disabled: report.disabled, registryRequests };
     };
 
     // The token is fetched once, before any measured run, as a warm sweeper Lambda would have it.
