@@ -258,7 +258,8 @@ export async function runColdStart(options: ColdStartOptions, log: (line: string
 
     const samples = new Map<string, ImportSample[]>();
     const record = (key: string, sample: ImportSample) => samples.set(key, [...(samples.get(key) ?? []), sample]);
-    const variants: Flags[] = nodeOptions === SOURCE_MAP_NODE_OPTIONS ? ['sourceMaps', 'noSourceMaps'] : ['deployed', 'sourceMaps', 'noSourceMaps'];
+    // 'deployed' is one of the other two unless the stack sets flags of its own.
+    const variants: Flags[] = nodeOptions === SOURCE_MAP_NODE_OPTIONS || nodeOptions === '' ? ['sourceMaps', 'noSourceMaps'] : ['deployed', 'sourceMaps', 'noSourceMaps'];
     for (let run = 1; run <= options.runs; run++) {
       for (const flags of variants) {
         record(`empty:${flags}`, await timeImport(emptyModule, importEnvironment(undefined, flags)));
