@@ -18,7 +18,8 @@ import { DEPS_LOCK_FILE, PROJECT_ROOT } from '../paths.js';
  */
 export const FUNCTION_MEMORY_MB: Readonly<Record<string, number>> = {
   'modify-vmr': 1024,
-  'modify-resources': 1024,
+  // One full vCPU: its import (DynamoDB client, zod's classic API via the registry model) is the slowest.
+  'modify-resources': 1769,
   sweeper: 512,
 };
 
