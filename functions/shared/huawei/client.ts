@@ -145,8 +145,12 @@ export class HuaweiClient {
       throw new UpstreamTimeoutError('deadline exceeded before the call started', 0);
     }
     const abort = new AbortController();
-    const deadlineExceeded = new Error('deadline exceeded');
-    const deadlineTimer = setTimeout(() => abort.abort(deadlineExceeded), remaining);
+    // The Error (and its stack) is built only when the deadline passes: most calls never need it (warm path).
+    let deadlinePassed = false;
+    const deadlineTimer = setTimeout(() => {
+      deadlinePassed = true;
+      abort.abort(new Error('deadline exceeded'));
+    }, remaining);
 
     const retry: RetryHandler.RetryCallback = (err, { state }, callback) => {
       const delayMs = this.retryDelay(err as Error & ErrorWithDetails, state.counter, retryAllowed, deadline);
@@ -193,7 +197,7 @@ export class HuaweiClient {
         attempts,
       };
     } catch (error) {
-      throw this.classify(error, abort.signal.reason === deadlineExceeded, attempts);
+      throw this.classify(error, deadlinePassed, attempts);
     } finally {
       clearTimeout(deadlineTimer);
     }
