@@ -25,6 +25,7 @@ export const RELAY_ERRORS = {
   malformedJson: { status: 400, code: 'RELAY.400003', meaning: 'The body is not valid JSON' },
   invalidHeader: { status: 400, code: 'RELAY.400004', meaning: 'A header breaks its rule' },
   missingAccessToken: { status: 401, code: 'RELAY.401001', meaning: 'X-Access-Token is missing' },
+  noRoute: { status: 404, code: 'RELAY.404001', meaning: 'No route for this method and path' },
   bodyTooLarge: { status: 413, code: 'RELAY.413001', meaning: 'The body is larger than the limit' },
   unsupportedContentType: { status: 415, code: 'RELAY.415001', meaning: 'Content-Type is missing or not application/json' },
   internal: { status: 500, code: 'RELAY.500001', meaning: 'Internal error' },
