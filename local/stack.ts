@@ -162,17 +162,18 @@ async function startServices(options: LocalStackOptions, services: StartedServic
     },
   });
 
+  const certificate = httpsPort === undefined ? undefined : await makeLocalCertificate();
   const gateway = await startGateway({
     port: gatewayPort,
     extraRoutes: [localSweepRoute(sweeper)],
     defaultRoute: true,
     ...(passthrough ? { passthroughOrigin: huaweiBaseUrl } : {}),
-    ...(httpsPort === undefined ? {} : { https: { port: httpsPort, ...(await makeLocalCertificate()) } }),
+    ...(certificate === undefined ? {} : { https: { port: httpsPort ?? 0, key: certificate.key, cert: certificate.cert } }),
     ...(options.onRequest ? { onRequest: options.onRequest } : {}),
   });
   services.push({ name: 'Relay (API Gateway emulator)', detail: gateway.url, stop: () => gateway.stop() });
-  if (gateway.httpsUrl !== undefined) {
-    services.push({ name: 'Relay, https (self-signed)', detail: gateway.httpsUrl, stop: async () => {} });
+  if (gateway.httpsUrl !== undefined && certificate !== undefined) {
+    services.push({ name: 'Relay, https (self-signed)', detail: `${gateway.httpsUrl}  (SHA-1 ${certificate.fingerprint})`, stop: async () => {} });
   }
 
   return {
