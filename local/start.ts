@@ -1,6 +1,7 @@
 /**
  * `npm start`: the whole product on one machine (local/stack.ts: simulator, dynalite, sweeper, gateway). Prints
- * where everything is; stops it all on Ctrl-C (or SIGTERM) and exits 0.
+ * where everything is; stops it all on Ctrl-C (or SIGTERM) and exits 0. The npm script `exec`s node with tsx as
+ * a loader, so this is the only process npm started and a signal sent to npm alone reaches it.
  */
 import { ENV } from '../functions/shared/env.js';
 import { HTTP_ROUTES, PASSTHROUGH_PREFIXES } from '../functions/shared/routes.js';
