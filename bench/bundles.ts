@@ -14,7 +14,7 @@ import path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { HTTP_ROUTES } from '../functions/shared/routes.js';
+import { HTTP_ROUTES, NO_ROUTE } from '../functions/shared/routes.js';
 import { ESM_BUNDLE_FILE, LAMBDA_RUNTIME, nodejsFunctionBundling } from '../lib/bundling.js';
 import { addMeetingRelay } from '../lib/meeting-relay-app.js';
 import type { MeetingRelayStack } from '../lib/meeting-relay-stack.js';
@@ -48,10 +48,11 @@ export interface EsbuildMetafile {
   outputs: Record<string, { bytes: number; inputs: Record<string, { bytesInOutput: number }> }>;
 }
 
-/** The functions the stack deploys: one per route of the route table, and the sweeper. */
+/** The functions the stack deploys: one per route of the route table, the `$default` route's, and the sweeper. */
 export function functionEntries(): FunctionEntry[] {
   return [
     ...HTTP_ROUTES.map((route) => ({ name: route.id, entry: route.entry, handlerExport: route.handlerExport })),
+    { name: NO_ROUTE.id, entry: NO_ROUTE.entry, handlerExport: NO_ROUTE.handlerExport },
     { name: SWEEPER_FUNCTION_NAME, ...SWEEPER_ENTRY },
   ];
 }
@@ -86,6 +87,7 @@ function sha256(file: string): string {
 
 function deployedFunctions(stack: MeetingRelayStack): Map<string, NodejsFunction> {
   const functions = new Map<string, NodejsFunction>(stack.routeFunctions);
+  functions.set(NO_ROUTE.id, stack.noRouteFunction);
   functions.set(SWEEPER_FUNCTION_NAME, stack.sweeper.function);
   return functions;
 }

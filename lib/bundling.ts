@@ -76,6 +76,8 @@ export const BUNDLE_BUDGET_BYTES: Readonly<Record<string, number>> = {
   'modify-resources': 1_250 * KIB,
   // The same plus SP login, Secrets Manager through Powertools parameters, and the sweep.
   sweeper: 1_300 * KIB,
+  // The `$default` route: one JSON answer, no dependencies (about 2 KiB).
+  'no-route': 8 * KIB,
 };
 
 /** For a function without a budget of its own (a new route or function): the largest one. */

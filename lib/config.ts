@@ -90,6 +90,7 @@ export const contextSchema = z.object({
   ),
   sweepDryRun: booleanValue.default(false),
   renewalReenable: booleanValue.default(true),
+  passthrough: booleanValue.default(true),
 });
 
 export type StackConfig = z.output<typeof contextSchema>;

@@ -4,7 +4,7 @@ import type { Construct } from 'constructs';
 import { ENV } from '../functions/shared/env.js';
 import { REGISTRY_TABLE } from '../functions/shared/registry/table.js';
 import type { SweepReport } from '../functions/sweeper/report.js';
-import { HTTP_ROUTES, MODIFY_RESOURCES_ROUTE, MODIFY_VMR_ROUTE, type HttpRoute } from '../functions/shared/routes.js';
+import { HTTP_ROUTES, MODIFY_RESOURCES_ROUTE, MODIFY_VMR_ROUTE, NO_ROUTE, PASSTHROUGH_PREFIXES, type HttpRoute } from '../functions/shared/routes.js';
 import type { StackConfig } from './config.js';
 import { RegistryTable } from './constructs/registry-table.js';
 import { ALARM_PERIOD, RelayAlarms } from './constructs/relay-alarms.js';
@@ -23,6 +23,10 @@ import { METRICS_NAMESPACE, SERVICE_NAME } from '../functions/shared/service-ide
 export const RELAY_TIMEOUT = Duration.seconds(25);
 
 export const SWEEPER_ENTRY = { entry: 'functions/sweeper.ts', handlerExport: 'handler' } as const;
+
+/** The `$default` route's function builds one small JSON answer: the smallest memory and a short timeout do. */
+export const NO_ROUTE_MEMORY_MB = functionMemoryMb(NO_ROUTE.id);
+export const NO_ROUTE_TIMEOUT = Duration.seconds(3);
 
 export const SERVICE_NAME_PREFIX = SERVICE_NAME;
 export const SWEEPER_SERVICE_NAME = `${SERVICE_NAME_PREFIX}-sweeper`;
@@ -58,6 +62,7 @@ export class MeetingRelayStack extends Stack {
   readonly registry: RegistryTable;
   readonly api: RelayApi;
   readonly routeFunctions: ReadonlyMap<string, RelayFunction>;
+  readonly noRouteFunction: RelayFunction;
   readonly sweeper: Sweeper;
   readonly alarms: RelayAlarms;
 
@@ -79,8 +84,21 @@ export class MeetingRelayStack extends Stack {
     });
     this.routeFunctions = routeFunctions;
 
+    // Reads nothing and calls nothing: no table, no secret, no upstream URL.
+    this.noRouteFunction = new RelayFunction(this, constructId(NO_ROUTE.id), {
+      entry: projectPath(NO_ROUTE.entry),
+      handlerExport: NO_ROUTE.handlerExport,
+      description: `meeting-relay $default: ${NO_ROUTE.description}`,
+      serviceName: `${SERVICE_NAME_PREFIX}-${NO_ROUTE.id}`,
+      memorySize: NO_ROUTE_MEMORY_MB,
+      timeout: NO_ROUTE_TIMEOUT,
+      logRetention: config.logRetentionDays,
+    });
+
     this.api = new RelayApi(this, 'Api', {
       routes: bindings,
+      ...(config.passthrough ? { passthrough: { origin: config.huaweiBaseUrl, prefixes: PASSTHROUGH_PREFIXES } } : {}),
+      defaultHandler: this.noRouteFunction,
       authorizationMode: config.authorizationMode,
       throttle: { rateLimit: config.throttlingRateLimit, burstLimit: config.throttlingBurstLimit },
       logRetention: config.logRetentionDays,

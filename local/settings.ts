@@ -32,3 +32,18 @@ export function readSweepInterval(env: NodeJS.ProcessEnv = process.env): number 
   }
   return seconds;
 }
+
+/** RELAY_PASSTHROUGH: `true` (the default) or `false`, as the CDK context `passthrough`. */
+export function readPassthrough(env: NodeJS.ProcessEnv = process.env): boolean {
+  const raw = env[ENV.relayPassthrough]?.trim();
+  if (raw === undefined || raw === '' || raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw new Error(`${ENV.relayPassthrough} must be true or false (got "${raw}")`);
+}
+
+/** HTTPS_PORT: the https listener's port, or undefined when it is off (the default). */
+export function readHttpsPort(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const raw = env[ENV.httpsPort];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  return readPort(ENV.httpsPort, 0, env);
+}

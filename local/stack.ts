@@ -6,7 +6,10 @@
  *    the simulator's demo SP App ID;
  * 2. embedded DynamoDB (dynalite) with the registry table;
  * 3. the sweeper: the real `sweep()` over the registry and the SP API, every SWEEP_INTERVAL_SECONDS;
- * 4. the API Gateway emulator over the real handlers, plus the local-only `POST /_local/sweep`.
+ * 4. the API Gateway emulator over the real handlers, plus the local-only `POST /_local/sweep`; like the deployed
+ *    API it passes Huawei's other paths through to the Huawei origin (unless RELAY_PASSTHROUGH=false) and answers
+ *    the rest with the `$default` route's function; with HTTPS_PORT set it also listens on https with a
+ *    self-signed certificate made at start.
  *
  * The handlers are configured the way Lambda configures them, through process.env, so there is one stack per
  * process. Each piece is a `StartedService`, stopped in reverse order.
@@ -24,7 +27,8 @@ import type { RunningDynamo } from './dynamo.js';
 import { LocalSweeper } from './local-sweeper.js';
 import { SP_APP } from './simulator/demo-data.js';
 import { DEFAULT_SIMULATOR_PORT, simulatorOptionsFromEnv, startSimulator } from './simulator/index.js';
-import { readPort, readSweepInterval } from './settings.js';
+import { readHttpsPort, readPassthrough, readPort, readSweepInterval } from './settings.js';
+import { makeLocalCertificate } from './tls.js';
 import { localSweepRoute } from './sweep-endpoint.js';
 
 export interface StartedService {
@@ -39,6 +43,10 @@ export interface LocalStackOptions {
   port?: number;
   /** Simulator port; default SIMULATOR_PORT, else 3001. Ignored when HUAWEI_MEETING_BASE_URL is set. */
   simulatorPort?: number;
+  /** Pass Huawei's other paths through to the Huawei origin; default RELAY_PASSTHROUGH, else true. */
+  passthrough?: boolean;
+  /** Port of the https listener; default HTTPS_PORT, else none. 0 picks a free port. */
+  httpsPort?: number;
   /** Default SWEEP_INTERVAL_SECONDS, else 60. 0: no timer, sweeps only on `POST /_local/sweep`. */
   sweepIntervalSeconds?: number;
   /** Gateway access log, one line per request. */
@@ -51,6 +59,10 @@ export interface LocalStack {
   /** The relay (API Gateway emulator). */
   gatewayUrl: string;
   gatewayPort: number;
+  /** The relay's https listener (self-signed), when it runs. */
+  gatewayHttpsUrl: string | undefined;
+  /** Whether Huawei's other paths pass through. */
+  passthrough: boolean;
   /** The Huawei API the relay and the sweeper call: the embedded simulator or HUAWEI_MEETING_BASE_URL. */
   huaweiBaseUrl: string;
   /** Set when the embedded simulator runs. */
@@ -105,6 +117,8 @@ async function startServices(options: LocalStackOptions, services: StartedServic
   const gatewayPort = options.port ?? readPort(ENV.port, DEFAULT_GATEWAY_PORT);
   const sweepIntervalSeconds = options.sweepIntervalSeconds ?? readSweepInterval();
   const sweepSettings = sweepSettingsFromEnv();
+  const passthrough = options.passthrough ?? readPassthrough();
+  const httpsPort = options.httpsPort ?? readHttpsPort();
 
   let simulatorUrl: string | undefined;
   const externalBaseUrl = process.env[ENV.huaweiBaseUrl]?.trim();
@@ -148,16 +162,25 @@ async function startServices(options: LocalStackOptions, services: StartedServic
     },
   });
 
+  const certificate = httpsPort === undefined ? undefined : await makeLocalCertificate();
   const gateway = await startGateway({
     port: gatewayPort,
     extraRoutes: [localSweepRoute(sweeper)],
+    defaultRoute: true,
+    ...(passthrough ? { passthroughOrigin: huaweiBaseUrl } : {}),
+    ...(certificate === undefined ? {} : { https: { port: httpsPort ?? 0, key: certificate.key, cert: certificate.cert } }),
     ...(options.onRequest ? { onRequest: options.onRequest } : {}),
   });
   services.push({ name: 'Relay (API Gateway emulator)', detail: gateway.url, stop: () => gateway.stop() });
+  if (gateway.httpsUrl !== undefined && certificate !== undefined) {
+    services.push({ name: 'Relay, https (self-signed)', detail: `${gateway.httpsUrl}  (SHA-1 ${certificate.fingerprint})`, stop: async () => {} });
+  }
 
   return {
     gatewayUrl: gateway.url,
     gatewayPort: gateway.port,
+    gatewayHttpsUrl: gateway.httpsUrl,
+    passthrough,
     huaweiBaseUrl,
     simulatorUrl,
     dynamo,

@@ -1,9 +1,10 @@
 /**
  * `npm start`: the whole product on one machine (local/stack.ts: simulator, dynalite, sweeper, gateway). Prints
- * where everything is; stops it all on Ctrl-C (or SIGTERM) and exits 0.
+ * where everything is; stops it all on Ctrl-C (or SIGTERM) and exits 0. The npm script `exec`s node with tsx as
+ * a loader, so this is the only process npm started and a signal sent to npm alone reaches it.
  */
 import { ENV } from '../functions/shared/env.js';
-import { HTTP_ROUTES } from '../functions/shared/routes.js';
+import { HTTP_ROUTES, PASSTHROUGH_PREFIXES } from '../functions/shared/routes.js';
 import { CORP_A, CORP_B, SP_ADMIN } from './simulator/demo-data.js';
 import { startLocalStack } from './stack.js';
 import type { LocalStack } from './stack.js';
@@ -19,7 +20,10 @@ function banner(stack: LocalStack): string {
     ...shown.map((service) => `  ${service.name.padEnd(30)} ${service.detail ?? ''}`),
     '',
     'Routes:',
-    ...HTTP_ROUTES.map((route) => `  ${route.method} ${relay}${route.path}`),
+    ...HTTP_ROUTES.map((route) => `  ${route.method} ${relay}${route.path}   (validated)`),
+    stack.passthrough
+      ? `  any other ${PASSTHROUGH_PREFIXES.join(' ')}... : passed through to ${huawei}`
+      : `  passthrough off (${ENV.relayPassthrough}=false): other paths answer 404 RELAY.404001`,
     `  ${LOCAL_SWEEP_METHOD} ${relay}${LOCAL_SWEEP_PATH}   (local only: one sweep now, answers its report)`,
     '',
     `Expiry sweeper: ${stack.sweeper.intervalSeconds > 0 ? `every ${stack.sweeper.intervalSeconds} s` : 'timer off'} (${ENV.sweepIntervalSeconds}; 0 turns the timer off).`,
@@ -31,7 +35,7 @@ function banner(stack: LocalStack): string {
     `  enterprise user    ${CORP_B.user.account}     modify VMR ${CORP_B.vmrId}`,
     '',
     'Get a token (accessToken in the answer), then send it as X-Access-Token to the relay:',
-    `  curl -s -X POST ${huawei}/v1/usg/acs/auth/account -u '${SP_ADMIN.account}:<password>' \\`,
+    `  curl -s -X POST ${stack.passthrough ? relay : huawei}/v1/usg/acs/auth/account -u '${SP_ADMIN.account}:<password>' \\`,
     `       -H 'content-type: application/json' -d '{"account":"${SP_ADMIN.account}","clientType":72}'`,
     `  curl -i -X PUT ${relay}/v1/usg/dcs/sp/corp/${CORP_A.corpId}/resource -H 'content-type: application/json' \\`,
     `       -H 'X-Access-Token: <token>' -d '[{"id":"${CORP_A.vmrResourceId}","type":"VMR","isDisabled":false}]'`,

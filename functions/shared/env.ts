@@ -26,6 +26,10 @@ export const ENV = {
   sweepIntervalSeconds: 'SWEEP_INTERVAL_SECONDS',
   /** Local runtime: port of the API Gateway emulator. */
   port: 'PORT',
+  /** Local runtime: "false" to drop the passthrough of Huawei's other paths (the CDK context `passthrough`). */
+  relayPassthrough: 'RELAY_PASSTHROUGH',
+  /** Local runtime: port of the relay's opt-in https listener (self-signed certificate made at start). */
+  httpsPort: 'HTTPS_PORT',
   /** Local runtime: port of the Huawei simulator. */
   simulatorPort: 'SIMULATOR_PORT',
   /** Simulator: latency added to every request, in ms (benchmarks). */

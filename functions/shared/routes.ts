@@ -1,7 +1,8 @@
 /**
- * The relay's HTTP routes, declared once. The local API Gateway emulator and the CDK stack both read this table;
- * the handlers use it to build the upstream path, which is the same as the route's path (the relay mirrors
- * Huawei's paths, so a Huawei client only changes its base URL).
+ * The relay's HTTP routes, declared once: which paths are ours (validated by a function), which pass through to
+ * Huawei unchanged, and what answers everything else. The local API Gateway emulator, the CDK stack and the tests
+ * all read this table; the handlers use it to build the upstream path, which is the same as the route's path
+ * (the relay mirrors Huawei's paths, so a Huawei client only changes its base URL).
  */
 import { PATH_PARAM_PATTERN } from './limits.js';
 
@@ -39,6 +40,39 @@ export const MODIFY_RESOURCES_ROUTE = {
 } as const satisfies HttpRoute;
 
 export const HTTP_ROUTES: readonly HttpRoute[] = [MODIFY_VMR_ROUTE, MODIFY_RESOURCES_ROUTE];
+
+/**
+ * Huawei's API path prefixes. Every request under one of them that no validated route takes goes to the configured
+ * Huawei origin unchanged (logins, token refresh, every GET, every other SP and enterprise API). The set is every
+ * first two segments of the paths in Huawei's SDK route lists (huaweicloud-sdk-python-v3 `meeting_client.py`,
+ * huaweicloud-sdk-go-v3 `meeting_meta.go`): usg (accounts, enterprises, auth), mmc (meetings), mms, wss (webinars)
+ * and metrics. Anything else is ours to refuse.
+ */
+export const PASSTHROUGH_PREFIXES = ['/v1/usg/', '/v2/usg/', '/v1/mmc/', '/v2/mms/', '/v1/wss/', '/v1/metrics/'] as const;
+
+export type PassthroughPrefix = (typeof PASSTHROUGH_PREFIXES)[number];
+
+/** The passthrough prefix a raw request path starts with (case-sensitive, as API Gateway matches routes). */
+export function passthroughPrefixOf(rawPath: string): PassthroughPrefix | undefined {
+  return PASSTHROUGH_PREFIXES.find((prefix) => rawPath.startsWith(prefix) && rawPath.length > prefix.length);
+}
+
+/** API Gateway path of a prefix's catch-all route, e.g. `/v1/usg/{proxy+}`. */
+export function passthroughRoutePath(prefix: PassthroughPrefix): string {
+  return `${prefix}{proxy+}`;
+}
+
+/**
+ * What answers a request no route takes (an unknown path, a wrong method on a validated path with passthrough
+ * off): API Gateway's `$default` route, so the answer is Huawei's error shape with an X-Request-Id instead of API
+ * Gateway's own `{"message":"Not Found"}`.
+ */
+export const NO_ROUTE = {
+  id: 'no-route',
+  entry: 'functions/no-route.ts',
+  handlerExport: 'handler',
+  description: 'Answers requests no route takes: 404 RELAY.404001 in Huawei\'s error shape.',
+} as const;
 
 /** `PUT /v1/usg/dcs/member/vmr/{id}`: API Gateway's route key. */
 export function routeKey(route: { method: string; path: string }): string {

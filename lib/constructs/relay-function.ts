@@ -21,6 +21,8 @@ export const FUNCTION_MEMORY_MB: Readonly<Record<string, number>> = {
   // One full vCPU: its import (DynamoDB client, zod's classic API via the registry model) is the slowest.
   'modify-resources': 1769,
   sweeper: 512,
+  // The `$default` route (NO_ROUTE): one small JSON answer, no upstream; the smallest size does.
+  'no-route': 128,
 };
 
 /** For a function not in the table yet (a new route): the relays' size. */

@@ -28,8 +28,8 @@ export interface EventRoute {
 }
 
 /**
- * Bodies of these types reach the handler as text; anything else, or no content type, is base64-encoded with
- * `isBase64Encoded: true` (as HTTP APIs do, form posts included).
+ * Bodies of these types reach the handler as text (when their bytes are UTF-8); anything else, or no content
+ * type, is base64-encoded with `isBase64Encoded: true` (as HTTP APIs do, form posts included).
  */
 export function isTextContentType(contentType: string | undefined): boolean {
   if (contentType === undefined) return false;
@@ -42,6 +42,20 @@ export function isTextContentType(contentType: string | undefined): boolean {
     mediaType.endsWith('+json') ||
     mediaType.endsWith('+xml')
   );
+}
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * The bytes as text, or undefined when they are not UTF-8: such a body cannot travel as text in the JSON event
+ * without being changed, so it goes base64-encoded like any binary body and the handler sees the bytes sent.
+ */
+function strictUtf8(bytes: Buffer): string | undefined {
+  try {
+    return STRICT_UTF8.decode(bytes);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Lowercased names, repeated headers joined with "," (API Gateway's rule); cookies moved out. */
@@ -129,8 +143,9 @@ export function buildHttpApiEvent(request: IncomingHttpRequest, route: EventRout
   if (query !== undefined) event.queryStringParameters = query;
   if (Object.keys(route.pathParameters).length > 0) event.pathParameters = route.pathParameters;
   if (request.body.length > 0) {
-    if (isTextContentType(headers['content-type'])) {
-      event.body = request.body.toString('utf8');
+    const text = isTextContentType(headers['content-type']) ? strictUtf8(request.body) : undefined;
+    if (text !== undefined) {
+      event.body = text;
     } else {
       event.body = request.body.toString('base64');
       event.isBase64Encoded = true;

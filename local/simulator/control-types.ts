@@ -11,6 +11,8 @@ export interface RecordedRequest {
   requestId: string;
   /** Parsed JSON body for writes (secret-named fields masked), else null. */
   body: unknown;
+  /** Request headers as received, names lowercased; values of credential headers (token, Authorization, Cookie) masked. */
+  headers: Record<string, string>;
   /** Epoch ms at arrival, from the simulator's clock. */
   at: number;
   /** Set when an injected fault decided the answer. */

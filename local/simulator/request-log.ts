@@ -17,6 +17,20 @@ export function maskSecrets(value: unknown): unknown {
   return value;
 }
 
+/** Headers whose values are credentials: recorded by name only. */
+const SECRET_HEADERS = new Set(['x-access-token', 'authorization', 'proxy-authorization', 'cookie']);
+
+/** Request headers, names lowercased, repeated values joined with ", ", credential values masked. */
+export function maskHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    const key = name.toLowerCase();
+    out[key] = SECRET_HEADERS.has(key) ? MASK : Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
 export const DEFAULT_MAX_LOGGED_REQUESTS = 100_000;
 
 /** Requests in arrival order, bounded (oldest dropped) so long benchmarks do not grow memory forever. */

@@ -7,7 +7,7 @@ import type { RecordedRequest } from './control-types.js';
 import { defaultCodeForStatus, defaultMessageForStatus, HuaweiError } from './error-codes.js';
 import { FaultTable } from './faults.js';
 import { headerValue, parseJsonBody, pickRequestId, readBody, sendError, sendHuaweiError, sendJson, tryParseJson } from './http-io.js';
-import { maskSecrets, RequestLog } from './request-log.js';
+import { maskHeaders, maskSecrets, RequestLog } from './request-log.js';
 import { Router } from './router.js';
 import { HUAWEI_ROUTES } from './routes.js';
 import { Simulation, type Reply } from './simulation.js';
@@ -82,7 +82,8 @@ class SimulatorServer {
       return;
     }
 
-    const entry = this.log.record({ method, path, query, status: 0, requestId, body: null, at: this.sim.now() });
+    const headers = maskHeaders(req.headers);
+    const entry = this.log.record({ method, path, query, status: 0, requestId, body: null, headers, at: this.sim.now() });
     try {
       const raw = await readBody(req);
       if (WRITE_METHODS.has(method)) entry.body = maskSecrets(tryParseJson(raw));

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../functions/shared/env.js';
 import { CREATE_REQUIRE_BANNER, ESM_BUNDLE_FILE, FUNCTION_NODE_OPTIONS, bundleBudgetBytes } from '../../lib/bundling.js';
-import { HTTP_ROUTES } from '../../functions/shared/routes.js';
+import { HTTP_ROUTES, NO_ROUTE } from '../../functions/shared/routes.js';
 import { removeSynthOutputs, resourcesOfType, synthMeetingRelay, type Synthesized } from './synth-helpers.js';
 
 /**
@@ -64,10 +64,12 @@ beforeAll(() => {
     if (!source) throw new Error(`no bundled asset for ${logicalId}`);
     const [file, handlerExport] = String(fn.Properties?.Handler).split('.');
     const routeFunction = [...synth.stack.routeFunctions].find(([, construct]) => synth.stack.resolve((construct.node.defaultChild as { logicalId?: string } | undefined)?.logicalId) === logicalId);
-    const isSweeper = synth.stack.resolve((synth.stack.sweeper.function.node.defaultChild as { logicalId?: string } | undefined)?.logicalId) === logicalId;
+    const idOf = (construct: { node: { defaultChild?: unknown } }) => synth.stack.resolve((construct.node.defaultChild as { logicalId?: string } | undefined)?.logicalId);
+    const isSweeper = idOf(synth.stack.sweeper.function) === logicalId;
+    const isNoRoute = idOf(synth.stack.noRouteFunction) === logicalId;
     return {
       logicalId,
-      name: routeFunction?.[0] ?? (isSweeper ? 'sweeper' : logicalId),
+      name: routeFunction?.[0] ?? (isSweeper ? 'sweeper' : isNoRoute ? NO_ROUTE.id : logicalId),
       handlerExport: handlerExport ?? '',
       file: path.join(synth.outdir, source, `${file}.mjs`),
     };
@@ -106,9 +108,9 @@ describe('function bundles', () => {
     }
   });
 
-  it('stay within their size budgets (lib/bundling.ts), each function of the route table and the sweeper by name', () => {
+  it('stay within their size budgets (lib/bundling.ts), each function of the route table, $default and the sweeper by name', () => {
     const names = bundles.map((bundle) => bundle.name);
-    expect(names).toEqual(expect.arrayContaining([...HTTP_ROUTES.map((route) => route.id), 'sweeper']));
+    expect(names).toEqual(expect.arrayContaining([...HTTP_ROUTES.map((route) => route.id), NO_ROUTE.id, 'sweeper']));
     for (const bundle of bundles) {
       const bytes = statSync(bundle.file).size;
       expect(bytes, `${bundle.name}: ${bytes} bytes, budget ${bundleBudgetBytes(bundle.name)}`).toBeLessThanOrEqual(bundleBudgetBytes(bundle.name));

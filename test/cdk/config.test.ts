@@ -58,6 +58,7 @@ describe('parseConfig', () => {
       spCredentialsSecretArn: undefined,
       sweepDryRun: false,
       renewalReenable: true,
+      passthrough: true,
     });
   });
 

@@ -21,10 +21,18 @@ const IAM_EMAIL_IMPORTED: Partial<Record<ContextKey, unknown>> = {
 
 /** Each acknowledged finding with the construct it is acknowledged on: the resource itself or its L2 parent. */
 const DEFAULT_ACKNOWLEDGEMENTS = [
+  'AwsSolutions-APIG4 on MeetingRelay/Api/DefaultRoute',
+  'AwsSolutions-APIG4 on MeetingRelay/Api/HttpApi/ANY--v1--metrics--{proxy+}',
+  'AwsSolutions-APIG4 on MeetingRelay/Api/HttpApi/ANY--v1--mmc--{proxy+}',
+  'AwsSolutions-APIG4 on MeetingRelay/Api/HttpApi/ANY--v1--usg--{proxy+}',
+  'AwsSolutions-APIG4 on MeetingRelay/Api/HttpApi/ANY--v1--wss--{proxy+}',
+  'AwsSolutions-APIG4 on MeetingRelay/Api/HttpApi/ANY--v2--mms--{proxy+}',
+  'AwsSolutions-APIG4 on MeetingRelay/Api/HttpApi/ANY--v2--usg--{proxy+}',
   'AwsSolutions-APIG4 on MeetingRelay/Api/HttpApi/PUT--v1--usg--dcs--member--vmr--{id}',
   'AwsSolutions-APIG4 on MeetingRelay/Api/HttpApi/PUT--v1--usg--dcs--sp--corp--{corp_id}--resource',
   'AwsSolutions-IAM5[Resource::*] on MeetingRelay/ModifyResourcesRole',
   'AwsSolutions-IAM5[Resource::*] on MeetingRelay/ModifyVmrRole',
+  'AwsSolutions-IAM5[Resource::*] on MeetingRelay/NoRouteRole',
   'AwsSolutions-IAM5[Resource::*] on MeetingRelay/Sweeper/FunctionRole',
   'AwsSolutions-SMG4 on MeetingRelay/SpCredentials',
   'AwsSolutions-SQS3 on MeetingRelay/Sweeper/FailureQueue',
@@ -34,6 +42,9 @@ const DEFAULT_ACKNOWLEDGEMENTS = [
 const IAM_EMAIL_IMPORTED_ACKNOWLEDGEMENTS = DEFAULT_ACKNOWLEDGEMENTS.filter(
   (ack) => !ack.startsWith('AwsSolutions-APIG4') && !ack.startsWith('AwsSolutions-SMG4'),
 );
+
+/** Without passthrough the prefixes' routes, and their acknowledgements, are gone. */
+const PASSTHROUGH_OFF_ACKNOWLEDGEMENTS = DEFAULT_ACKNOWLEDGEMENTS.filter((ack) => !ack.includes('{proxy+}'));
 
 interface ReportViolation {
   ruleName: string;
@@ -72,6 +83,7 @@ describe('cdk-nag AwsSolutions', () => {
   it.each([
     ['the defaults', {}, DEFAULT_ACKNOWLEDGEMENTS],
     ['IAM authorization, an alarm e-mail and an imported secret', IAM_EMAIL_IMPORTED, IAM_EMAIL_IMPORTED_ACKNOWLEDGEMENTS],
+    ['passthrough off', { passthrough: false }, PASSTHROUGH_OFF_ACKNOWLEDGEMENTS],
   ] as const)('reports no open finding with %s, and only the expected acknowledgements', (_name, context, expected) => {
     // Act
     const { outdir } = synthMeetingRelay({ context });

@@ -7,7 +7,15 @@ import { SpCredentialsSchema } from '../../functions/shared/auth/credentials.js'
 import { ENV } from '../../functions/shared/env.js';
 import { REGISTRY_TABLE } from '../../functions/shared/registry/table.js';
 import { METRICS_NAMESPACE } from '../../functions/shared/service-identity.js';
-import { HTTP_ROUTES, MODIFY_RESOURCES_ROUTE, MODIFY_VMR_ROUTE, routeKey } from '../../functions/shared/routes.js';
+import {
+  HTTP_ROUTES,
+  MODIFY_RESOURCES_ROUTE,
+  MODIFY_VMR_ROUTE,
+  NO_ROUTE,
+  PASSTHROUGH_PREFIXES,
+  passthroughRoutePath,
+  routeKey,
+} from '../../functions/shared/routes.js';
 import { FUNCTION_NODE_OPTIONS, LAMBDA_RUNTIME } from '../../lib/bundling.js';
 import { FUNCTION_MEMORY_MB, TABLE_ACTIONS } from '../../lib/constructs/relay-function.js';
 import { PLACEHOLDER_APP_ID } from '../../lib/constructs/sp-credentials-secret.js';
@@ -78,11 +86,12 @@ function specificStatements(synth: Synthesized, functionId: string): NormalisedS
 const tableArn = (synth: Synthesized) => ({ 'Fn::GetAtt': [logicalId(synth.stack, synth.stack.registry), 'Arn'] });
 
 describe('HTTP API', () => {
-  it('has exactly the routes of the shared route table and no default route', () => {
+  it('has exactly the routes of the shared route table: the validated ones, a catch-all per Huawei prefix, and $default', () => {
     const routeKeys = resourcesOfType(defaults.json, 'AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties?.RouteKey);
 
-    expect(routeKeys.sort()).toEqual(HTTP_ROUTES.map(routeKey).sort());
-    expect(routeKeys).not.toContain('$default');
+    expect(routeKeys.sort()).toEqual(
+      [...HTTP_ROUTES.map(routeKey), ...PASSTHROUGH_PREFIXES.map((prefix) => `ANY ${passthroughRoutePath(prefix)}`), '$default'].sort(),
+    );
   });
 
   it('sends each route to its own function with the route table handler', () => {
@@ -139,8 +148,76 @@ describe('HTTP API', () => {
     const synth = synthMeetingRelay({ context: { authorizationMode: 'IAM' } });
     const routes = resourcesOfType(synth.json, 'AWS::ApiGatewayV2::Route');
 
-    expect(routes).toHaveLength(HTTP_ROUTES.length);
+    expect(routes).toHaveLength(HTTP_ROUTES.length + PASSTHROUGH_PREFIXES.length + 1);
     for (const [, route] of routes) expect(route.Properties?.AuthorizationType).toBe('AWS_IAM');
+  });
+});
+
+/** Each route key with its integration's properties. */
+function integrationsByRouteKey(json: Synthesized['json']): Map<string, Record<string, any>> {
+  const byKey = new Map<string, Record<string, any>>();
+  for (const [, route] of resourcesOfType(json, 'AWS::ApiGatewayV2::Route')) {
+    const integrationId = route.Properties?.Target?.['Fn::Join']?.[1]?.[1]?.Ref;
+    byKey.set(route.Properties?.RouteKey, json.Resources[integrationId]?.Properties ?? {});
+  }
+  return byKey;
+}
+
+describe('passthrough (Huawei\'s other paths)', () => {
+  it('sends each prefix\'s catch-all route straight to the same path at the configured origin, with no function in the path', () => {
+    const synth = synthMeetingRelay({ context: { huaweiBaseUrl: 'https://api-intl.meeting.huaweicloud.com' } });
+    const integrations = integrationsByRouteKey(synth.json);
+
+    for (const prefix of PASSTHROUGH_PREFIXES) {
+      expect(integrations.get(`ANY ${prefix}{proxy+}`), prefix).toEqual({
+        ApiId: expect.anything(),
+        IntegrationType: 'HTTP_PROXY',
+        IntegrationMethod: 'ANY',
+        IntegrationUri: `https://api-intl.meeting.huaweicloud.com${prefix}{proxy}`,
+        PayloadFormatVersion: '1.0',
+      });
+    }
+  });
+
+  it('keeps the validated routes on their functions, which API Gateway prefers to a prefix\'s {proxy+}', () => {
+    const integrations = integrationsByRouteKey(defaults.json);
+
+    for (const route of HTTP_ROUTES) {
+      expect(integrations.get(routeKey(route))?.IntegrationType).toBe('AWS_PROXY');
+      expect(PASSTHROUGH_PREFIXES.some((prefix) => route.path.startsWith(prefix))).toBe(true);
+    }
+  });
+
+  it('is removed whole by passthrough=false: no HTTP_PROXY integration and no catch-all route remain', () => {
+    const synth = synthMeetingRelay({ context: { passthrough: 'false' } });
+    const routeKeys = resourcesOfType(synth.json, 'AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties?.RouteKey);
+
+    expect(routeKeys.sort()).toEqual([...HTTP_ROUTES.map(routeKey), '$default'].sort());
+    expect(resourcesOfType(synth.json, 'AWS::ApiGatewayV2::Integration').map(([, integration]) => integration.Properties?.IntegrationType)).not.toContain('HTTP_PROXY');
+  });
+
+  it('answers every other request with the $default route\'s own small function, which reads and calls nothing', () => {
+    const integrations = integrationsByRouteKey(defaults.json);
+    const noRouteId = logicalId(defaults.stack, defaults.stack.noRouteFunction);
+    const fn = defaults.json.Resources[noRouteId];
+
+    expect(integrations.get('$default')).toMatchObject({ IntegrationType: 'AWS_PROXY', IntegrationUri: { 'Fn::GetAtt': [noRouteId, 'Arn'] } });
+    expect(fn?.Properties).toMatchObject({ Handler: `index.${NO_ROUTE.handlerExport}`, MemorySize: 128, Timeout: 3 });
+    // Issue 13: NODE_OPTIONS only when lib/bundling.ts sets flags (it no longer enables source maps).
+    const expectedVariables = FUNCTION_NODE_OPTIONS === '' ? [ENV.powertoolsServiceName] : ['NODE_OPTIONS', ENV.powertoolsServiceName];
+    expect(Object.keys(environmentOf(defaults, noRouteId)).sort()).toEqual(expectedVariables.sort());
+    expect(specificStatements(defaults, noRouteId)).toEqual([]);
+  });
+
+  it('logs no header, query string, body, token or authorizer value in the access log, so logins and tokens never reach it', () => {
+    const [, stage] = onlyResourceOfType(defaults.json, 'AWS::ApiGatewayV2::Stage');
+    const variables = Object.values(JSON.parse(stage.Properties?.AccessLogSettings?.Format as string) as Record<string, string>);
+
+    expect(variables.length).toBeGreaterThan(0);
+    for (const variable of variables) {
+      expect(variable, variable).toMatch(/^\$context\.[A-Za-z.]+$/);
+      expect(variable, variable).not.toMatch(/header|querystring|query|body|token|authorization|authorizer|apikey|cookie/i);
+    }
   });
 });
 
@@ -157,7 +234,8 @@ describe('functions', () => {
   it('all use that runtime on ARM64 with active tracing and the NODE_OPTIONS of lib/bundling.ts', () => {
     const functions = resourcesOfType(defaults.json, 'AWS::Lambda::Function');
 
-    expect(functions).toHaveLength(HTTP_ROUTES.length + 1);
+    // The route functions, the $default route's and the sweeper.
+    expect(functions).toHaveLength(HTTP_ROUTES.length + 2);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: LAMBDA_RUNTIME.name,

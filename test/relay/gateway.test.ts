@@ -166,6 +166,20 @@ describe('HTTP API v2 event', () => {
     },
   );
 
+  it('base64-encodes a JSON body whose bytes are not UTF-8, so the handler sees the bytes sent', async () => {
+    const body = Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xe9, 0x22, 0x7d]); // {"a":"<latin1 é>"}
+
+    await send(`${gateway.url}/v1/usg/dcs/sp/corp/818803911/resource`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json; charset=latin1' },
+      body,
+    });
+
+    const event = lastEvent();
+    expect(event.isBase64Encoded).toBe(true);
+    expect(Buffer.from(event.body ?? '', 'base64')).toEqual(body);
+  });
+
   it('leaves body out when the request has none', async () => {
     await send(`${gateway.url}/v1/usg/dcs/member/vmr/abc`, { method: 'PUT' });
 

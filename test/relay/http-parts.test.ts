@@ -9,7 +9,8 @@ import { RELAY_ERRORS, RelayError } from '../../functions/shared/huawei/errors.j
 import { LAMBDA_SAFETY_MARGIN_MS, MAX_BODY_BYTES, RELAY_DEADLINE_MS } from '../../functions/shared/limits.js';
 import { HTTP_ROUTES, fillPath, pathParameterNames, routeKey } from '../../functions/shared/routes.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+/** Huawei's request-id form (32 lowercase hex), which the relay uses for the ids it makes up. */
+const HUAWEI_REQUEST_ID = /^[0-9a-f]{32}$/;
 
 function relayErrorOf(action: () => unknown): RelayError {
   try {
@@ -29,18 +30,18 @@ describe('X-Request-Id', () => {
     });
   });
 
-  it('generates a UUID when the header is absent', () => {
+  it('generates an id in Huawei\'s form (32 lowercase hex) when the header is absent', () => {
     const { requestId, invalid } = readRequestId({});
-    expect(requestId).toMatch(UUID);
+    expect(requestId).toMatch(HUAWEI_REQUEST_ID);
     expect(invalid).toBe(false);
   });
 
   it.each([['has a space', 'a b'], ['is 129 characters', 'x'.repeat(129)], ['has a control character', 'a\u0007b'], ['is not ASCII', 'idé']])(
-    'flags an id that %s and still provides a fresh UUID for the answer',
+    'flags an id that %s and still provides a fresh Huawei-form id for the answer',
     (_label, value) => {
       const { requestId, invalid } = readRequestId({ 'x-request-id': value });
       expect(invalid).toBe(true);
-      expect(requestId).toMatch(UUID);
+      expect(requestId).toMatch(HUAWEI_REQUEST_ID);
     },
   );
 });

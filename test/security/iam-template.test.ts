@@ -5,6 +5,7 @@
  * each named here with the reason. Checked for the default configuration and for the one that adds every
  * optional resource (IAM authorization, alarm e-mail with its encrypted topic, imported secret).
  */
+import type { CfnElement } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HTTP_ROUTES } from '../../functions/shared/routes.js';
 import { removeSynthOutputs, resourcesOfType, synthMeetingRelay } from '../cdk/synth-helpers.js';
@@ -97,13 +98,16 @@ function hasWildcard(statement: FoundStatement): boolean {
   return statement.actions.some((action) => action.includes('*')) || statement.resources.some((resource) => typeof resource === 'string' && resource.includes('*'));
 }
 
-const synths = Object.entries(CONFIGURATIONS).map(([name, context]) => ({ name, json: synthMeetingRelay({ context }).json }));
+const synths = Object.entries(CONFIGURATIONS).map(([name, context]) => {
+  const { json, stack } = synthMeetingRelay({ context });
+  return { name, json, stack };
+});
 
 afterAll(() => {
   removeSynthOutputs();
 });
 
-describe.each(synths)('the CloudFormation template ($name)', ({ json }) => {
+describe.each(synths)('the CloudFormation template ($name)', ({ json, stack }) => {
   it('has no Allow statement with a wildcard action or resource beyond the named AWS-required ones', () => {
     // Prepare
     const statements = statementsIn(json);
@@ -128,16 +132,23 @@ describe.each(synths)('the CloudFormation template ($name)', ({ json }) => {
   it('lets API Gateway invoke each route function only from this API and on that function\'s own route', () => {
     const permissions = resourcesOfType(json, 'AWS::Lambda::Permission').filter(([, p]) => p.Properties?.Principal === 'apigateway.amazonaws.com');
     const apiId = resourcesOfType(json, 'AWS::ApiGatewayV2::Api')[0]?.[0];
+    const noRouteFunctionId = stack.getLogicalId(stack.noRouteFunction.node.defaultChild as CfnElement);
 
-    expect(permissions).toHaveLength(HTTP_ROUTES.length);
+    // One per validated route, and the $default route's.
+    expect(permissions).toHaveLength(HTTP_ROUTES.length + 1);
     for (const [id, permission] of permissions) {
       const properties = permission.Properties ?? {};
       const parts = properties.SourceArn?.['Fn::Join']?.[1] as unknown[] | undefined;
       expect(properties.Principal, id).toBe('apigateway.amazonaws.com');
       expect(properties.Action, id).toBe('lambda:InvokeFunction');
       expect(parts, id).toContainEqual({ Ref: apiId });
-      // Any stage and method of this API (HTTP API's own ARN shape), on exactly one route path.
       const suffix = String(parts?.at(-1));
+      if (properties.FunctionName?.['Fn::GetAtt']?.[0] === noRouteFunctionId) {
+        // The $default route has no path of its own: any route of this API, for a function that reads and calls nothing.
+        expect(suffix, id).toBe('/*/*');
+        continue;
+      }
+      // Any stage and method of this API (HTTP API's own ARN shape), on exactly one route path.
       expect(HTTP_ROUTES.map((route) => `/*/*${route.path}`), id).toContain(suffix);
     }
   });

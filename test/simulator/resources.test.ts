@@ -410,6 +410,16 @@ describe('GET /v1/usg/dcs/sp/corp', () => {
     expect(answer.json).toMatchObject({ id: CORP_B.corpId, basicInfo: { name: CORP_B.name } });
   });
 
+  it('answers basicInfo with the fields of Huawei\'s QueryCorpBasicResultDTO only: no id (the id is top-level), on list and show', async () => {
+    const list = await call(sim.url, 'GET', '/v1/usg/dcs/sp/corp', { token: tokens.sp });
+    const show = await call(sim.url, 'GET', `/v1/usg/dcs/sp/corp/${CORP_B.corpId}`, { token: tokens.sp });
+
+    const basicInfos = [...(list.json as { data: { basicInfo: object }[] }).data.map((corp) => corp.basicInfo), (show.json as { basicInfo: object }).basicInfo];
+    for (const basicInfo of basicInfos) {
+      expect(Object.keys(basicInfo).sort()).toEqual(['address', 'country', 'description', 'email', 'fax', 'name', 'phone', 'spId']);
+    }
+  });
+
   it('returns 403 for an enterprise admin', async () => {
     const answer = await call(sim.url, 'GET', '/v1/usg/dcs/sp/corp', { token: tokens.corpAAdmin });
     expect(answer.status).toBe(403);

@@ -29,9 +29,16 @@ export function classifyError(error: unknown): MappedError {
   if (error instanceof UpstreamTimeoutError) {
     return { kind: 'upstreamTimeout', message: 'Huawei Cloud Meeting did not answer within the deadline', isFailure: true };
   }
-  if (error instanceof RegistryUnavailableError || error instanceof RegistryConflictError) {
-    // Huawei may already have applied the update; the PUT is idempotent, so a retry repairs the registry.
+  // Huawei may already have applied the update; the PUT is idempotent, so a retry repairs the registry.
+  if (error instanceof RegistryUnavailableError) {
     return { kind: 'registryUnavailable', message: 'The resource registry is unavailable; retry the request', isFailure: true };
+  }
+  if (error instanceof RegistryConflictError) {
+    return {
+      kind: 'registryUnavailable',
+      message: 'Concurrent updates of this resource did not settle; nothing is confirmed, retry the request',
+      isFailure: true,
+    };
   }
   if (fromPackage(error, '@middy/http-json-body-parser')) {
     // The parser's own message can quote the body (and so a password): never pass it on.

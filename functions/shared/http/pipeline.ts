@@ -7,7 +7,8 @@
  *  3. header normaliser (lowercase names)
  *  4. headers: X-Request-Id (400), X-Access-Token (401/400), Accept-Language (dropped when unsupported)
  *  5. path parameters (400)
- *  6. body: Content-Type (415), size on the raw body (413), presence (400)
+ *  6. body: Content-Type and charset (415), size on the raw body (413), presence (400), UTF-8 bytes (400; a
+ *     base64 body is decoded here, strictly, so nothing after this sees a replaced byte)
  *  7. JSON parsing by @middy/http-json-body-parser (its 415 for bad JSON is re-mapped to 400)
  *  8. zod validation of the body (400 naming each field and rule)
  *  then the route's logic function with validated input.
@@ -24,7 +25,7 @@ import { PATH_PARAM_PATTERN, PATH_PARAM_RULE } from '../limits.js';
 import { RelayError } from '../huawei/errors.js';
 import { pathParameterNames } from '../routes.js';
 import type { HttpRoute } from '../routes.js';
-import { assertBodyPresent, assertBodySize, assertJsonContentType } from './body.js';
+import { assertBodyPresent, assertBodySize, assertJsonContentType, utf8BodyText } from './body.js';
 import { relayDeadline } from './deadline.js';
 import { classifyError, errorResultFor } from './error-mapper.js';
 import { describeIssues } from './issues.js';
@@ -190,6 +191,8 @@ function bodyChecks(): Middleware {
       assertJsonContentType(headers?.['content-type']);
       assertBodySize(body, isBase64Encoded);
       assertBodyPresent(body, isBase64Encoded);
+      request.event.body = utf8BodyText(body ?? '', isBase64Encoded);
+      request.event.isBase64Encoded = false;
       // The JSON parser's own type check is case-sensitive; the media type was checked above.
       request.event.headers = { ...headers, 'content-type': 'application/json' };
     },

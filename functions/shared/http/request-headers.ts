@@ -3,7 +3,7 @@
  * X-Access-Token (required, forwarded as is, never logged) and Accept-Language (forwarded when Huawei supports it).
  * Header names arrive lowercased (API Gateway v2 and the header normaliser both do it).
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { ACCESS_TOKEN_PATTERN, REQUEST_ID_PATTERN, SUPPORTED_LANGUAGES } from '../limits.js';
 import { RelayError } from '../huawei/errors.js';
 
@@ -11,14 +11,19 @@ export type SupportedLanguage = (typeof SUPPORTED_LANGUAGES)[number];
 
 type Headers = Readonly<Record<string, string | undefined>>;
 
+/** A request id in Huawei's own form: 32 lowercase hex characters (as in every documented Huawei answer). */
+export function newRequestId(): string {
+  return randomBytes(16).toString('hex');
+}
+
 /**
- * The client's X-Request-Id, or a new UUID when it sent none. An invalid one is reported after the fact (the
+ * The client's X-Request-Id, or a new one in Huawei's form when it sent none. An invalid one is reported after the fact (the
  * error response still needs an id, so the caller gets a fresh one for it).
  */
 export function readRequestId(headers: Headers): { requestId: string; invalid: boolean } {
   const raw = headers['x-request-id'];
-  if (raw === undefined || raw === '') return { requestId: randomUUID(), invalid: false };
-  if (!REQUEST_ID_PATTERN.test(raw)) return { requestId: randomUUID(), invalid: true };
+  if (raw === undefined || raw === '') return { requestId: newRequestId(), invalid: false };
+  if (!REQUEST_ID_PATTERN.test(raw)) return { requestId: newRequestId(), invalid: true };
   return { requestId: raw, invalid: false };
 }
 

@@ -22,14 +22,19 @@ export interface RelayErrorDefinition {
 export const RELAY_ERRORS = {
   invalidBody: { status: 400, code: 'RELAY.400001', meaning: 'A body field breaks a rule' },
   invalidPathParameter: { status: 400, code: 'RELAY.400002', meaning: 'A path parameter breaks its rule' },
-  malformedJson: { status: 400, code: 'RELAY.400003', meaning: 'The body is not valid JSON' },
+  malformedJson: { status: 400, code: 'RELAY.400003', meaning: 'The body is not valid JSON in UTF-8' },
   invalidHeader: { status: 400, code: 'RELAY.400004', meaning: 'A header breaks its rule' },
   missingAccessToken: { status: 401, code: 'RELAY.401001', meaning: 'X-Access-Token is missing' },
+  noRoute: { status: 404, code: 'RELAY.404001', meaning: 'No route for this method and path' },
   bodyTooLarge: { status: 413, code: 'RELAY.413001', meaning: 'The body is larger than the limit' },
-  unsupportedContentType: { status: 415, code: 'RELAY.415001', meaning: 'Content-Type is missing or not application/json' },
+  unsupportedContentType: { status: 415, code: 'RELAY.415001', meaning: 'Content-Type is missing, not application/json, or names a charset other than UTF-8' },
   internal: { status: 500, code: 'RELAY.500001', meaning: 'Internal error' },
   upstreamUnavailable: { status: 502, code: 'RELAY.502001', meaning: 'Huawei Cloud Meeting could not be reached, retries included' },
-  registryUnavailable: { status: 503, code: 'RELAY.503001', meaning: 'The resource registry is unavailable' },
+  registryUnavailable: {
+    status: 503,
+    code: 'RELAY.503001',
+    meaning: 'The registry is unavailable, or concurrent updates of the resource did not settle: nothing is confirmed, retry',
+  },
   upstreamTimeout: { status: 504, code: 'RELAY.504001', meaning: 'Huawei Cloud Meeting did not answer within the deadline' },
 } as const satisfies Record<string, RelayErrorDefinition>;
 

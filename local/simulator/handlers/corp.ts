@@ -7,7 +7,7 @@ function corpView(state: SimState, corp: SimCorp): Record<string, unknown> {
   const admin = state.corpDefaultAdmin(corp.id);
   return {
     id: corp.id,
-    basicInfo: { id: corp.id, name: corp.name, spId: corp.spId, address: null, country: null, phone: null, email: null, fax: null, description: null },
+    basicInfo: { name: corp.name, spId: corp.spId, address: null, country: null, phone: null, email: null, fax: null, description: null },
     adminInfo: admin === undefined ? null : { id: admin.id, account: admin.account, adminType: admin.adminType, name: admin.name, email: null, phone: null, country: null },
     resInfo: null,
     groupDTO: null,
