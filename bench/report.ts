@@ -173,7 +173,7 @@ function coldStartTable(functions: ColdStartResult['functions'], meta: Omit<Cold
         `| ${f.function} | ${f.topPackages
           .slice(0, 4)
           .map((p) => `${p.name} ${kib(p.bytes)}`)
-          .join(', ')} | ${kib(f.awsSdkBytes)} | ${f.identicalToStack ? 'yes' : 'NO'} | ${f.memoryMb} MB | ${ms(f.estimatedInitMsAtMemory)} | ${f.suggestedMemoryMb === undefined ? 'sized by duration (scheduled)' : `${f.suggestedMemoryMb} MB`} |`,
+          .join(', ')} | ${kib(f.awsSdkBytes)} | ${f.identicalToStack ? 'yes' : 'NO'} | ${f.memoryMb} MB | ${ms(f.estimatedInitMsAtMemory)} | ${f.suggestedMemoryMb === undefined ? 'not by this rule (see docs/performance.md)' : `${f.suggestedMemoryMb} MB`} |`,
     ),
   ];
 }
