@@ -206,12 +206,18 @@ function timeImport(file: string, environment: NodeJS.ProcessEnv): Promise<Impor
 async function buildBefore(fn: BundledFunction, outdir: string): Promise<string> {
   const outfile = path.join(outdir, 'before', fn.name, 'index.mjs');
   const entry = `./${fn.entry.replace(/\.ts$/, '.js')}`;
+  // Only what the function uses at all: a function without undici or zod (the $default route's) had none before.
+  const inputs = Object.keys(fn.metafile.outputs[Object.keys(fn.metafile.outputs).find((name) => name.endsWith('.mjs')) ?? '']?.inputs ?? {});
+  const kept = [
+    ...(inputs.some((input) => input.includes('node_modules/undici/')) ? ["import * as undiciIndex from 'undici'; keep.push(undiciIndex);"] : []),
+    ...(inputs.some((input) => input.includes('node_modules/zod/')) ? ["import * as zodClassic from 'zod'; keep.push(zodClassic);"] : []),
+  ];
   await build({
     stdin: {
       contents: [
-        "import * as undiciIndex from 'undici';",
-        "import * as zodClassic from 'zod';",
-        '(globalThis as Record<string, unknown>).__beforeIssue13 = [undiciIndex, zodClassic];',
+        'const keep: unknown[] = [];',
+        ...kept,
+        '(globalThis as Record<string, unknown>).__beforeIssue13 = keep;',
         `export * from ${JSON.stringify(entry)};`,
       ].join('\n'),
       resolveDir: PROJECT_ROOT,
