@@ -53,9 +53,9 @@ async function scanDue(
     const page = await db.send(
       new ScanCommand({
         TableName: tableName,
-        FilterExpression: '#expireDate <= :now AND #disabled = :false AND attribute_not_exists(#failedAt)',
-        ExpressionAttributeNames: { '#expireDate': ATTR.expireDate, '#disabled': ATTR.disabled, '#failedAt': ATTR.failedAt },
-        ExpressionAttributeValues: { ':now': now, ':false': false },
+        FilterExpression: '#expireDate <= :now AND #status = :active',
+        ExpressionAttributeNames: { '#expireDate': ATTR.expireDate, '#status': ATTR.status },
+        ExpressionAttributeValues: { ':now': now, ':active': 'active' },
         ExclusiveStartKey: startKey,
       }),
     );

@@ -160,7 +160,7 @@ export function naiveUpstreamFloor(due: number, concurrency: number, latencyMs: 
 
 /** The SP's own enterprises, as Huawei lists them (`GET /v1/usg/dcs/sp/corp`). */
 async function spCorpIds(spApi: SpApi): Promise<string[]> {
-  const response = await spApi.listCorps({ offset: 0, limit: 500 });
+  const response = await spApi.listCorps({ offset: 0, limit: 100 });
   if (response.status !== 200) throw new Error(`listing the SP's enterprises failed: HTTP ${response.status}`);
   return ((response.json as { data?: Array<{ id: string }> }).data ?? []).map((corp) => corp.id);
 }

@@ -323,10 +323,10 @@ export class ScheduleRunner {
         expect(record?.expireDate, `${where}: registry expireDate of ${type}`).toBe(update.item.expireDate);
         expect(upstream.get(`${update.item.id}/${type}`)?.expireDate, `${where}: Huawei's expireDate of ${type}`).toBe(update.item.expireDate);
       }
-      if (update.item.isDisabled === true) expect(record, `${where}: registry state of ${type}`).toMatchObject({ disabled: true, disabledReason: 'manual' });
-      if (update.item.isDisabled === false && record?.disabled === true) {
+      if (update.item.isDisabled === true) expect(record, `${where}: registry state of ${type}`).toMatchObject({ status: 'disabled-manual' });
+      if (update.item.isDisabled === false && record?.status.startsWith('disabled')) {
         // Only a sweep that ran meanwhile may have disabled it again, and only for expiry.
-        expect(record.disabledReason === 'expired' && (record.expireDate ?? Infinity) <= now, `${where}: registry state of ${type}`).toBe(true);
+        expect(record.status === 'disabled-expired' && (record.expireDate ?? Infinity) <= now, `${where}: registry state of ${type}`).toBe(true);
       }
     }
   }
@@ -363,10 +363,10 @@ export class ScheduleRunner {
         if (actual?.expireDate !== expected.expireDate || actual.isDisabled !== disabled) {
           problems.push(`${key}: Huawei ${state('expireDate', actual?.expireDate)} ${state('disabled', actual?.isDisabled)}, expected ${state('expireDate', expected.expireDate)} ${state('disabled', disabled)}`);
         }
-        const reason = expected.manuallyDisabled ? 'manual' : disabled ? 'expired' : undefined;
-        if (record?.expireDate !== expected.expireDate || record.disabled !== disabled || record.disabledReason !== reason || record.failedAt !== undefined) {
+        const status = expected.manuallyDisabled ? 'disabled-manual' : disabled ? 'disabled-expired' : 'active';
+        if (record?.expireDate !== expected.expireDate || record.status !== status) {
           problems.push(
-            `${key}: registry ${state('expireDate', record?.expireDate)} ${state('disabled', record?.disabled)} ${state('reason', record?.disabledReason)} ${state('failedAt', record?.failedAt)}, expected ${state('disabled', disabled)} ${state('reason', reason)}`,
+            `${key}: registry ${state('expireDate', record?.expireDate)} ${state('status', record?.status)}, expected ${state('status', status)}`,
           );
         }
       }
