@@ -79,11 +79,9 @@ export function planIdRepair(
         standingFor.push(repair); // the type-less item still describes this type
         continue;
       }
-      const created = newItem(ref, now, template);
-      created.version = template.version; // so that applyRepair bumps from the template's version
+      const created = newItem(ref, now, template); // version 0: written as version 1, like the relay's new items
       const plan = planOne(created, repair, seen, options);
-      if (plan) plans.push({ ...plan, before: undefined, after: { ...plan.after, version: 0 } });
-      else plans.push({ before: undefined, after: { ...markChecked(created, { now }), version: 0 }, outcome: 'settled' });
+      plans.push(plan ? { ...plan, before: undefined } : { before: undefined, after: markChecked(created, { now }), outcome: 'settled' });
       continue;
     }
     if (!options.adopt) continue;
