@@ -109,6 +109,16 @@ describe('recording accepted items', () => {
     expect(writes.every((w) => w.after.lastRequestId === 'upstream-1' && w.after.dueAt === FUTURE)).toBe(true);
   });
 
+  it('leaves a type recorded gone out of a type-less update: Huawei no longer holds it', () => {
+    const gone: RegistryItem = { ...item('r1', 'ROOM', { expireDate: PAST }), status: 'gone', goneAt: PAST };
+    const writes = recordWrites(CORP, [{ item: { id: 'r1', expireDate: FUTURE } }], registered(item('r1', 'LIVE', { expireDate: PAST }), gone), ctx);
+
+    expect(writes.map((w) => [w.after.type, w.after.status])).toEqual([
+      ['LIVE', 'active'],
+      [undefined, 'active'],
+    ]);
+  });
+
   it('updates the existing type-less item once, next to the typed ones, when a type-less item arrives', () => {
     // Prepare
     const reg = registered(item('r1', undefined, { expireDate: PAST }), item('r1', 'LIVE', { expireDate: PAST }));

@@ -175,7 +175,9 @@ export function recordWrites(
   for (const { item, reenableTypelessLater } of planned) {
     const change = { expireDate: item.expireDate, isDisabled: item.isDisabled };
     if (item.type === undefined) start(undefined, item.id); // stands for the types the registry has no item of
-    const targets = item.type !== undefined ? [start(item.type, item.id)] : recordsOf(item.id);
+    // A type-less update reaches every type Huawei holds; a type recorded gone is not among them.
+    const targets =
+      item.type !== undefined ? [start(item.type, item.id)] : recordsOf(item.id).filter((w) => w.next.type === undefined || w.next.status !== 'gone');
     for (const target of targets) {
       target.next = applyRelayedChange(target.next, change, ctx.now);
       if (reenableTypelessLater && target.next.type === undefined) target.next = markReenableOwed(target.next, ctx.now);
