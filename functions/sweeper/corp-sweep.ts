@@ -188,8 +188,7 @@ async function lookUpAndRepair(run: SweepRun, corpId: string, items: readonly Re
       continue;
     }
     const plans = planIdRepair(corpId, resourceId, registered, listed, { now: run.now(), disableExpired: true, adopt: false });
-    await applyPlans(run, corpId, plans);
-    const written = new Set(plans.map((p) => p.after.sk));
+    const written = await applyPlans(run, corpId, plans);
     await release(run, claimed.filter((c) => !written.has(c.sk)));
     for (const item of claimed) run.settle(item);
   }
@@ -199,7 +198,9 @@ async function lookUpAndRepair(run: SweepRun, corpId: string, items: readonly Re
   }
 }
 
-async function applyPlans(run: SweepRun, corpId: string, plans: readonly PlannedRepair[]): Promise<void> {
+/** Returns the keys (sk) of the items it wrote; the caller releases the other claims. */
+async function applyPlans(run: SweepRun, corpId: string, plans: readonly PlannedRepair[]): Promise<Set<string>> {
+  const written = new Set<string>();
   const pushes = plans.flatMap((p) => (p.push ? [p.push] : []));
   let accepted = true;
   let requestId: string | undefined;
@@ -221,6 +222,7 @@ async function applyPlans(run: SweepRun, corpId: string, plans: readonly Planned
     let after = plan.push ? { ...plan.after, ...(requestId === undefined ? {} : { lastRequestId: requestId }) } : plan.after;
     if (plan.outcome === 'disable' && retried) after = { ...after, inDoubtSince: run.now() };
     const ok = plan.before ? await run.store.replace(after, { version: plan.before.version }) : await run.store.create(after);
+    if (ok) written.add(after.sk);
     if (!ok) {
       // Another writer won; if we changed Huawei, push the registry's state again.
       if (plan.push && plan.before) await reconcile(run, plan.before, plan.push.isDisabled ? 'disable' : 'enable');
@@ -228,6 +230,7 @@ async function applyPlans(run: SweepRun, corpId: string, plans: readonly Planned
     }
     countRepair(run, plan);
   }
+  return written;
 }
 
 function countRepair(run: SweepRun, plan: PlannedRepair): void {
