@@ -46,7 +46,7 @@ describe('Huawei is the system of record', () => {
     // Prepare
     const r = resource('disabled-at-huawei', Date.now() - HOUR_MS);
     await h.register([r]);
-    await h.syncOnce(); // the demo fleet is adopted first, so the counts below are this resource's alone
+    await h.syncOnce({ config: { corpIds: [r.corpId] } }); // its enterprise's demo fleet first, so the counts below are this resource's alone
     await h.huawei.spApi.updateResources(r.corpId, [{ id: r.id, type: r.type, isDisabled: true }]);
 
     // Act
@@ -68,7 +68,7 @@ describe('Huawei is the system of record', () => {
     // Prepare
     const r = resource('deleted-at-huawei', Date.now() - HOUR_MS);
     await h.register([r]);
-    await h.syncOnce(); // the demo fleet is adopted first, so the counts below are this resource's alone
+    await h.syncOnce({ config: { corpIds: [r.corpId] } }); // its enterprise's demo fleet first, so the counts below are this resource's alone
     await h.huawei.deleteResources(r.corpId, [r.id]);
 
     // Act
@@ -92,8 +92,8 @@ describe('Huawei is the system of record', () => {
     const r = resource('created-at-huawei', Date.now() - HOUR_MS, 'HARD_720P');
     await h.huawei.addResources(r.corpId, [r]);
 
-    // Act
-    const synced = await h.syncOnce();
+    // Act (enterprise B's demo data holds expired resources of its own: only this enterprise is synced)
+    const synced = await h.syncOnce({ config: { corpIds: [r.corpId] } });
     const swept = await h.sweepOnce();
 
     // Assess
@@ -107,7 +107,7 @@ describe('Huawei is the system of record', () => {
     // Prepare: our sweep disables it for expiry; then it is renewed at Huawei (not through the relay).
     const r = resource('renewed-after-sweep', Date.now() - HOUR_MS);
     await h.register([r]);
-    await h.syncOnce(); // the demo fleet is adopted first, so the counts below are this resource's alone
+    await h.syncOnce({ config: { corpIds: [r.corpId] } }); // its enterprise's demo fleet first, so the counts below are this resource's alone
     expect(await h.sweepOnce()).toMatchObject({ disabled: 1 });
     const renewedUntil = Date.now() + 30 * DAY_MS;
     await h.huawei.spApi.updateResources(r.corpId, [{ id: r.id, type: r.type, expireDate: renewedUntil }]);
