@@ -9,14 +9,14 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { RegistryStore } from '../functions/shared/registry/store.js';
 import type { SyncConfig } from '../functions/sync/config.js';
 import type { SyncReport } from '../functions/sync/report.js';
-import { sync } from '../functions/sync/sync.js';
+import { CALL_GRACE_MS, sync } from '../functions/sync/sync.js';
 import type { SyncSpApi } from '../functions/sync/sync.js';
 
 /** Time budget of a sync started without a caller's limit (the one at start). */
 export const DEFAULT_LOCAL_SYNC_BUDGET_MS = 60_000;
 const STOP_GRACE_MS = 5_000;
-/** Kept back from the caller's limit, so the sync answers before its caller gives up. */
-const ANSWER_MARGIN_MS = 2_000;
+/** Kept back from the caller's limit, so the sync answers before its caller gives up (calls may run past its deadline). */
+const ANSWER_MARGIN_MS = 2_000 + CALL_GRACE_MS;
 
 export class LocalSyncStoppedError extends Error {
   constructor() {

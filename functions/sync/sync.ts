@@ -49,13 +49,19 @@ export interface SyncDeps {
   store: RegistryStore;
   spApi: SyncSpApi;
   config: SyncConfig;
-  /** Absolute epoch ms by which the sync must start no new enterprise. */
+  /**
+   * Absolute epoch ms after which the sync starts no new enterprise. Calls of an enterprise already started may
+   * run `CALL_GRACE_MS` past it (the Lambda entry keeps 30 s back, so they still end before the timeout).
+   */
   deadline: number;
   now?: () => number;
   syncId?: string;
   logger?: Logger;
   metrics?: Metrics;
 }
+
+/** How far past `deadline` the calls of an enterprise already started may run. */
+export const CALL_GRACE_MS = 20_000;
 
 class SyncRun {
   private calls = 0;
@@ -74,7 +80,7 @@ class SyncRun {
   async call(describe: string, send: (opts: SpCallOptions) => Promise<UpstreamResponse>): Promise<UpstreamResponse | undefined> {
     if (this.stopped) return undefined;
     try {
-      const response = await send({ requestId: `${this.report.syncId}-${++this.calls}`, deadline: this.deps.deadline });
+      const response = await send({ requestId: `${this.report.syncId}-${++this.calls}`, deadline: this.deps.deadline + CALL_GRACE_MS });
       this.report.spCalls++;
       if (response.status < 200 || response.status >= 300) {
         const code = isHuaweiErrorBody(response.json) ? response.json.error_code : `HTTP.${response.status}`;

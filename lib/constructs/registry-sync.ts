@@ -12,7 +12,8 @@ export const SYNC_TIMEOUT = Duration.minutes(15);
 
 /**
  * The sync: pages the SP's enterprises and their resources, adopts what the registry does not know, repairs
- * drift. Reads and writes the table (no index), reads the SP secret.
+ * drift. Reads the table and writes whole items with conditional puts (no update, no delete, no index), reads
+ * the SP secret.
  */
 export class RegistrySync extends ScheduledJob {
   constructor(scope: Construct, id: string, props: SweeperProps) {
@@ -22,6 +23,7 @@ export class RegistrySync extends ScheduledJob {
       ruleDescription: 'Starts the meeting-relay registry sync',
       memorySize: SYNC_MEMORY_MB,
       timeout: SYNC_TIMEOUT,
+      tableAccess: 'readPut',
       indexNames: [],
     });
   }

@@ -11,7 +11,7 @@ import { LAMBDA_RUNTIME, SOURCE_MAP_NODE_OPTIONS, nodejsFunctionBundling } from 
 import { DEPS_LOCK_FILE, PROJECT_ROOT } from '../paths.js';
 
 /** What a function may do with the registry table. */
-export type TableAccess = 'read' | 'readWrite';
+export type TableAccess = 'read' | 'readWrite' | 'readPut';
 
 /**
  * The DynamoDB actions behind each access level: exactly the calls the registry code makes (GetItem, Query,
@@ -21,6 +21,8 @@ export type TableAccess = 'read' | 'readWrite';
 export const TABLE_ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
   read: ['dynamodb:GetItem', 'dynamodb:Query'],
   readWrite: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  /** The sync: reads, and writes whole items with conditional puts; never updates in place or deletes. */
+  readPut: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
 };
 
 export const SECRET_ACTIONS: readonly string[] = ['secretsmanager:GetSecretValue'];

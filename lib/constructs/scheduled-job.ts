@@ -8,6 +8,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { RegistryTable } from './registry-table.js';
 import { RelayFunction } from './relay-function.js';
+import type { TableAccess } from './relay-function.js';
 
 /**
  * Asynchronous delivery limits of a scheduled registry job. A run that fails or arrives late is not worth
@@ -37,6 +38,8 @@ export interface ScheduledJobProps {
   logRetention: RetentionDays;
   environment: Record<string, string>;
   table: RegistryTable;
+  /** What the job may do on the registry table. */
+  tableAccess: TableAccess;
   /** Registry indexes the job queries (least privilege: none unless listed). */
   indexNames: readonly string[];
   secret: ISecret;
@@ -44,7 +47,7 @@ export interface ScheduledJobProps {
 
 /**
  * A scheduled job over the registry and the SP API (the sweeper, the sync): its function (reads the SP secret,
- * reads and writes the table), the schedule that starts it, and the queue where runs that failed or could not be
+ * reads and writes the table as `tableAccess` allows), the schedule that starts it, and the queue where runs that failed or could not be
  * delivered end up (alarmed on by RelayAlarms).
  */
 export class ScheduledJob extends Construct {
@@ -78,7 +81,7 @@ export class ScheduledJob extends Construct {
       maxEventAge: SCHEDULED_ASYNC.maxEventAge,
       onFailure: new SqsDestination(this.failureQueue),
     });
-    this.function.bindTable({ table: props.table, access: 'readWrite', indexNames: [...props.indexNames] });
+    this.function.bindTable({ table: props.table, access: props.tableAccess, indexNames: [...props.indexNames] });
     this.function.bindSecret(props.secret);
 
     this.rule = new Rule(this, 'Schedule', {

@@ -33,6 +33,7 @@ export class Sweeper extends ScheduledJob {
       ruleDescription: 'Starts the meeting-relay expiry sweeper',
       memorySize: SWEEPER_MEMORY_MB,
       timeout: SWEEPER_TIMEOUT,
+      tableAccess: 'readWrite',
       indexNames: [props.table.dueIndexName],
     });
   }

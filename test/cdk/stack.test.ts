@@ -296,14 +296,14 @@ describe('IAM', () => {
     expect(specificStatements(defaults, functionIds(defaults).sweeper)).toHaveLength(3);
   });
 
-  it('lets the sync read and write the table (no index), read the secret and fill its own failure queue', () => {
+  it('lets the sync read the table and put items (no update, no delete, no index), read the secret and fill its own failure queue', () => {
     const queueArn = { 'Fn::GetAtt': [logicalId(defaults.stack, defaults.stack.sync.failureQueue), 'Arn'] };
     const secretRef = { Ref: onlyResourceOfType(defaults.json, 'AWS::SecretsManager::Secret')[0] };
 
     const statements = specificStatements(defaults, functionIds(defaults).sync);
     expect(statements).toEqual(
       expect.arrayContaining([
-        { effect: 'Allow', actions: [...TABLE_ACTIONS.readWrite].sort(), resources: [tableArn(defaults)] },
+        { effect: 'Allow', actions: [...TABLE_ACTIONS.readPut].sort(), resources: [tableArn(defaults)] },
         { effect: 'Allow', actions: ['secretsmanager:GetSecretValue'], resources: [secretRef] },
         { effect: 'Allow', actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], resources: [queueArn] },
       ]),
