@@ -8,14 +8,17 @@ import type { ColdStartOptions, ColdStartResult } from './cold-start.js';
 import { runRelayOverhead } from './relay-overhead.js';
 import type { RelayOptions, RelayResult } from './relay-overhead.js';
 import { runSweepCost } from './sweep-cost.js';
+import { runSyncCost } from './sync-cost.js';
+import type { SyncOptions, SyncResult } from './sync-cost.js';
 import type { SweepOptions, SweepResult } from './sweep-cost.js';
 
 export type BenchRequest =
   | { benchmark: 'relay' | 'relayAtUpstreamLatency'; options: RelayOptions }
   | { benchmark: 'coldStart'; options: ColdStartOptions }
-  | { benchmark: 'sweep'; options: SweepOptions };
+  | { benchmark: 'sweep'; options: SweepOptions }
+  | { benchmark: 'sync'; options: SyncOptions };
 
-export type BenchResult = RelayResult | ColdStartResult | SweepResult;
+export type BenchResult = RelayResult | ColdStartResult | SweepResult | SyncResult;
 
 export type BenchReply = { ok: true; result: BenchResult } | { ok: false; error: string };
 
@@ -32,6 +35,8 @@ function run(request: BenchRequest): Promise<BenchResult> {
       return runColdStart(request.options, log);
     case 'sweep':
       return runSweepCost(request.options, log);
+    case 'sync':
+      return runSyncCost(request.options, log);
   }
 }
 

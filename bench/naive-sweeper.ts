@@ -1,7 +1,8 @@
 /**
  * The baseline the sweeper is compared with: what a first, obvious expiry job would do. It reads the whole
- * table (Scan with a filter on the expiry, so every item is read and paid for), then disables each due resource
- * with its own SP call, the same client and the same number of calls in flight as the real sweeper, and records
+ * table (Scan with a filter on the expiry, so every item is read and paid for), then, for each due resource,
+ * asks Huawei whether it is expired and enabled with its own search (`searchKey=<id>`: the naive way to honour
+ * "Huawei is the system of record") and disables it with its own SP call, the same client and the same number of calls in flight as the real sweeper, and records
  * each disable with the registry's own transition and conditional write (so the registry ends in the same state
  * and the next run starts from the same data).
  *
@@ -53,9 +54,9 @@ async function scanDue(
     const page = await db.send(
       new ScanCommand({
         TableName: tableName,
-        FilterExpression: '#expireDate <= :now AND #disabled = :false AND attribute_not_exists(#failedAt)',
-        ExpressionAttributeNames: { '#expireDate': ATTR.expireDate, '#disabled': ATTR.disabled, '#failedAt': ATTR.failedAt },
-        ExpressionAttributeValues: { ':now': now, ':false': false },
+        FilterExpression: '#expireDate <= :now AND #status = :active',
+        ExpressionAttributeNames: { '#expireDate': ATTR.expireDate, '#status': ATTR.status },
+        ExpressionAttributeValues: { ':now': now, ':active': 'active' },
         ExclusiveStartKey: startKey,
       }),
     );
@@ -72,6 +73,10 @@ export async function naiveSweep(deps: NaiveSweepDeps): Promise<NaiveSweepReport
   const { items, scanned, pages } = await scanDue(deps.documentClient, deps.tableName, now());
   const report: NaiveSweepReport = { itemsRead: scanned, scanPages: pages, due: items.length, disabled: 0, spCalls: 0, rejected: 0 };
   await mapWithConcurrency(items, deps.concurrency, async (item) => {
+    const search = await deps.spApi.queryResources(item.corpId, { searchKey: item.resourceId, limit: 100 });
+    report.spCalls++;
+    const listed = (search.json as { data?: Array<{ id: string; type: string; status: number }> } | undefined)?.data ?? [];
+    if (!listed.some((r) => r.id === item.resourceId && (item.type === undefined || r.type === item.type) && r.status === 1)) return;
     const response = await deps.spApi.updateResources(item.corpId, [
       item.type === undefined ? { id: item.resourceId, isDisabled: true } : { id: item.resourceId, type: item.type, isDisabled: true },
     ]);

@@ -5,6 +5,7 @@
 import type { ColdStartOptions } from './cold-start.js';
 import type { RelayOptions } from './relay-overhead.js';
 import type { SweepOptions } from './sweep-cost.js';
+import type { SyncOptions } from './sync-cost.js';
 
 export interface BenchProfile {
   relay: RelayOptions;
@@ -12,6 +13,7 @@ export interface BenchProfile {
   relayAtUpstreamLatency?: RelayOptions;
   coldStart: ColdStartOptions;
   sweep: SweepOptions;
+  sync: SyncOptions;
 }
 
 export type ProfileName = 'quick' | 'full';
@@ -21,6 +23,7 @@ export const PROFILES: Readonly<Record<ProfileName, BenchProfile>> = {
     relay: { requestsPerRoute: 500, serialRequestsPerRoute: 200, concurrency: 8, runs: 3, warmupPerRoute: 200, upstreamLatencyMs: 0, profileCalls: 1_000 },
     coldStart: { runs: 15 },
     sweep: { registrySizes: [10_000, 50_000], due: 500, corps: 40, upstreamLatencyMs: 20, runs: 2 },
+    sync: { sizes: [{ resources: 10_000, corps: 100 }], upstreamLatencyMs: 20, runs: 2, baselineSample: 1_000 },
   },
   full: {
     relay: { requestsPerRoute: 2_000, serialRequestsPerRoute: 500, concurrency: 8, runs: 5, warmupPerRoute: 500, upstreamLatencyMs: 0, profileCalls: 3_000 },
@@ -34,5 +37,14 @@ export const PROFILES: Readonly<Record<ProfileName, BenchProfile>> = {
     },
     coldStart: { runs: 30 },
     sweep: { registrySizes: [10_000, 100_000, 1_000_000], due: 1_000, corps: 40, upstreamLatencyMs: 20, runs: 3 },
+    sync: {
+      sizes: [
+        { resources: 10_000, corps: 100 },
+        { resources: 100_000, corps: 1_000 },
+      ],
+      upstreamLatencyMs: 20,
+      runs: 3,
+      baselineSample: 2_000,
+    },
   },
 };

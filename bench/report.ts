@@ -9,6 +9,8 @@ import { COLD_START_TARGETS } from './cold-start.js';
 import type { ColdStartResult } from './cold-start.js';
 import type { RelayResult, Comparison } from './relay-overhead.js';
 import type { SweepResult, SweepSizeResult } from './sweep-cost.js';
+import { syncTable } from './sync-cost.js';
+import type { SyncResult } from './sync-cost.js';
 import { round } from './stats.js';
 
 /** The issue's targets. */
@@ -45,6 +47,7 @@ export interface BenchReport {
   relayAtUpstreamLatency?: RelayResult;
   coldStart?: ColdStartResult['functions'];
   sweep?: SweepSizeResult[];
+  sync?: SyncResult;
   /** Everything else: when, where, how. */
   meta: {
     date: string;
@@ -234,7 +237,12 @@ export function targetChecks(report: BenchReport): string[] {
   for (const s of sweep ?? []) {
     const readShare = s.itemsRead / s.due - 1;
     lines.push(
-      `- Sweep at ${s.registryItems} items: SP calls ${s.upstreamCalls} vs minimal ${s.minimalCalls}: ${yesNo(s.upstreamCalls === s.minimalCalls)}; items read ${s.itemsRead} for ${s.due} due (+${round(readShare * 100, 1)}%, target within ${TARGETS.itemsReadTolerance * 100}%): ${yesNo(readShare <= TARGETS.itemsReadTolerance)}; every due item disabled: ${s.complete && s.baseline.complete ? 'yes' : 'NO'}`,
+      `- Sweep at ${s.registryItems} items: SP calls ${s.upstreamCalls} vs the formula ${s.minimalCalls}: ${yesNo(s.upstreamCalls === s.minimalCalls)}; items read ${s.itemsRead} for ${s.due} due (+${round(readShare * 100, 1)}%, target within ${TARGETS.itemsReadTolerance * 100}%): ${yesNo(readShare <= TARGETS.itemsReadTolerance)}; every due item disabled: ${s.complete && s.baseline.complete ? 'yes' : 'NO'}`,
+    );
+  }
+  for (const s of report.sync?.sizes ?? []) {
+    lines.push(
+      `- Sync of ${s.resourcesSeen} unchanged resources: SP calls ${s.unchanged.spCalls} vs page-count minimum ${s.unchanged.minimalCalls}: ${yesNo(s.unchanged.spCalls === s.unchanged.minimalCalls)}; registry writes ${s.unchanged.registryWrites} (target 0): ${yesNo(s.unchanged.registryWrites === 0)}`,
     );
   }
   return lines;
@@ -255,6 +263,7 @@ export function markdown(report: BenchReport): string {
   }
   if (report.coldStart && report.meta.coldStart) lines.push(...coldStartTable(report.coldStart, report.meta.coldStart), '');
   if (report.sweep && report.meta.sweep) lines.push(...sweepTable(report.sweep, report.meta.sweep), '');
+  if (report.sync) lines.push(...syncTable(report.sync), '');
   lines.push('### Targets', '', ...targetChecks(report), '');
   return lines.join('\n');
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only relay,relayAtUpstreamLatency,coldStart,sweep]`: runs the benchmarks one after another, each
+ * `npm run bench [-- --quick] [-- --only relay,relayAtUpstreamLatency,coldStart,sweep,sync]`: runs the benchmarks one after another, each
  * in its own process (bench/child.ts), prints the markdown tables and writes the JSON report to $BENCH_OUT
  * (default bench/results/latest.json). Sizes: bench/profiles.ts. Nothing here fails on a figure; a benchmark
  * fails only when the thing it measures misbehaves (a non-200 answer, a bundle that does not load).
@@ -21,10 +21,11 @@ import { gitState, machineInfo, markdown } from './report.js';
 import type { BenchReport } from './report.js';
 import { round } from './stats.js';
 import type { SweepResult } from './sweep-cost.js';
+import type { SyncResult } from './sync-cost.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DEFAULT_OUT = path.join(REPO_ROOT, 'bench', 'results', 'latest.json');
-const BENCHMARKS = ['relay', 'relayAtUpstreamLatency', 'coldStart', 'sweep'] as const;
+const BENCHMARKS = ['relay', 'relayAtUpstreamLatency', 'coldStart', 'sweep', 'sync'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 function parseCommandLine(): { profile: ProfileName; only: BenchmarkName[] } {
@@ -80,6 +81,7 @@ function withUpstreamLatencyFromEnv(profile: BenchProfile): BenchProfile {
   return {
     ...profile,
     sweep: { ...profile.sweep, upstreamLatencyMs: latencyMs },
+    sync: { ...profile.sync, upstreamLatencyMs: latencyMs },
     ...(profile.relayAtUpstreamLatency ? { relayAtUpstreamLatency: { ...profile.relayAtUpstreamLatency, upstreamLatencyMs: latencyMs } } : {}),
   };
 }
@@ -113,6 +115,8 @@ async function main(): Promise<void> {
       const { functions, ...rest } = reply.result as ColdStartResult;
       results.coldStart = functions;
       meta.coldStart = rest;
+    } else if (benchmark === 'sync') {
+      results.sync = reply.result as SyncResult;
     } else {
       const { sizes, ...rest } = reply.result as SweepResult;
       results.sweep = sizes;

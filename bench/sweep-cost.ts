@@ -15,6 +15,7 @@ import { HuaweiClient } from '../functions/shared/huawei/client.js';
 import { SP_CORPS_PATH, SpApi, spCorpResourcePath } from '../functions/shared/huawei/sp-api.js';
 import { MAX_RESOURCE_ITEMS } from '../functions/shared/limits.js';
 import { createRegistryDocumentClient } from '../functions/shared/registry/document-client.js';
+import { pagesFor } from '../functions/shared/registry/huawei-listing.js';
 import { SweepLease } from '../functions/shared/registry/lease.js';
 import { RegistryStore } from '../functions/shared/registry/store.js';
 import { REGISTRY_TABLE } from '../functions/shared/registry/table.js';
@@ -72,7 +73,10 @@ export interface SweepSizeResult extends SideFigures {
   due: number;
   /** Enterprises the due items are spread over. */
   corps: number;
-  /** Sum over enterprises of ceil(due in it / 100). */
+  /**
+   * The verified sweep's formula: sum over enterprises of ceil(due in it / 100) PUTs plus the pages of Huawei's
+   * expired listing, max(1, ceil(expired at Huawei in the due window / 100)) (here equal to the due items).
+   */
   minimalCalls: number;
   runs: number;
   /** Seconds spent adding this size's not-due items (not part of any figure). */
@@ -159,14 +163,14 @@ export function sweeperUpstreamFloor(callsPerCorp: readonly number[], concurrenc
   return Math.max(...workers) / 1000;
 }
 
-/** The baseline's floor: one call per due item, `concurrency` in flight. */
+/** The baseline's floor: a search and a PUT per due item, `concurrency` in flight. */
 export function naiveUpstreamFloor(due: number, concurrency: number, latencyMs: number): number {
-  return (Math.ceil(due / concurrency) * latencyMs) / 1000;
+  return (2 * Math.ceil(due / concurrency) * latencyMs) / 1000;
 }
 
 /** The SP's own enterprises, as Huawei lists them (`GET /v1/usg/dcs/sp/corp`). */
 async function spCorpIds(spApi: SpApi): Promise<string[]> {
-  const response = await spApi.listCorps({ offset: 0, limit: 500 });
+  const response = await spApi.listCorps({ offset: 0, limit: 100 });
   if (response.status !== 200) throw new Error(`listing the SP's enterprises failed: HTTP ${response.status}`);
   return ((response.json as { data?: Array<{ id: string }> }).data ?? []).map((corp) => corp.id);
 }
@@ -229,10 +233,10 @@ export async function runSweepCost(options: SweepOptions, log: (line: string) =>
     if (corpIds.length === 0) throw new Error('the simulator lists no enterprise of the demo SP');
     const due = dueResources(options.due, corpIds, now);
     const dueByCorp = byCorp(due);
-    const minimalCalls = [...dueByCorp.values()].reduce((sum, list) => sum + Math.ceil(list.length / MAX_RESOURCE_ITEMS), 0);
+    const minimalCalls = [...dueByCorp.values()].reduce((sum, list) => sum + Math.ceil(list.length / MAX_RESOURCE_ITEMS) + pagesFor(list.length), 0);
     const dueRegistryItems = due.map((r) => dueItem(r, now));
     const sweeperFloor = sweeperUpstreamFloor(
-      [...dueByCorp.values()].map((list) => Math.ceil(list.length / MAX_RESOURCE_ITEMS)),
+      [...dueByCorp.values()].map((list) => Math.ceil(list.length / MAX_RESOURCE_ITEMS) + pagesFor(list.length)),
       settings.concurrency,
       options.upstreamLatencyMs,
     );

@@ -66,6 +66,12 @@ export const contextSchema = z.object({
       error: 'must be an EventBridge schedule such as "rate(1 minute)", "rate(5 minutes)" or "cron(0/5 * * * ? *)"',
     })
     .default('rate(1 minute)'),
+  syncSchedule: z
+    .string({ error: 'must be a string' })
+    .refine(isScheduleExpression, {
+      error: 'must be an EventBridge schedule such as "rate(1 hour)" or "cron(0 * * * ? *)"',
+    })
+    .default('rate(1 hour)'),
   authorizationMode: z.enum(AUTHORIZATION_MODES, { error: 'must be NONE or IAM' }).default('NONE'),
   throttlingRateLimit: numberValue(
     z.number({ error: 'must be a number' }).positive({ error: 'must be greater than 0' }).max(10_000, {
@@ -89,6 +95,7 @@ export const contextSchema = z.object({
     }),
   ),
   sweepDryRun: booleanValue.default(false),
+  syncDryRun: booleanValue.default(false),
   renewalReenable: booleanValue.default(true),
   passthrough: booleanValue.default(true),
 });

@@ -11,6 +11,7 @@ import { ALARM_PERIOD, RelayAlarms } from './constructs/relay-alarms.js';
 import { RelayApi, type RelayRouteBinding } from './constructs/relay-api.js';
 import { RelayFunction, functionMemoryMb, type TableAccess } from './constructs/relay-function.js';
 import { spCredentialsSecret } from './constructs/sp-credentials-secret.js';
+import { RegistrySync } from './constructs/registry-sync.js';
 import { Sweeper } from './constructs/sweeper.js';
 import { projectPath } from './paths.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../functions/shared/service-identity.js';
@@ -23,6 +24,7 @@ import { METRICS_NAMESPACE, SERVICE_NAME } from '../functions/shared/service-ide
 export const RELAY_TIMEOUT = Duration.seconds(25);
 
 export const SWEEPER_ENTRY = { entry: 'functions/sweeper.ts', handlerExport: 'handler' } as const;
+export const SYNC_ENTRY = { entry: 'functions/sync.ts', handlerExport: 'handler' } as const;
 
 /** The `$default` route's function builds one small JSON answer: the smallest memory and a short timeout do. */
 export const NO_ROUTE_MEMORY_MB = functionMemoryMb(NO_ROUTE.id);
@@ -30,6 +32,7 @@ export const NO_ROUTE_TIMEOUT = Duration.seconds(3);
 
 export const SERVICE_NAME_PREFIX = SERVICE_NAME;
 export const SWEEPER_SERVICE_NAME = `${SERVICE_NAME_PREFIX}-sweeper`;
+export const SYNC_SERVICE_NAME = `${SERVICE_NAME_PREFIX}-sync`;
 /**
  * The sweeper publishes each count of its report as a metric named after the report field
  * (functions/sweeper/report.ts, addSweepMetrics); `failed` counts items it gave up on this sweep.
@@ -57,13 +60,14 @@ export interface MeetingRelayStackProps extends StackProps {
   config: StackConfig;
 }
 
-/** One stack: the HTTP relay, the registry table, the expiry sweeper, the SP credentials secret and the alarms. */
+/** One stack: the HTTP relay, the registry table, the expiry sweeper, the sync, the SP credentials secret and the alarms. */
 export class MeetingRelayStack extends Stack {
   readonly registry: RegistryTable;
   readonly api: RelayApi;
   readonly routeFunctions: ReadonlyMap<string, RelayFunction>;
   readonly noRouteFunction: RelayFunction;
   readonly sweeper: Sweeper;
+  readonly sync: RegistrySync;
   readonly alarms: RelayAlarms;
 
   constructor(scope: Construct, id: string, props: MeetingRelayStackProps) {
@@ -115,8 +119,21 @@ export class MeetingRelayStack extends Stack {
       secret,
     });
 
+    this.sync = new RegistrySync(this, 'Sync', {
+      entry: projectPath(SYNC_ENTRY.entry),
+      handlerExport: SYNC_ENTRY.handlerExport,
+      serviceName: SYNC_SERVICE_NAME,
+      schedule: config.syncSchedule,
+      logRetention: config.logRetentionDays,
+      environment: { ...sharedEnvironment, [ENV.syncDryRun]: String(config.syncDryRun) },
+      table: this.registry,
+      secret,
+    });
+
     this.alarms = new RelayAlarms(this, 'Alarms', {
       sweeper: this.sweeper.function,
+      sync: this.sync.function,
+      syncFailureQueue: this.sync.failureQueue,
       failedItemsMetric: new Metric({
         namespace: METRICS_NAMESPACE,
         metricName: SWEEPER_FAILED_METRIC,

@@ -11,6 +11,9 @@ export const MAX_SWEEP_INTERVAL_SECONDS = 86_400;
 /** The local-only route that runs one sweep now (never in the route table, never deployed). */
 export const LOCAL_SWEEP_PATH = '/_local/sweep';
 export const LOCAL_SWEEP_METHOD = 'POST';
+/** The local-only route that runs one sync (adoption and drift repair) now. */
+export const LOCAL_SYNC_PATH = '/_local/sync';
+export const LOCAL_SYNC_METHOD = 'POST';
 
 export function readPort(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
   const raw = env[name];

@@ -5,11 +5,13 @@
  * 1. the Huawei simulator (unless HUAWEI_MEETING_BASE_URL points elsewhere), with SP_CREDENTIALS defaulting to
  *    the simulator's demo SP App ID;
  * 2. embedded DynamoDB (dynalite) with the registry table;
- * 3. the sweeper: the real `sweep()` over the registry and the SP API, every SWEEP_INTERVAL_SECONDS;
- * 4. the API Gateway emulator over the real handlers, plus the local-only `POST /_local/sweep`; like the deployed
- *    API it passes Huawei's other paths through to the Huawei origin (unless RELAY_PASSTHROUGH=false) and answers
- *    the rest with the `$default` route's function; with HTTPS_PORT set it also listens on https with a
- *    self-signed certificate made at start.
+ * 3. one sync (the real `sync()`): every resource Huawei holds is adopted into the registry, so the first sweep
+ *    enforces the demo fleet's expired resources;
+ * 4. the sweeper: the real `sweep()` over the registry and the SP API, every SWEEP_INTERVAL_SECONDS;
+ * 5. the API Gateway emulator over the real handlers, plus the local-only `POST /_local/sweep` and
+ *    `POST /_local/sync`; like the deployed API it passes Huawei's other paths through to the Huawei origin
+ *    (unless RELAY_PASSTHROUGH=false) and answers the rest with the `$default` route's function; with
+ *    HTTPS_PORT set it also listens on https with a self-signed certificate made at start.
  *
  * The handlers are configured the way Lambda configures them, through process.env, so there is one stack per
  * process. Each piece is a `StartedService`, stopped in reverse order.
@@ -30,6 +32,11 @@ import { DEFAULT_SIMULATOR_PORT, simulatorOptionsFromEnv, startSimulator } from 
 import { readHttpsPort, readPassthrough, readPort, readSweepInterval } from './settings.js';
 import { makeLocalCertificate } from './tls.js';
 import { localSweepRoute } from './sweep-endpoint.js';
+import { LocalSync } from './local-sync.js';
+import { localSyncRoute } from './sync-endpoint.js';
+import { LOCAL_SYNC_METHOD, LOCAL_SYNC_PATH } from './settings.js';
+import { syncSettingsFromEnv } from '../functions/sync/config.js';
+import type { SyncReport } from '../functions/sync/report.js';
 
 export interface StartedService {
   name: string;
@@ -49,6 +56,8 @@ export interface LocalStackOptions {
   httpsPort?: number;
   /** Default SWEEP_INTERVAL_SECONDS, else 60. 0: no timer, sweeps only on `POST /_local/sweep`. */
   sweepIntervalSeconds?: number;
+  /** Run one sync before the sweeper starts (default true; tests that count registry items turn it off). */
+  syncAtStart?: boolean;
   /** Gateway access log, one line per request. */
   onRequest?: (line: string) => void;
   /** The sweeper's own lines (errors, abandoned sweeps). */
@@ -69,6 +78,9 @@ export interface LocalStack {
   simulatorUrl: string | undefined;
   dynamo: RunningDynamo;
   sweeper: LocalSweeper;
+  sync: LocalSync;
+  /** The report of the sync run at start (undefined when turned off). */
+  startSync: SyncReport | undefined;
   services: readonly StartedService[];
   /** Stops everything in reverse order; a failing piece does not keep the others running. */
   stop(): Promise<void>;
@@ -119,6 +131,7 @@ async function startServices(options: LocalStackOptions, services: StartedServic
   const sweepSettings = sweepSettingsFromEnv();
   const passthrough = options.passthrough ?? readPassthrough();
   const httpsPort = options.httpsPort ?? readHttpsPort();
+  const syncSettings = syncSettingsFromEnv();
 
   let simulatorUrl: string | undefined;
   const externalBaseUrl = process.env[ENV.huaweiBaseUrl]?.trim();
@@ -145,8 +158,27 @@ async function startServices(options: LocalStackOptions, services: StartedServic
   bindRegistryEnvironment(dynamo);
 
   const { documentClient } = dynamo;
+  const store = new RegistryStore({ documentClient, tableName: dynamo.tableName });
+  const localSync = new LocalSync({ store, spApi: getSpApi(), settings: syncSettings });
+  services.push({ name: 'Sync', detail: `at start and on ${LOCAL_SYNC_METHOD} ${LOCAL_SYNC_PATH}`, stop: () => localSync.stop() });
+  let startSync: SyncReport | undefined;
+  if (options.syncAtStart ?? true) {
+    try {
+      startSync = await localSync.runNow();
+    } catch (error) {
+      // Not fatal: the relay and the sweeper work without it; `npm run sync` tries again.
+      log(`[sync] the sync at start failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    }
+  }
+  if (startSync) {
+    log(
+      `[sync] ${startSync.status}: ${startSync.enterprises} enterprises, ${startSync.resourcesSeen} resources seen, ` +
+        `${startSync.adopted} adopted, ${startSync.repaired} repaired, ${startSync.gone} gone` +
+        (startSync.problems.length ? ` (problems: ${startSync.problems.join('; ')})` : ''),
+    );
+  }
   const sweeper = new LocalSweeper({
-    store: new RegistryStore({ documentClient, tableName: dynamo.tableName }),
+    store,
     lease: new SweepLease({ documentClient, tableName: dynamo.tableName }),
     spApi: getSpApi(),
     settings: sweepSettings,
@@ -165,7 +197,7 @@ async function startServices(options: LocalStackOptions, services: StartedServic
   const certificate = httpsPort === undefined ? undefined : await makeLocalCertificate();
   const gateway = await startGateway({
     port: gatewayPort,
-    extraRoutes: [localSweepRoute(sweeper)],
+    extraRoutes: [localSweepRoute(sweeper), localSyncRoute(localSync)],
     defaultRoute: true,
     ...(passthrough ? { passthroughOrigin: huaweiBaseUrl } : {}),
     ...(certificate === undefined ? {} : { https: { port: httpsPort ?? 0, key: certificate.key, cert: certificate.cert } }),
@@ -185,6 +217,8 @@ async function startServices(options: LocalStackOptions, services: StartedServic
     simulatorUrl,
     dynamo,
     sweeper,
+    sync: localSync,
+    startSync,
     services,
     stop: () => stopAll(services, log),
   };

@@ -8,7 +8,7 @@ import { HTTP_ROUTES, PASSTHROUGH_PREFIXES } from '../functions/shared/routes.js
 import { CORP_A, CORP_B, SP_ADMIN } from './simulator/demo-data.js';
 import { startLocalStack } from './stack.js';
 import type { LocalStack } from './stack.js';
-import { LOCAL_SWEEP_METHOD, LOCAL_SWEEP_PATH } from './settings.js';
+import { LOCAL_SWEEP_METHOD, LOCAL_SWEEP_PATH, LOCAL_SYNC_METHOD, LOCAL_SYNC_PATH } from './settings.js';
 
 function banner(stack: LocalStack): string {
   const relay = stack.gatewayUrl;
@@ -25,9 +25,11 @@ function banner(stack: LocalStack): string {
       ? `  any other ${PASSTHROUGH_PREFIXES.join(' ')}... : passed through to ${huawei}`
       : `  passthrough off (${ENV.relayPassthrough}=false): other paths answer 404 RELAY.404001`,
     `  ${LOCAL_SWEEP_METHOD} ${relay}${LOCAL_SWEEP_PATH}   (local only: one sweep now, answers its report)`,
+    `  ${LOCAL_SYNC_METHOD} ${relay}${LOCAL_SYNC_PATH}    (local only: one sync with Huawei now, answers its report)`,
     '',
     `Expiry sweeper: ${stack.sweeper.intervalSeconds > 0 ? `every ${stack.sweeper.intervalSeconds} s` : 'timer off'} (${ENV.sweepIntervalSeconds}; 0 turns the timer off).`,
     `  Sweep now: npm run sweep   (or curl -s -X POST ${relay}${LOCAL_SWEEP_PATH})`,
+    `Sync with Huawei: once at start (adopts every resource Huawei holds); now: npm run sync`,
     '',
     'Demo logins (passwords: local/simulator/demo-data.ts):',
     `  SP administrator   ${SP_ADMIN.account}        modify enterprise resources (corp ${CORP_A.corpId}, ${CORP_B.corpId})`,

@@ -52,6 +52,8 @@ function formatReport(report: SweepReport): string {
       `skipped as renewed ${report.skippedRenewed}, skipped otherwise ${report.skippedOther}`,
     `  rejected ${report.rejected}, failed ${report.failed}, deferred ${report.deferred}, ` +
       `SP calls ${report.spCalls}, retried ${report.retried}, registry reads ${report.itemsRead}`,
+    `  not confirmed by Huawei: renewed elsewhere ${report.renewedElsewhere}, disabled elsewhere ${report.disabledElsewhere}, ` +
+      `gone ${report.gone} (look-ups ${report.lookups})`,
     `  oldest due item was ${duration(report.oldestLatenessMs)} late`,
     ...section('Would disable', (report.wouldDisable ?? []).map(describeItem)),
     ...section('Failed (no more attempts)', report.failedItems.map(describeRejection)),

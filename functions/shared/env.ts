@@ -22,6 +22,10 @@ export const ENV = {
   sweepMaxRejections: 'SWEEP_MAX_REJECTIONS',
   /** Enterprises processed in parallel by one sweep. */
   sweepConcurrency: 'SWEEP_CONCURRENCY',
+  /** Comma-separated enterprise ids the sync is limited to; empty = every enterprise of the SP. */
+  syncCorpIds: 'SYNC_CORP_IDS',
+  /** "true" to make the sync report what it would adopt and repair without writing or pushing anything. */
+  syncDryRun: 'SYNC_DRY_RUN',
   /** Local runtime: seconds between scheduled sweeps. */
   sweepIntervalSeconds: 'SWEEP_INTERVAL_SECONDS',
   /** Local runtime: port of the API Gateway emulator. */

@@ -9,6 +9,11 @@ export const SWEEP_DEFAULTS = {
   dryRun: false,
   maxRejections: 3,
   concurrency: 4,
+  /**
+   * Exact look-ups (one SearchResource by id each) per sweep for due items Huawei's listing did not confirm.
+   * Bounds the cost of a wave of renewals made elsewhere; what is left waits for the next sweep or the sync.
+   */
+  maxLookups: 200,
   /** Kept back from the deadline for recording what the last upstream calls did. */
   recordReserveMs: 2_000,
 } as const;
@@ -20,6 +25,8 @@ export interface SweepConfig {
   maxRejections: number;
   /** Enterprises processed in parallel. */
   concurrency: number;
+  /** Exact look-ups per sweep (default `SWEEP_DEFAULTS.maxLookups`). */
+  maxLookups?: number;
   /** How long the lease, and every claim, holds: a little over the Lambda timeout. */
   leaseMs: number;
   recordReserveMs: number;

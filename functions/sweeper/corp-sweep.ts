@@ -1,25 +1,37 @@
 /**
- * One enterprise's share of a sweep: its due entries, oldest first, in rounds of at most 100. Each round claims
- * its entries, sends the disables in one PUT (split in halves while Huawei answers 400, until the rejected
- * items stand alone), records each result with a condition on the claim, and reconciles any item whose record
- * lost a race. Pending re-enables (renewals whose re-enable must be retried) are handled in the same round.
+ * One enterprise's share of a verified sweep. The registry says which items are due; Huawei says what is true:
  *
- * With nothing failing, the PUTs made are exactly ceil(due / 100) for the enterprise.
+ * 1. One SearchResource listing (paged at 100) of what Huawei holds past its expiry and still enabled, in the
+ *    window from the oldest due expiry to now (`status=1`, `startExpireDate`, `endExpireDate`).
+ * 2. Rounds of at most 100 due entries, oldest first: claim each; disable, in PUTs of at most 100 typed DTOs taken
+ *    from Huawei's listing, only the (id, type) pairs Huawei confirms and the registry has due (split in halves
+ *    while Huawei answers 400); record each result with a condition on the claim.
+ * 3. Every claimed item Huawei did not confirm (and every item due for another reason: an owed re-enable, an
+ *    in-doubt hold that is over) is looked up exactly (SearchResource by id, at most `lookupBudget` ids per
+ *    sweep) and repaired from Huawei's values with the state model (functions/shared/registry/repair-plan.ts):
+ *    renewed elsewhere, disabled elsewhere, gone, or disabled now that Huawei confirms it. Items over the
+ *    budget are released for the next sweep (the sync repairs them too).
+ *
+ * With nothing failing and registry and Huawei agreeing, an enterprise costs ceil(due / 100) PUTs plus the pages
+ * of its listing.
  */
 import { MAX_RESOURCE_ITEMS } from '../shared/limits.js';
 import type { UpstreamResponse } from '../shared/huawei/client.js';
 import type { ModResourceItem } from '../shared/huawei/schemas.js';
 import { mapWithConcurrency } from '../shared/registry/concurrency.js';
-import { describeRef, isDue } from '../shared/registry/model.js';
+import { byId, HUAWEI_STATUS_EXPIRED, parseListingPage, readAllPages, SEARCH_PAGE_LIMIT } from '../shared/registry/huawei-listing.js';
+import type { ListedResource } from '../shared/registry/huawei-listing.js';
+import { isDue } from '../shared/registry/model.js';
 import type { DueEntry, RegistryItem } from '../shared/registry/model.js';
-import { markExpiredDisabled, markReenabled, markReenableRetry, markRejected } from '../shared/registry/transitions.js';
+import { planIdRepair } from '../shared/registry/repair-plan.js';
+import type { PlannedRepair } from '../shared/registry/repair-plan.js';
+import { markExpiredDisabled, markRejected } from '../shared/registry/transitions.js';
 import { markDisableInDoubt } from './in-doubt.js';
 import { reconcile } from './reconcile.js';
 import { reportedItem } from './report.js';
 import { isSuccess, upstreamErrorOf } from './run.js';
 import type { SweepRun } from './run.js';
 import { reconcileTypedSiblings } from './typeless-siblings.js';
-import { upstreamPlanFor } from './upstream-items.js';
 import type { UpstreamAction } from './upstream-items.js';
 
 /** Registry writes of one round in flight at once. */
@@ -35,22 +47,61 @@ interface Unit {
 }
 
 export async function sweepCorp(run: SweepRun, corpId: string, entries: readonly DueEntry[]): Promise<void> {
+  const now = run.now();
+  const wanted = entries.filter((e) => isDue(e, now));
+  let expired: Map<string, ListedResource[]> = new Map();
+  if (wanted.length) {
+    if (!run.canStartWork()) {
+      if (!run.stopped) run.problem('time budget ran low; the rest is left for the next sweep');
+      return;
+    }
+    const oldest = Math.min(...wanted.map((e) => e.expireDate ?? now));
+    const listing = await expiredAtHuawei(run, corpId, oldest, now);
+    if (listing === undefined) return; // Huawei could not be read: nothing is disabled on the registry's word
+    expired = byId(listing);
+  }
   for (let start = 0; start < entries.length; start += MAX_RESOURCE_ITEMS) {
     if (!run.canStartWork()) {
       if (!run.stopped) run.problem('time budget ran low; the rest is left for the next sweep');
       return;
     }
     const claimed = await claimRound(run, entries.slice(start, start + MAX_RESOURCE_ITEMS));
-    const units = await unitsFor(run, claimed);
-    const disables = units.filter((u) => u.action === 'disable');
-    const enables = units.filter((u) => u.action === 'enable');
-    const left = await sendDisables(run, corpId, disables);
+    const { units, unconfirmed } = await confirmedUnits(run, claimed, expired);
+    const left = await sendDisables(run, corpId, units);
     if (left.halted) {
-      await release(run, [...left.unsent, ...enables]);
+      await release(run, [...left.unsent.map((u) => u.item), ...unconfirmed]);
       return;
     }
-    for (const unit of enables) await sendReenable(run, corpId, unit);
+    await lookUpAndRepair(run, corpId, unconfirmed);
   }
+}
+
+/** Huawei's resources of the enterprise past their expiry and not disabled, expiring in [from, to]. */
+async function expiredAtHuawei(run: SweepRun, corpId: string, from: number, to: number): Promise<ListedResource[] | undefined> {
+  return readAllPages(async (offset) => {
+    const query = { status: HUAWEI_STATUS_EXPIRED, startExpireDate: from, endExpireDate: to, offset, limit: SEARCH_PAGE_LIMIT } as const;
+    const outcome = await run.callSp(`list expired in ${corpId}`, (opts) => run.spApi.queryResources(corpId, query, opts));
+    return pageOf(run, outcome, `list expired in ${corpId}`);
+  });
+}
+
+/** Exactly the resources with this id (searchKey is a fuzzy match, so others are filtered out). */
+async function lookUp(run: SweepRun, corpId: string, resourceId: string): Promise<ListedResource[] | undefined> {
+  const listed = await readAllPages(async (offset) => {
+    const outcome = await run.callSp(`look up ${corpId}/${resourceId}`, (opts) =>
+      run.spApi.queryResources(corpId, { searchKey: resourceId, offset, limit: SEARCH_PAGE_LIMIT }, opts),
+    );
+    return pageOf(run, outcome, `look up ${corpId}/${resourceId}`);
+  });
+  run.report.lookups++;
+  return listed?.filter((r) => r.id === resourceId);
+}
+
+function pageOf(run: SweepRun, outcome: Awaited<ReturnType<SweepRun['callSp']>>, what: string) {
+  if (!outcome.answered) return undefined;
+  const page = isSuccess(outcome.response) ? parseListingPage(outcome.response.json) : undefined;
+  if (page === undefined) run.problem(`${what}: HTTP ${outcome.response.status} ${upstreamErrorOf(outcome.response).errorCode}`);
+  return page;
 }
 
 /** Claims each entry; an entry renewed or disabled since the index read is settled as skipped. */
@@ -61,12 +112,12 @@ async function claimRound(run: SweepRun, entries: readonly DueEntry[]): Promise<
     const current = await run.store.get(entry);
     run.report.itemsRead++;
     const now = run.now();
-    if (current && isDue(current, now)) {
-      // Still due (claimed by a sweep that crashed, or a stale index entry): work for a later sweep.
+    if (current && current.version === entry.version && current.dueAt === entry.dueAt) {
+      // Unchanged but claimed by a sweep that crashed: work for a later sweep.
       run.problem('some due items are claimed by an earlier sweep; left until the claims expire');
       return undefined;
     }
-    const renewed = current !== undefined && !current.disabled && current.expireDate !== undefined && current.expireDate > now;
+    const renewed = current !== undefined && current.status === 'active' && current.expireDate !== undefined && current.expireDate > now;
     if (renewed) run.report.skippedRenewed++;
     else run.report.skippedOther++;
     run.settle(entry);
@@ -75,18 +126,136 @@ async function claimRound(run: SweepRun, entries: readonly DueEntry[]): Promise<
   return results.filter((item): item is RegistryItem => item !== undefined);
 }
 
-async function unitsFor(run: SweepRun, claimed: readonly RegistryItem[]): Promise<Unit[]> {
-  const units = await mapWithConcurrency(claimed, WRITE_CONCURRENCY, async (item): Promise<Unit | undefined> => {
-    // A pending re-enable whose resource has expired again is simply due: disabling is right.
-    const action: UpstreamAction = item.reenablePendingSince !== undefined && !isDue(item, run.now()) ? 'enable' : 'disable';
-    const plan = await upstreamPlanFor(run, item, action);
-    if (plan === undefined) {
-      await release(run, [{ item, action, upstream: [], siblings: new Map() }]);
-      return undefined;
+/**
+ * Splits the claimed items into disables Huawei confirms (typed DTOs from its listing) and the rest. A typed item
+ * is confirmed when Huawei lists its (id, type); a type-less one for each listed type of its id that has no
+ * typed item of its own (that item decides for its type).
+ */
+async function confirmedUnits(
+  run: SweepRun,
+  claimed: readonly RegistryItem[],
+  expired: ReadonlyMap<string, ListedResource[]>,
+): Promise<{ units: Unit[]; unconfirmed: RegistryItem[] }> {
+  const now = run.now();
+  const units: Unit[] = [];
+  const unconfirmed: RegistryItem[] = [];
+  await mapWithConcurrency(claimed, WRITE_CONCURRENCY, async (item) => {
+    const listed = isDue(item, now) ? (expired.get(item.resourceId) ?? []) : [];
+    if (item.type !== undefined) {
+      if (listed.some((r) => r.type === item.type)) {
+        units.push({ item, action: 'disable', upstream: [{ id: item.resourceId, type: item.type, isDisabled: true }], siblings: new Map() });
+      } else {
+        unconfirmed.push(item);
+      }
+      return;
     }
-    return { item, action, upstream: plan.items, siblings: plan.siblings };
+    if (listed.length === 0) {
+      unconfirmed.push(item);
+      return;
+    }
+    const all = await run.store.listResource(item.corpId, item.resourceId);
+    run.report.itemsRead += all.length;
+    const typed = all.filter((s) => s.type !== undefined);
+    const covered = new Set(typed.map((s) => s.type));
+    const upstream = listed.filter((r) => !covered.has(r.type)).map((r) => ({ id: item.resourceId, type: r.type, isDisabled: true }));
+    if (upstream.length === 0) unconfirmed.push(item);
+    else units.push({ item, action: 'disable', upstream, siblings: new Map(typed.map((s) => [s.sk, s.version])) });
   });
-  return units.filter((u): u is Unit => u !== undefined);
+  return { units, unconfirmed };
+}
+
+/**
+ * Looks each unconfirmed id up exactly and applies the repair plan: pushes first (one PUT per id), then the
+ * conditional writes. Ids over the sweep's look-up budget are released for the next sweep.
+ */
+async function lookUpAndRepair(run: SweepRun, corpId: string, items: readonly RegistryItem[]): Promise<void> {
+  const ids = new Map<string, RegistryItem[]>();
+  for (const item of items) ids.set(item.resourceId, [...(ids.get(item.resourceId) ?? []), item]);
+  const overBudget: RegistryItem[] = [];
+  for (const [resourceId, claimed] of ids) {
+    if (run.lookupsLeft <= 0 || !run.canStartWork()) {
+      overBudget.push(...claimed);
+      continue;
+    }
+    run.lookupsLeft--;
+    // Registry first, then Huawei: a write landing in between moves a version, and our conditional write loses.
+    const registered = await run.store.listResource(corpId, resourceId);
+    run.report.itemsRead += registered.length;
+    const listed = await lookUp(run, corpId, resourceId);
+    if (listed === undefined) {
+      await release(run, claimed);
+      for (const item of claimed) run.settle(item);
+      continue;
+    }
+    const plans = planIdRepair(corpId, resourceId, registered, listed, { now: run.now(), disableExpired: true, adopt: false });
+    const written = await applyPlans(run, corpId, plans);
+    await release(run, claimed.filter((c) => !written.has(c.sk)));
+    for (const item of claimed) run.settle(item);
+  }
+  if (overBudget.length) {
+    run.problem('more unconfirmed due items than look-ups allowed per sweep; the rest is left for the next sweep and the sync');
+    await release(run, overBudget);
+  }
+}
+
+/** Returns the keys (sk) of the items it wrote; the caller releases the other claims. */
+async function applyPlans(run: SweepRun, corpId: string, plans: readonly PlannedRepair[]): Promise<Set<string>> {
+  const written = new Set<string>();
+  const pushes = plans.flatMap((p) => (p.push ? [p.push] : []));
+  let accepted = true;
+  let requestId: string | undefined;
+  let retried = false;
+  if (pushes.length) {
+    const outcome = await run.callSp(`repair ${pushes.length} in ${corpId}`, (opts) => run.spApi.updateResources(corpId, pushes, opts), true);
+    accepted = outcome.answered && isSuccess(outcome.response);
+    if (outcome.answered) {
+      requestId = outcome.response.requestId;
+      retried = outcome.response.attempts > 1;
+    } else if (outcome.maybeApplied && pushes.some((p) => p.isDisabled)) {
+      // A disable that may still land: record it in doubt like any other unanswered disable.
+      for (const plan of plans) if (plan.push?.isDisabled && plan.before) await markDisableInDoubt(run, plan.before, [plan.push]);
+    }
+    if (!accepted && outcome.answered) run.problem(`repair in ${corpId}: HTTP ${outcome.response.status} ${upstreamErrorOf(outcome.response).errorCode}`);
+  }
+  for (const plan of plans) {
+    if (plan.push && !accepted) continue;
+    let after = plan.push ? { ...plan.after, ...(requestId === undefined ? {} : { lastRequestId: requestId }) } : plan.after;
+    if (plan.outcome === 'disable' && retried) after = { ...after, inDoubtSince: run.now() };
+    const ok = plan.before ? await run.store.replace(after, { version: plan.before.version }) : await run.store.create(after);
+    if (ok) written.add(after.sk);
+    if (!ok) {
+      // Another writer won; if we changed Huawei, push the registry's state again.
+      if (plan.push && plan.before) await reconcile(run, plan.before, plan.push.isDisabled ? 'disable' : 'enable');
+      continue;
+    }
+    countRepair(run, plan);
+  }
+  return written;
+}
+
+function countRepair(run: SweepRun, plan: PlannedRepair): void {
+  const r = run.report;
+  switch (plan.outcome) {
+    case 'disable':
+      r.disabled++;
+      break;
+    case 'reenable':
+    case 'push-again':
+      r.reenabled++;
+      break;
+    case 'expiry-changed':
+    case 'enabled-elsewhere':
+      r.renewedElsewhere++;
+      break;
+    case 'disabled-elsewhere':
+      r.disabledElsewhere++;
+      break;
+    case 'gone':
+      r.gone++;
+      break;
+    default:
+      r.settledOther++;
+  }
 }
 
 /** Why a round stopped early: `unsent` units were never sent (their claims are released). */
@@ -129,7 +298,7 @@ async function sendDisableBatch(run: SweepRun, corpId: string, units: Unit[]): P
   const items = units.flatMap((u) => u.upstream);
   if (items.length === 0) {
     // Every type of a type-less item must stay enabled: nothing to send, the item is done.
-    await recordDisabled(run, units, undefined);
+    await recordDisabled(run, units, undefined, false);
     return DONE;
   }
   const outcome = await run.callSp(`disable ${items.length} in ${corpId}`, (opts) => run.spApi.updateResources(corpId, items, opts));
@@ -141,7 +310,8 @@ async function sendDisableBatch(run: SweepRun, corpId: string, units: Unit[]): P
   }
   const { response } = outcome;
   if (isSuccess(response)) {
-    await recordDisabled(run, units, response.requestId);
+    // A retried call's first attempt may still land late: the items stay in doubt for the hold.
+    await recordDisabled(run, units, response.requestId, response.attempts > 1);
     return DONE;
   }
   if (response.status === 400) {
@@ -160,9 +330,9 @@ async function sendDisableBatch(run: SweepRun, corpId: string, units: Unit[]): P
   return { halted: true, unsent: units };
 }
 
-async function recordDisabled(run: SweepRun, units: readonly Unit[], requestId: string | undefined): Promise<void> {
+async function recordDisabled(run: SweepRun, units: readonly Unit[], requestId: string | undefined, retried: boolean): Promise<void> {
   await mapWithConcurrency(units, WRITE_CONCURRENCY, async ({ item, upstream, siblings }) => {
-    const next = markExpiredDisabled(item, { now: run.now(), requestId });
+    const next = markExpiredDisabled(item, { now: run.now(), requestId, retried });
     if (await run.store.replace(next, { version: item.version, claimedBy: run.sweepId })) run.report.disabled++;
     else await reconcile(run, item, 'disable');
     await reconcileTypedSiblings(run, item, upstream, siblings);
@@ -190,29 +360,8 @@ async function recordRejected(run: SweepRun, unit: Unit, response: UpstreamRespo
   run.settle(item);
 }
 
-/** Re-enables one renewed resource whose earlier re-enable did not go through. */
-async function sendReenable(run: SweepRun, corpId: string, unit: Unit): Promise<void> {
-  const { item } = unit;
-  let requestId: string | undefined;
-  // No DTO means every type of a type-less item must stay disabled: nothing to send.
-  if (unit.upstream.length) {
-    const outcome = await run.callSp(`enable ${describeRef(item)}`, (opts) => run.spApi.updateResources(corpId, unit.upstream, opts), true);
-    if (!outcome.answered || !isSuccess(outcome.response)) {
-      if (outcome.answered) run.problem(`enable ${describeRef(item)}: HTTP ${outcome.response.status} ${upstreamErrorOf(outcome.response).errorCode}`);
-      // Stays pending (this write drops the claim): the next sweep tries again.
-      await run.store.replace(markReenableRetry(item, { now: run.now() }), { version: item.version, claimedBy: run.sweepId });
-      return;
-    }
-    requestId = outcome.response.requestId;
-  }
-  const next = markReenabled(item, { now: run.now(), requestId });
-  if (await run.store.replace(next, { version: item.version, claimedBy: run.sweepId })) run.report.reenabled++;
-  else await reconcile(run, item, 'enable');
-  run.settle(item);
-}
-
 /** Drops the claims of work not done, so the next sweep can take it at once. */
-async function release(run: SweepRun, units: readonly Unit[]): Promise<void> {
+async function release(run: SweepRun, items: readonly RegistryItem[]): Promise<void> {
   if (run.now() >= run.deadline) return; // no time left: the claims expire by themselves
-  await mapWithConcurrency(units, WRITE_CONCURRENCY, ({ item }) => run.store.releaseClaim(item, run.sweepId));
+  await mapWithConcurrency(items, WRITE_CONCURRENCY, (item) => run.store.releaseClaim(item, run.sweepId));
 }

@@ -1,15 +1,15 @@
 /**
- * A disable the sweep sent but got no answer for (timeout, reset) may still be applied by Huawei later, after a
- * renewal relayed meanwhile. Releasing the claim would leave the item "active" and out of the sweep's sight,
- * so such an item is recorded as in doubt instead: `reenablePendingSince` is set, which keeps it in the due
- * index (due at once) and tells the relay to re-enable on renewal. The next sweep then pushes the registry's
- * state: disable if still due, re-enable if renewed.
+ * A disable the sweep sent may still be applied by Huawei later (after a renewal relayed meanwhile) when it got
+ * no answer, or when its first attempt got none before a retry succeeded. Such an item is recorded in doubt
+ * (`inDoubtSince`, see functions/shared/registry/state.ts): it stays in the due index until the hold is over, the
+ * relay treats it as possibly disabled by us (a renewal adds `isDisabled: false`), and a disabled state Huawei
+ * shows for it is taken as ours. After the hold, a sweep reads Huawei's state for it and pushes the registry's
+ * state if they differ.
  */
 import type { ModResourceItem } from '../shared/huawei/schemas.js';
 import { logger } from '../shared/observability.js';
-import { itemState } from '../shared/registry/model.js';
 import type { RegistryItem } from '../shared/registry/model.js';
-import { markReenableRetry } from '../shared/registry/transitions.js';
+import { markInDoubt } from '../shared/registry/transitions.js';
 import { reportedItem } from './report.js';
 import type { SweepRun } from './run.js';
 import { touchedTypes } from './typeless-siblings.js';
@@ -31,16 +31,14 @@ export async function markDisableInDoubt(run: SweepRun, claimed: RegistryItem, s
   }
 }
 
-/** Marks one item in doubt; a write meanwhile is re-read and marked too, unless the item is now disabled. */
+/** Marks one item in doubt; a write meanwhile is re-read and marked too. */
 async function markItemInDoubt(run: SweepRun, read: RegistryItem, claimedBy?: string): Promise<void> {
   let current: RegistryItem | undefined = read;
   let expected: { version: number; claimedBy?: string } =
     claimedBy === undefined ? { version: read.version } : { version: read.version, claimedBy };
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    // Disabled (by hand) or gone: a late disable agrees with the registry, nothing to repair.
-    if (!current || itemState(current) !== 'active') return;
-    // For an active item this only adds `reenablePendingSince` (and drops the claim).
-    if (await run.store.replace(markReenableRetry(current, { now: run.now() }), expected)) return;
+    if (!current || current.status === 'gone') return;
+    if (await run.store.replace(markInDoubt(current, { now: run.now() }), expected)) return;
     current = await run.store.get(read);
     run.report.itemsRead++;
     if (current) expected = { version: current.version };

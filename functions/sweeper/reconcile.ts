@@ -26,7 +26,8 @@ export async function reconcile(run: SweepRun, item: RegistryItem, pushed: Upstr
   for (let attempt = 1; attempt <= MAX_RECONCILE_ATTEMPTS; attempt++) {
     const current = await run.store.get(key);
     run.report.itemsRead++;
-    if (!current) return;
+    if (!current || current.status === 'gone') return;
+    const disabledNow = current.status === 'disabled-expired' || current.status === 'disabled-manual';
     const now = run.now();
     // A failed item had its disable accepted after all: it counts as disabled like a due one.
     const desired: UpstreamAction = shouldBeDisabled(current, now) === false ? 'enable' : 'disable';
@@ -55,10 +56,10 @@ export async function reconcile(run: SweepRun, item: RegistryItem, pushed: Upstr
 
     const ctx = { now, requestId: lastRequestId };
     const next =
-      desired === 'enable' ? markReenabled(current, ctx) : current.disabled ? markChecked(current, { now }) : markExpiredDisabled(current, ctx);
+      desired === 'enable' ? markReenabled(current, ctx) : disabledNow ? markChecked(current, { now }) : markExpiredDisabled(current, ctx);
     if (await run.store.replace(next, { version: current.version })) {
       if (desired === 'enable') run.report.reenabled++;
-      else if (!current.disabled) run.report.disabled++;
+      else if (!disabledNow) run.report.disabled++;
       else run.report.skippedOther++;
       return;
     }

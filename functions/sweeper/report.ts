@@ -43,8 +43,18 @@ export interface SweepReport {
   skippedRenewed: number;
   /** Items that changed otherwise before the claim (disabled, claimed by a crashed sweep, gone). */
   skippedOther: number;
-  /** Renewed resources this sweep re-enabled upstream (a renewal raced its disable, or a pending re-enable). */
+  /** Renewed resources this sweep re-enabled upstream (a renewal raced its disable, an owed re-enable, an in-doubt push). */
   reenabled: number;
+  /** Due items Huawei did not confirm whose expiry had changed at Huawei (renewed or enabled elsewhere): repaired, left enabled. */
+  renewedElsewhere: number;
+  /** Due items found disabled at Huawei by someone else: recorded as manual disables. */
+  disabledElsewhere: number;
+  /** Items Huawei no longer holds: recorded gone, never sent again. */
+  gone: number;
+  /** Items whose in-doubt mark or owed re-enable was settled by reading Huawei, with no other change. */
+  settledOther: number;
+  /** Exact look-ups (SearchResource by id) of due items Huawei's listing did not confirm. */
+  lookups: number;
   /** Items Huawei rejected this sweep, not yet failed. */
   rejected: number;
   /** Items marked failed this sweep (rejected `maxRejections` sweeps in a row). */
@@ -93,6 +103,11 @@ export function emptyReport(sweepId: string, startedAt: number, dryRun: boolean)
     skippedRenewed: 0,
     skippedOther: 0,
     reenabled: 0,
+    renewedElsewhere: 0,
+    disabledElsewhere: 0,
+    gone: 0,
+    settledOther: 0,
+    lookups: 0,
     rejected: 0,
     failed: 0,
     deferred: 0,
@@ -112,6 +127,10 @@ const COUNT_METRICS = [
   'disabled',
   'skippedRenewed',
   'reenabled',
+  'renewedElsewhere',
+  'disabledElsewhere',
+  'gone',
+  'lookups',
   'failed',
   'retried',
   'spCalls',

@@ -10,6 +10,7 @@ import type { ModResourceItem } from '../shared/huawei/schemas.js';
 import type { ResourceQuery, SpCallOptions } from '../shared/huawei/sp-api.js';
 import type { UpstreamError } from '../shared/registry/model.js';
 import type { RegistryStore } from '../shared/registry/store.js';
+import { SWEEP_DEFAULTS } from './config.js';
 import type { SweepConfig } from './config.js';
 import type { SweepReport } from './report.js';
 
@@ -31,6 +32,8 @@ export class SweepRun {
   private calls = 0;
   /** Set when nothing more can succeed this sweep (the SP login is refused). */
   stopped = false;
+  /** Exact look-ups this sweep may still make (`SweepConfig.maxLookups`). */
+  lookupsLeft: number;
 
   constructor(
     readonly sweepId: string,
@@ -43,7 +46,9 @@ export class SweepRun {
     /** When this sweep's lease and claims expire. */
     readonly claimExpiresAt: number,
     readonly report: SweepReport,
-  ) {}
+  ) {
+    this.lookupsLeft = config.maxLookups ?? SWEEP_DEFAULTS.maxLookups;
+  }
 
   /** Upstream calls and new work must end by then, leaving `recordReserveMs` to record what they did. */
   get workDeadline(): number {

@@ -110,7 +110,7 @@ async function dryRun(run: SweepRun): Promise<void> {
   const entries = await findDue(run);
   const now = run.now();
   run.report.status = 'dry-run';
-  // A pending re-enable whose resource has not expired again would be re-enabled, not disabled.
-  const disables = entries.filter((e) => e.reenablePendingSince === undefined || isDue({ ...e, disabled: false }, now));
+  // Only what the registry wants disabled; a real sweep disables it only if Huawei confirms it is expired.
+  const disables = entries.filter((e) => isDue(e, now));
   run.report.wouldDisable = disables.slice(0, WOULD_DISABLE_LIMIT).map(reportedItem);
 }

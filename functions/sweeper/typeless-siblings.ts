@@ -28,7 +28,7 @@ export async function reconcileTypedSiblings(
     (s) => s.type !== undefined && (touched === 'all' || touched.has(s.type)) && readVersions.get(s.sk) !== s.version,
   );
   await mapWithConcurrency(raced, SIBLING_CONCURRENCY, async (sibling) => {
-    if (sibling.disabled) {
+    if (sibling.status === 'disabled-expired' || sibling.status === 'disabled-manual') {
       // Both writers disabled it, in whatever order: only seal, so a relay still in flight re-checks.
       await run.store.replace(markChecked(sibling, { now: run.now() }), { version: sibling.version });
       return;

@@ -24,6 +24,9 @@ export const RELAY_5XX_PERCENT_THRESHOLD = 5;
 
 export interface RelayAlarmsProps {
   sweeper: IFunction;
+  sync: IFunction;
+  /** Where failed or undeliverable sync runs end up. */
+  syncFailureQueue: IQueue;
   /** Count of registry items the sweeper marked failed (gave up disabling). */
   failedItemsMetric: IMetric;
   httpApi: HttpApi;
@@ -33,8 +36,8 @@ export interface RelayAlarmsProps {
 }
 
 /**
- * The four conditions an operator must hear about: the sweeper erroring, resources the sweeper gave up on, the
- * relay answering 5xx, and sweeps that landed in the failure queue. Without an e-mail the alarms still exist
+ * The conditions an operator must hear about: the sweeper erroring, resources the sweeper gave up on, the
+ * relay answering 5xx, sweeps that landed in the failure queue, and the sync erroring or landing in its own. Without an e-mail the alarms still exist
  * (console, CLI); with one they notify it.
  */
 export class RelayAlarms extends Construct {
@@ -42,6 +45,8 @@ export class RelayAlarms extends Construct {
   readonly failedItems: Alarm;
   readonly relay5xxRate: Alarm;
   readonly failureQueueDepth: Alarm;
+  readonly syncErrors: Alarm;
+  readonly syncFailureQueueDepth: Alarm;
   readonly topic: Topic | undefined;
 
   constructor(scope: Construct, id: string, props: RelayAlarmsProps) {
@@ -84,10 +89,22 @@ export class RelayAlarms extends Construct {
       ...anyOccurrence(),
     });
 
+    this.syncErrors = new Alarm(this, 'SyncErrors', {
+      alarmDescription: 'The meeting-relay sync failed at least one run (Lambda Errors): new resources are not adopted, drift is not repaired. See its log group.',
+      metric: props.sync.metricErrors({ period: ALARM_PERIOD, statistic: 'Sum' }),
+      ...anyOccurrence(),
+    });
+
+    this.syncFailureQueueDepth = new Alarm(this, 'SyncFailureQueueDepth', {
+      alarmDescription: 'Sync runs failed or could not be delivered and are waiting in the sync failure queue. Inspect, then purge the queue.',
+      metric: props.syncFailureQueue.metricApproximateNumberOfMessagesVisible({ period: ALARM_PERIOD, statistic: 'Maximum' }),
+      ...anyOccurrence(),
+    });
+
     this.topic = props.alarmEmail === undefined ? undefined : this.notificationTopic(props.alarmEmail);
     if (this.topic) {
       const action = new SnsAction(this.topic);
-      for (const alarm of [this.sweeperErrors, this.failedItems, this.relay5xxRate, this.failureQueueDepth]) {
+      for (const alarm of [this.sweeperErrors, this.failedItems, this.relay5xxRate, this.failureQueueDepth, this.syncErrors, this.syncFailureQueueDepth]) {
         alarm.addAlarmAction(action);
       }
     }

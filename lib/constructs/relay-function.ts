@@ -21,6 +21,8 @@ export const FUNCTION_MEMORY_MB: Readonly<Record<string, number>> = {
   // One full vCPU: its import (DynamoDB client, zod's classic API via the registry model) is the slowest.
   'modify-resources': 1769,
   sweeper: 512,
+  // Pages every enterprise's resources: mostly waiting on Huawei, with bursts of parsing and registry writes.
+  sync: 1024,
   // The `$default` route (NO_ROUTE): one small JSON answer, no upstream; the smallest size does.
   'no-route': 128,
 };
@@ -33,7 +35,7 @@ export function functionMemoryMb(functionId: string): number {
 }
 
 /** What a function may do with the registry table. */
-export type TableAccess = 'read' | 'readWrite';
+export type TableAccess = 'read' | 'readWrite' | 'readPut';
 
 /**
  * The DynamoDB actions behind each access level: exactly the calls the registry code makes (GetItem, Query,
@@ -43,6 +45,8 @@ export type TableAccess = 'read' | 'readWrite';
 export const TABLE_ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
   read: ['dynamodb:GetItem', 'dynamodb:Query'],
   readWrite: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  /** The sync: reads, and writes whole items with conditional puts; never updates in place or deletes. */
+  readPut: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
 };
 
 export const SECRET_ACTIONS: readonly string[] = ['secretsmanager:GetSecretValue'];

@@ -69,6 +69,11 @@ export interface DemoResource {
 const FAR_FUTURE = 2549030400000;
 /** 2036-01-01T00:00:00Z. */
 const LATER = 2082758400000;
+/**
+ * 2025-01-01T00:00:00Z: already past. Resources with this expiry are enabled at start, so the first sweep after
+ * `npm start` (whose sync adopts them) visibly disables them.
+ */
+export const DEMO_EXPIRED = 1735689600000;
 
 export const DEMO_RESOURCES: readonly DemoResource[] = [
   { corpId: CORP_A.corpId, id: CORP_A.vmrResourceId, type: 'VMR', count: 1, expireDate: LATER, isDisabled: false, typeId: 'ff808081699b56d40169c410d5080179' },
@@ -82,6 +87,10 @@ export const DEMO_RESOURCES: readonly DemoResource[] = [
   { corpId: CORP_B.corpId, id: 'b2d1e0f3a4c5469e8b1c2d3e4f5a6b01', type: 'VMR', count: 1, expireDate: LATER, isDisabled: false, typeId: 'ff808081699b56d40169c4111fe5017a' },
   { corpId: CORP_B.corpId, id: 'b2d1e0f3a4c5469e8b1c2d3e4f5a6b02', type: 'HARD_720P', count: 3, expireDate: LATER, isDisabled: false },
   { corpId: CORP_B.corpId, id: 'b2d1e0f3a4c5469e8b1c2d3e4f5a6b03', type: 'HUAWEI_VISION', count: 1, expireDate: FAR_FUTURE, isDisabled: false },
+  // Past their expiry and still enabled: nothing has enforced them yet (the registry starts empty).
+  { corpId: CORP_B.corpId, id: 'b2d1e0f3a4c5469e8b1c2d3e4f5a6b04', type: 'SOFT', count: 20, expireDate: DEMO_EXPIRED, isDisabled: false },
+  { corpId: CORP_B.corpId, id: 'b2d1e0f3a4c5469e8b1c2d3e4f5a6b05', type: 'CONF_CALL', count: 5, expireDate: DEMO_EXPIRED, isDisabled: false },
+  { corpId: CORP_B.corpId, id: 'b2d1e0f3a4c5469e8b1c2d3e4f5a6b06', type: 'LIVE', count: 1, expireDate: DEMO_EXPIRED, isDisabled: false },
 ];
 
 export interface DemoVmr {

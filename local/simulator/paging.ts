@@ -2,8 +2,11 @@ import { queryInteger } from './validation.js';
 
 /** Default page size of Huawei's USG list APIs (documented). */
 export const DEFAULT_PAGE_LIMIT = 10;
-/** Largest `limit` accepted: Huawei's maximum is unconfirmed, this is our assumption. */
-export const MAX_PAGE_LIMIT = 500;
+/**
+ * Largest `limit` accepted: Huawei documents none; 100 is our assumption (the same as its batch limit), so the
+ * product never relies on larger pages. Marked assumed in docs/simulator.md.
+ */
+export const MAX_PAGE_LIMIT = 100;
 
 export interface Page<T> {
   offset: number;

@@ -124,7 +124,8 @@ describe('queryResources', () => {
   });
 
   it('filters by expiry window', async () => {
-    const response = await api.queryResources(CORP_B.corpId, { endExpireDate: 2100000000000 });
+    // From 2027 to 2036: the demo's already expired resources (2025) and far-future ones (2050) fall outside.
+    const response = await api.queryResources(CORP_B.corpId, { startExpireDate: 1800000000000, endExpireDate: 2100000000000 });
     const ids = (response.json as ResourcePage).data.map((r) => r.id);
     expect(ids).toEqual(['b2d1e0f3a4c5469e8b1c2d3e4f5a6b01', 'b2d1e0f3a4c5469e8b1c2d3e4f5a6b02']);
   });

@@ -50,6 +50,8 @@ describe('parseConfig', () => {
     expect(parseConfig({})).toEqual({
       huaweiBaseUrl: 'https://api.meeting.huaweicloud.com',
       sweepSchedule: 'rate(1 minute)',
+      syncSchedule: 'rate(1 hour)',
+      syncDryRun: false,
       authorizationMode: 'NONE',
       throttlingRateLimit: 50,
       throttlingBurstLimit: 100,

@@ -34,8 +34,10 @@ const DEFAULT_ACKNOWLEDGEMENTS = [
   'AwsSolutions-IAM5[Resource::*] on MeetingRelay/ModifyVmrRole',
   'AwsSolutions-IAM5[Resource::*] on MeetingRelay/NoRouteRole',
   'AwsSolutions-IAM5[Resource::*] on MeetingRelay/Sweeper/FunctionRole',
+  'AwsSolutions-IAM5[Resource::*] on MeetingRelay/Sync/FunctionRole',
   'AwsSolutions-SMG4 on MeetingRelay/SpCredentials',
   'AwsSolutions-SQS3 on MeetingRelay/Sweeper/FailureQueue',
+  'AwsSolutions-SQS3 on MeetingRelay/Sync/FailureQueue',
 ];
 
 /** In IAM mode routes are authorized (no APIG4) and an imported secret is not ours to rotate (no SMG4). */

@@ -61,6 +61,7 @@ function functionIds(synth: Synthesized) {
     vmr: logicalId(synth.stack, vmr),
     resources: logicalId(synth.stack, resources),
     sweeper: logicalId(synth.stack, synth.stack.sweeper.function),
+    sync: logicalId(synth.stack, synth.stack.sync.function),
   };
 }
 
@@ -234,8 +235,8 @@ describe('functions', () => {
   it('all use that runtime on ARM64 with active tracing and the NODE_OPTIONS of lib/bundling.ts', () => {
     const functions = resourcesOfType(defaults.json, 'AWS::Lambda::Function');
 
-    // The route functions, the $default route's and the sweeper.
-    expect(functions).toHaveLength(HTTP_ROUTES.length + 2);
+    // The route functions, the $default route's, the sweeper and the sync.
+    expect(functions).toHaveLength(HTTP_ROUTES.length + 3);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: LAMBDA_RUNTIME.name,
@@ -316,7 +317,7 @@ describe('IAM', () => {
     const ids = functionIds(defaults);
     const roles = Object.values(ids).map((id) => roleOfFunction(defaults.json, id));
 
-    expect(new Set(roles).size).toBe(3);
+    expect(new Set(roles).size).toBe(Object.keys(ids).length);
     for (const role of roles) expect(defaults.json.Resources[role]?.Properties?.ManagedPolicyArns).toBeUndefined();
   });
 
@@ -372,6 +373,22 @@ describe('IAM', () => {
       ]),
     );
     expect(specificStatements(defaults, functionIds(defaults).sweeper)).toHaveLength(3);
+  });
+
+  it('lets the sync read the table and put items (no update, no delete, no index), read the secret and fill its own failure queue', () => {
+    const queueArn = { 'Fn::GetAtt': [logicalId(defaults.stack, defaults.stack.sync.failureQueue), 'Arn'] };
+    const secretRef = { Ref: onlyResourceOfType(defaults.json, 'AWS::SecretsManager::Secret')[0] };
+
+    const statements = specificStatements(defaults, functionIds(defaults).sync);
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        { effect: 'Allow', actions: [...TABLE_ACTIONS.readPut].sort(), resources: [tableArn(defaults)] },
+        { effect: 'Allow', actions: ['secretsmanager:GetSecretValue'], resources: [secretRef] },
+        { effect: 'Allow', actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], resources: [queueArn] },
+      ]),
+    );
+    expect(statements).toHaveLength(3);
+    expect(environmentOf(defaults, functionIds(defaults).sync)).toMatchObject({ [ENV.syncDryRun]: 'false', POWERTOOLS_SERVICE_NAME: 'meeting-relay-sync' });
   });
 
   it('covers every DynamoDB call the function code makes', () => {
@@ -492,18 +509,18 @@ describe('SP credentials secret', () => {
     expect(secret.Properties).not.toHaveProperty('SecretString');
   });
 
-  it('is readable by the sweeper\'s role only', () => {
+  it('is readable by the sweeper\'s and the sync\'s roles only', () => {
     const secretId = onlyResourceOfType(defaults.json, 'AWS::SecretsManager::Secret')[0];
     const sweeperRole = roleOfFunction(defaults.json, functionIds(defaults).sweeper);
     const readers = resourcesOfType(defaults.json, 'AWS::IAM::Policy')
       .filter(([, policy]) => JSON.stringify(policy.Properties?.PolicyDocument).includes(`{"Ref":"${secretId}"}`))
       .flatMap(([, policy]) => (policy.Properties?.Roles as Array<{ Ref: string }>).map((role) => role.Ref));
 
-    expect(readers).toEqual([sweeperRole]);
+    expect(readers.sort()).toEqual([sweeperRole, roleOfFunction(defaults.json, functionIds(defaults).sync)].sort());
     expect(resourcesOfType(defaults.json, 'AWS::SecretsManager::ResourcePolicy')).toHaveLength(0);
   });
 
-  it('is imported by ARN when one is configured, and only the sweeper gets that ARN', () => {
+  it('is imported by ARN when one is configured, and only the sweeper and the sync get that ARN', () => {
     const synth = synthMeetingRelay({ context: { spCredentialsSecretArn: IMPORTED_SECRET_ARN } });
     const ids = functionIds(synth);
     const grantees = resourcesOfType(synth.json, 'AWS::IAM::Policy')
@@ -512,22 +529,24 @@ describe('SP credentials secret', () => {
 
     expect(resourcesOfType(synth.json, 'AWS::SecretsManager::Secret')).toHaveLength(0);
     expect(environmentOf(synth, ids.sweeper)[ENV.spCredentialsSecretArn]).toBe(IMPORTED_SECRET_ARN);
-    expect(grantees).toEqual([roleOfFunction(synth.json, ids.sweeper)]);
+    expect(environmentOf(synth, ids.sync)[ENV.spCredentialsSecretArn]).toBe(IMPORTED_SECRET_ARN);
+    expect(grantees.sort()).toEqual([roleOfFunction(synth.json, ids.sweeper), roleOfFunction(synth.json, ids.sync)].sort());
     expect(synth.json.Outputs?.SpCredentialsSecretArn?.Value).toBe(IMPORTED_SECRET_ARN);
   });
 });
 
 describe('alarms', () => {
-  function alarmByMetric(synth: Synthesized, metricName: string) {
+  /** The one alarm on `metricName` (whose dimensions mention `about`, when given). */
+  function alarmByMetric(synth: Synthesized, metricName: string, about?: string) {
     const found = resourcesOfType(synth.json, 'AWS::CloudWatch::Alarm').filter(
-      ([, alarm]) => alarm.Properties?.MetricName === metricName,
+      ([, alarm]) => alarm.Properties?.MetricName === metricName && (about === undefined || JSON.stringify(alarm.Properties?.Dimensions).includes(about)),
     );
     if (found.length !== 1) throw new Error(`expected one alarm on ${metricName}, found ${found.length}`);
     return found[0]![1].Properties!;
   }
 
   it('fire on any sweeper error', () => {
-    expect(alarmByMetric(defaults, 'Errors')).toMatchObject({
+    expect(alarmByMetric(defaults, 'Errors', functionIds(defaults).sweeper)).toMatchObject({
       Namespace: 'AWS/Lambda',
       Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionIds(defaults).sweeper } }],
       Statistic: 'Sum',
@@ -550,13 +569,30 @@ describe('alarms', () => {
   });
 
   it('fire when the failure queue holds a message', () => {
-    const queueName = { 'Fn::GetAtt': [logicalId(defaults.stack, defaults.stack.sweeper.failureQueue), 'QueueName'] };
+    const queueId = logicalId(defaults.stack, defaults.stack.sweeper.failureQueue);
+    const queueName = { 'Fn::GetAtt': [queueId, 'QueueName'] };
 
-    expect(alarmByMetric(defaults, 'ApproximateNumberOfMessagesVisible')).toMatchObject({
+    expect(alarmByMetric(defaults, 'ApproximateNumberOfMessagesVisible', queueId)).toMatchObject({
       Namespace: 'AWS/SQS',
       Dimensions: [{ Name: 'QueueName', Value: queueName }],
       Threshold: 0,
       ComparisonOperator: 'GreaterThanThreshold',
+    });
+  });
+
+  it('fire on any sync error and on any sync run in its failure queue', () => {
+    const queueId = logicalId(defaults.stack, defaults.stack.sync.failureQueue);
+
+    expect(alarmByMetric(defaults, 'Errors', functionIds(defaults).sync)).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionIds(defaults).sync } }],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    expect(alarmByMetric(defaults, 'ApproximateNumberOfMessagesVisible', queueId)).toMatchObject({
+      Namespace: 'AWS/SQS',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+      Threshold: 0,
     });
   });
 
@@ -577,7 +613,7 @@ describe('alarms', () => {
   });
 
   it('notify nobody and create no topic without an alarm e-mail', () => {
-    expect(resourcesOfType(defaults.json, 'AWS::CloudWatch::Alarm')).toHaveLength(4);
+    expect(resourcesOfType(defaults.json, 'AWS::CloudWatch::Alarm')).toHaveLength(6);
     expect(resourcesOfType(defaults.json, 'AWS::SNS::Topic')).toHaveLength(0);
     for (const [, alarm] of resourcesOfType(defaults.json, 'AWS::CloudWatch::Alarm')) {
       expect(alarm.Properties?.AlarmActions).toBeUndefined();

@@ -55,7 +55,7 @@ describe('resource route when the registry write fails', () => {
     });
     expect(appliedUpstream?.expireDate).toBe(expireDate);
     expect(retried.status).toBe(200);
-    expect(await local.registered(resource)).toMatchObject({ expireDate, disabled: false, lastRequestId: 'outage-2' });
+    expect(await local.registered(resource)).toMatchObject({ expireDate, status: 'active', lastRequestId: 'outage-2' });
   });
 
   it('answers 503 and relays nothing while the registry cannot be read', async () => {

@@ -10,7 +10,7 @@ import { DAY_MS, HOUR_MS, useLocalStack } from './helpers/local-stack.js';
 const local = useLocalStack();
 
 describe('POST /_local/sweep after updates through the relay', () => {
-  it('disables every resource the relay made due, one SP call per enterprise, and leaves the others alone', async () => {
+  it('disables every resource the relay made due, one listing page and one PUT per enterprise, and leaves the others alone', async () => {
     const [vmrA, callA, renewedA] = await local.newResources(CORP_A.corpId, ['VMR', 'CONF_CALL', 'SOFT']);
     const [vmrB] = await local.newResources(CORP_B.corpId, ['VMR']);
     if (!vmrA || !callA || !renewedA || !vmrB) throw new Error('resources not created');
@@ -28,14 +28,15 @@ describe('POST /_local/sweep after updates through the relay', () => {
 
     expect([relayedA.status, relayedB.status]).toEqual([200, 200]);
     expect(status).toBe(200);
-    expect(report).toMatchObject({ status: 'completed', due: 3, disabled: 3, failed: 0, deferred: 0, spCalls: 2 });
+    // Per enterprise: one listing page of what Huawei holds expired, one PUT.
+    expect(report).toMatchObject({ status: 'completed', due: 3, disabled: 3, failed: 0, deferred: 0, spCalls: 4 });
     expect(report.oldestLatenessMs).toBeGreaterThanOrEqual(2 * HOUR_MS - 60_000);
     for (const resource of [vmrA, callA, vmrB]) {
       expect((await local.upstream(resource))?.status, resource.id).toBe(2);
-      expect(await local.registered(resource), resource.id).toMatchObject({ disabled: true, disabledReason: 'expired' });
+      expect(await local.registered(resource), resource.id).toMatchObject({ status: 'disabled-expired' });
     }
     expect((await local.upstream(renewedA))?.status).toBe(0);
-    expect(await local.registered(renewedA)).toMatchObject({ disabled: false, expireDate: future });
+    expect(await local.registered(renewedA)).toMatchObject({ status: 'active', expireDate: future });
     const putsA = await local.upstreamPuts(CORP_A.corpId);
     expect(putsA).toHaveLength(1);
     expect(putsA[0]?.body).toEqual(
@@ -76,8 +77,7 @@ describe('renewals and manual disables through the relay', () => {
     const relayed = (await local.upstreamPuts(CORP_A.corpId)).filter((put) => put.requestId === 'renewal-1');
     expect(relayed.map((put) => put.body)).toEqual([[{ id: resource.id, type: 'HARD_720P', expireDate: renewedUntil, isDisabled: false }]]);
     expect(await local.upstream(resource)).toMatchObject({ status: 0, expireDate: renewedUntil });
-    expect(await local.registered(resource)).toMatchObject({ disabled: false, expireDate: renewedUntil });
-    expect((await local.registered(resource))?.disabledReason).toBeUndefined();
+    expect(await local.registered(resource)).toMatchObject({ status: 'active', expireDate: renewedUntil });
   });
 
   it('keeps a manual disable through a sweep and through a renewal by expireDate alone', async () => {
@@ -98,7 +98,7 @@ describe('renewals and manual disables through the relay', () => {
     const relayed = (await local.upstreamPuts(CORP_B.corpId)).filter((put) => put.requestId === 'renewal-2');
     expect(relayed.map((put) => put.body)).toEqual([[{ id: resource.id, type: 'RECORD', expireDate: renewedUntil }]]);
     expect(await local.upstream(resource)).toMatchObject({ status: 2, expireDate: renewedUntil });
-    expect(await local.registered(resource)).toMatchObject({ disabled: true, disabledReason: 'manual', expireDate: renewedUntil });
+    expect(await local.registered(resource)).toMatchObject({ status: 'disabled-manual', expireDate: renewedUntil });
   });
 
   it('re-enables a manual disable only when the caller itself sends isDisabled:false', async () => {
@@ -110,7 +110,7 @@ describe('renewals and manual disables through the relay', () => {
 
     expect(enable.status).toBe(200);
     expect((await local.upstream(resource))?.status).toBe(0);
-    expect(await local.registered(resource)).toMatchObject({ disabled: false });
+    expect(await local.registered(resource)).toMatchObject({ status: 'active' });
   });
 });
 

@@ -19,10 +19,11 @@ describe('the sweeper timer', () => {
     if (!resource) throw new Error('resource not created');
     const relayed = await local.relay(CORP_B.corpId, [{ id: resource.id, type: 'VMR', expireDate: Date.now() - HOUR_MS }]);
 
-    await waitUntil(async () => (await local.upstream(resource))?.status === 2);
+    // Huawei applies the disable just before the sweep records it: wait for both.
+    await waitUntil(async () => (await local.upstream(resource))?.status === 2 && (await local.registered(resource))?.status === 'disabled-expired');
 
     expect(relayed.status).toBe(200);
-    expect(await local.registered(resource)).toMatchObject({ disabled: true, disabledReason: 'expired' });
+    expect(await local.registered(resource)).toMatchObject({ status: 'disabled-expired' });
   });
 
   it('keeps sweeping after a sweep: a second resource made due later is disabled too', async () => {
@@ -30,8 +31,9 @@ describe('the sweeper timer', () => {
     if (!resource) throw new Error('resource not created');
     await local.relay(CORP_B.corpId, [{ id: resource.id, type: 'SOFT', expireDate: Date.now() - HOUR_MS }]);
 
-    await waitUntil(async () => (await local.upstream(resource))?.status === 2);
+    // Huawei applies the disable just before the sweep records it: wait for both.
+    await waitUntil(async () => (await local.upstream(resource))?.status === 2 && (await local.registered(resource))?.status === 'disabled-expired');
 
-    expect(await local.registered(resource)).toMatchObject({ disabled: true, disabledReason: 'expired' });
+    expect(await local.registered(resource)).toMatchObject({ status: 'disabled-expired' });
   });
 });

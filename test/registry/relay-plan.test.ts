@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { ModResourceItem, ResourceType } from '../../functions/shared/huawei/schemas.js';
-import { itemState } from '../../functions/shared/registry/model.js';
 import type { RegistryItem } from '../../functions/shared/registry/model.js';
 import { planRelayedUpdate, recordWrites } from '../../functions/shared/registry/relay-recording.js';
 import { applyRelayedChange, finishWrite, markExpiredDisabled, newItem } from '../../functions/shared/registry/transitions.js';
@@ -110,6 +109,16 @@ describe('recording accepted items', () => {
     expect(writes.every((w) => w.after.lastRequestId === 'upstream-1' && w.after.dueAt === FUTURE)).toBe(true);
   });
 
+  it('leaves a type recorded gone out of a type-less update: Huawei no longer holds it', () => {
+    const gone: RegistryItem = { ...item('r1', 'ROOM', { expireDate: PAST }), status: 'gone', goneAt: PAST };
+    const writes = recordWrites(CORP, [{ item: { id: 'r1', expireDate: FUTURE } }], registered(item('r1', 'LIVE', { expireDate: PAST }), gone), ctx);
+
+    expect(writes.map((w) => [w.after.type, w.after.status])).toEqual([
+      ['LIVE', 'active'],
+      [undefined, 'active'],
+    ]);
+  });
+
   it('updates the existing type-less item once, next to the typed ones, when a type-less item arrives', () => {
     // Prepare
     const reg = registered(item('r1', undefined, { expireDate: PAST }), item('r1', 'LIVE', { expireDate: PAST }));
@@ -141,7 +150,7 @@ describe('recording accepted items', () => {
     const writes = recordWrites(CORP, [{ item: { id: 'new', expireDate: FUTURE } }], registered(), ctx);
     expect(writes).toHaveLength(1);
     expect(writes[0]?.before).toBeUndefined();
-    expect(writes[0]?.after).toMatchObject({ sk: 'RES#new#*', version: 1, expireDate: FUTURE, disabled: false });
+    expect(writes[0]?.after).toMatchObject({ sk: 'RES#new#*', version: 1, expireDate: FUTURE, status: 'active' });
     expect(writes[0]?.after.type).toBeUndefined();
   });
 
@@ -154,7 +163,7 @@ describe('recording accepted items', () => {
 
     // Assess
     expect(writes).toHaveLength(1);
-    expect(itemState(writes[0]!.after)).toBe('disabled-manual');
+    expect(writes[0]!.after.status).toBe('disabled-manual');
     expect(writes[0]?.after).toMatchObject({ type: 'VMR', expireDate: FUTURE });
     expect(writes[0]?.after.dueAt).toBeUndefined();
   });
@@ -167,7 +176,7 @@ describe('recording accepted items', () => {
     const [write] = recordWrites(CORP, [{ item: { id: 'r1', type: 'VMR', expireDate: FUTURE } }], registered(failed), ctx);
 
     // Assess
-    expect(itemState(write!.after)).toBe('active');
+    expect(write!.after.status).toBe('active');
     expect(write?.after).toMatchObject({ rejections: 0, dueAt: FUTURE });
     expect(write?.after.lastError).toBeUndefined();
   });
@@ -181,8 +190,8 @@ describe('recording accepted items', () => {
 
     // Assess
     const typeless = writes.find((w) => w.after.type === undefined)!.after;
-    expect(itemState(typeless)).toBe('active');
-    expect(typeless).toMatchObject({ reenablePendingSince: NOW, dueAt: NOW, expireDate: FUTURE });
-    expect(itemState(writes.find((w) => w.after.type === 'ROOM')!.after)).toBe('disabled-manual');
+    expect(typeless.status).toBe('active');
+    expect(typeless).toMatchObject({ reenableOwedSince: NOW, dueAt: NOW, expireDate: FUTURE });
+    expect((writes.find((w) => w.after.type === 'ROOM')!.after).status).toBe('disabled-manual');
   });
 });

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ModResourceItem } from '../../functions/shared/huawei/schemas.js';
 import { RegistryConflictError, RegistryUnavailableError } from '../../functions/shared/registry/errors.js';
 import { itemKey } from '../../functions/shared/registry/keys.js';
-import { itemState } from '../../functions/shared/registry/model.js';
 import type { RegistryItem } from '../../functions/shared/registry/model.js';
 import { relayAndRecord } from '../../functions/shared/registry/relay-recording.js';
 import { RegistryStore } from '../../functions/shared/registry/store.js';
@@ -63,9 +62,9 @@ describe('relaying and recording a resource update', () => {
     expect(result).toMatchObject({ outcome: 'recorded', reenabled: [], upstreamCalls: 1 });
     const requestId = result.response.requestId;
     expect(requestId).toMatch(/^[0-9a-f]{32}$/);
-    expect(await get('rec-1', 'VMR')).toMatchObject({ expireDate: expireDate + HOUR, disabled: false, lastRequestId: requestId, version: 1 });
+    expect(await get('rec-1', 'VMR')).toMatchObject({ expireDate: expireDate + HOUR, status: 'active', lastRequestId: requestId, version: 1 });
     const manual = await get('rec-2', 'SOFT');
-    expect(itemState(manual)).toBe('disabled-manual');
+    expect(manual.status).toBe('disabled-manual');
     expect(manual.dueAt).toBeUndefined();
     const raw = await registry.scanAll();
     const known = new Set<string>(Object.values(ATTR));
@@ -102,7 +101,7 @@ describe('relaying and recording a resource update', () => {
     expect(upstreamCalls).toEqual([[{ id: 'renew-1', type: 'VMR', expireDate: renewedUntil, isDisabled: false }]]);
     expect((await huawei.resources(CORP)).get('renew-1/VMR')).toMatchObject({ isDisabled: false, expireDate: renewedUntil });
     const item = await get('renew-1', 'VMR');
-    expect(itemState(item)).toBe('active');
+    expect(item.status).toBe('active');
     expect(item.dueAt).toBe(renewedUntil);
   });
 

@@ -1,13 +1,15 @@
 /**
  * Upstream faults, property-based: seeded random schedules of faults in the Huawei simulator (5xx, 429,
  * connection resets, delays, delays past the deadlines, token revocation) over resource updates through the
- * deployed resource handler and sweeps through the deployed sweeper handler, side by side. Real simulator, real
+ * deployed resource handler, sweeps through the deployed sweeper handler, and a third actor changing Huawei
+ * directly (renewals, disables, deletions, new resources), side by side. Real simulator, real
  * dynalite, the production Huawei client, token provider and registry, with short Lambda time budgets so that
  * deadlines are reached quickly.
  *
  * Properties: no update is answered 2xx unless Huawei applied it and the registry recorded it; once the faults
- * stop and pending updates are retried, one sweep leaves every due resource disabled, every renewed one enabled,
- * every manual disable in place, and the registry agreeing with Huawei item by item.
+ * stop and pending updates are retried, one sync and one sweep leave Huawei and the registry agreeing item by
+ * item, no resource with a future expiry at Huawei disabled by us, none past its expiry left enabled, every
+ * manual disable (through the relay or at Huawei) in place, and every deleted resource recorded gone.
  */
 import './support/quiet-logs.js';
 import fc from 'fast-check';
@@ -39,7 +41,7 @@ afterAll(async () => {
 
 describe('the resource route and the sweeper under upstream faults', () => {
   it(
-    'answer 2xx only for applied and recorded updates, and one sweep after the faults leaves Huawei and the registry as the callers asked',
+    'answer 2xx only for applied and recorded updates, and one sync and one sweep after the faults leave Huawei and the registry agreeing with what the callers and Huawei-side changes asked',
     async () => {
       await fc.assert(
         fc.asyncProperty(schedule, async (generated: Schedule) => {

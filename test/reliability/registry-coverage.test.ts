@@ -47,8 +47,8 @@ describe('recording a type-less update', () => {
 
     // Assess
     const records = await run.stack.registry.store.listResource(CORP, id);
-    expect(effectiveRecord(records, 'LIVE')).toMatchObject({ disabled: false, expireDate: future });
-    expect(effectiveRecord(records, 'ROOM')).toMatchObject({ disabled: true, disabledReason: 'expired' });
+    expect(effectiveRecord(records, 'LIVE')).toMatchObject({ status: 'active', expireDate: future });
+    expect(effectiveRecord(records, 'ROOM')).toMatchObject({ status: 'disabled-expired' });
     expect(await run.scenario.upstream(id, 'LIVE')).toMatchObject({ isDisabled: false });
     expect(await run.scenario.upstream(id, 'ROOM')).toMatchObject({ isDisabled: true });
   });

@@ -3,17 +3,19 @@
  * between must still end enabled upstream.
  *
  * When the sweeper's disable gets no answer (functions/sweeper/corp-sweep.ts `sendDisableBatch`), it records the
- * items as in doubt (functions/sweeper/in-doubt.ts: `reenablePendingSince`, re-reading an item a renewal wrote
- * meanwhile) instead of only dropping its claims. The items stay in the due index, so the next sweep pushes the
- * registry's state: here the renewal, so the resource that Huawei disabled late is re-enabled. Reproduced with
- * a simulator delay longer than the sweep's time budget.
+ * items as in doubt (functions/sweeper/in-doubt.ts: `inDoubtSince`, re-reading an item a renewal wrote
+ * meanwhile) instead of only dropping its claims. The items stay in the due index until the in-doubt hold is
+ * over; the first sweep after it reads Huawei's state and pushes the registry's: here the renewal, so the
+ * resource that Huawei disabled late is re-enabled. Reproduced with a simulator delay longer than the sweep's
+ * time budget; the hold passes in virtual time.
  */
 import './support/quiet-logs.js';
 import { describe, expect, it } from 'vitest';
+import { IN_DOUBT_HOLD_MS } from '../../functions/shared/registry/state.js';
 import { DAY_MS, RESOURCE_PATH, useScenario } from './support/scenario.js';
 
-/** The sweep gets 5.5 s from its Lambda: its upstream calls must end within about half a second. */
-const SHORT_SWEEP_MS = 5_500;
+/** The sweep gets 6.5 s from its Lambda: its upstream calls (login, listing, disable) must end within 1.5 s. */
+const SHORT_SWEEP_MS = 6_500;
 const LATE_BY_MS = 2_500;
 
 const run = useScenario();
@@ -33,10 +35,14 @@ describe('a sweep whose disable times out while a renewal is relayed', () => {
     expect(await run.scenario.relay([{ id, type: 'SOFT', expireDate: renewedUntil }])).toBe(200);
     const first = await sweeping;
     await run.scenario.settled();
-    await run.scenario.sweep();
+    const beforeHold = await run.scenario.sweep();
+    const afterHold = await run.scenario.sweepLater(IN_DOUBT_HOLD_MS + 1_000);
 
     // Assess
     expect(first.problems.join()).toContain('UpstreamTimeoutError');
+    // Within the hold, nothing is pushed yet (a late delivery could still follow); after it, the renewal is.
+    expect(beforeHold).toMatchObject({ due: 0, spCalls: 0 });
+    expect(afterHold).toMatchObject({ due: 1, reenabled: 1 });
     expect(await run.scenario.upstream(id, 'SOFT')).toMatchObject({ expireDate: renewedUntil, isDisabled: false });
   });
 });

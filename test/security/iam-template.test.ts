@@ -153,21 +153,17 @@ describe.each(synths)('the CloudFormation template ($name)', ({ json, stack }) =
     }
   });
 
-  it('lets EventBridge invoke only the sweeper, and only from its own schedule rule', () => {
+  it('lets EventBridge invoke only the sweeper and the sync, each only from its own schedule rule', () => {
     const others = resourcesOfType(json, 'AWS::Lambda::Permission').filter(([, p]) => p.Properties?.Principal !== 'apigateway.amazonaws.com');
     const rules = resourcesOfType(json, 'AWS::Events::Rule');
 
-    expect(rules).toHaveLength(1);
-    const [ruleId, rule] = rules[0] as [string, TemplateJson['Resources'][string]];
-    const sweeperArn = rule.Properties?.Targets?.[0]?.Arn;
-    expect(others).toHaveLength(1);
-    for (const [id, permission] of others) {
-      expect(permission.Properties, id).toMatchObject({
-        Action: 'lambda:InvokeFunction',
-        Principal: 'events.amazonaws.com',
-        SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] },
-        FunctionName: sweeperArn,
-      });
+    expect(rules).toHaveLength(2);
+    expect(others).toHaveLength(2);
+    for (const [ruleId, rule] of rules) {
+      const targetArn = rule.Properties?.Targets?.[0]?.Arn;
+      const permissions = others.filter(([, p]) => JSON.stringify(p.Properties?.SourceArn) === JSON.stringify({ 'Fn::GetAtt': [ruleId, 'Arn'] }));
+      expect(permissions, ruleId).toHaveLength(1);
+      expect(permissions[0]?.[1].Properties, ruleId).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com', FunctionName: targetArn });
     }
   });
 });

@@ -39,7 +39,7 @@ const A_RESOURCES = DEMO_RESOURCES.filter((r) => r.corpId === CORP_A.corpId);
 const SHARED_ID = 'a1c0f0e2b3d4458f9a0b1c2d3e4f5a05';
 const CONF_CALL_ID = 'a1c0f0e2b3d4458f9a0b1c2d3e4f5a01';
 
-async function query(queryString = 'limit=500', corpId: string = CORP_A.corpId): Promise<ResourcePage> {
+async function query(queryString = 'limit=100', corpId: string = CORP_A.corpId): Promise<ResourcePage> {
   const answer = await call(sim.url, 'GET', `/v1/usg/dcs/sp/corp/${corpId}/resource?${queryString}`, { token: tokens.sp });
   expect(answer.status).toBe(200);
   return answer.json as ResourcePage;
@@ -326,9 +326,12 @@ describe('GET /v1/usg/dcs/sp/corp/{corp_id}/resource (query)', () => {
     expect(errorMsg(answer)).toContain(field);
   });
 
-  it('accepts limit=500', async () => {
-    const page = await query('limit=500');
-    expect(page.limit).toBe(500);
+  it('accepts limit=100, the assumed maximum, and refuses 101 naming the field', async () => {
+    const page = await query('limit=100');
+    expect(page.limit).toBe(100);
+    const answer = await call(sim.url, 'GET', `${CORP_A_PATH}?limit=101`, { token: tokens.sp });
+    expect(answer.status).toBe(400);
+    expect(errorMsg(answer)).toContain('limit');
   });
 
   it('filters by type', async () => {
@@ -376,7 +379,7 @@ describe('GET /v1/usg/dcs/sp/corp/{corp_id}/resource (query)', () => {
     // Act
     const expired = await query('status=1');
     const disabled = await query('status=2');
-    const normal = await query('status=0&limit=500');
+    const normal = await query('status=0&limit=100');
     // Assess
     expect(expired.data.map((r) => r.id)).toEqual([CONF_CALL_ID]);
     expect(disabled.data.map((r) => r.id)).toEqual(A_RESOURCES.filter((r) => r.isDisabled).map((r) => r.id));
@@ -384,7 +387,7 @@ describe('GET /v1/usg/dcs/sp/corp/{corp_id}/resource (query)', () => {
   });
 
   it('shows only the asked enterprise\'s resources', async () => {
-    const page = await query('limit=500', CORP_B.corpId);
+    const page = await query('limit=100', CORP_B.corpId);
     expect(page.data.map((r) => r.id).sort()).toEqual(DEMO_RESOURCES.filter((r) => r.corpId === CORP_B.corpId).map((r) => r.id).sort());
   });
 });

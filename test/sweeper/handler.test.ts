@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../functions/shared/env.js';
 import { resetHuaweiClient } from '../../functions/shared/huawei/client.js';
 import { itemKey } from '../../functions/shared/registry/keys.js';
-import { itemState } from '../../functions/shared/registry/model.js';
 import type { SweepReport } from '../../functions/sweeper/report.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamo.js';
 import { CORP_A, SP_APP } from '../../local/simulator/demo-data.js';
@@ -54,7 +53,7 @@ describe('scheduled sweeper handler', () => {
 
     // Assess
     expect(report).toMatchObject({ status: 'completed', due: 3, disabled: 3 });
-    for (const r of due) expect(itemState((await h.registry.store.get(itemKey(r.corpId, r.id, r.type)))!)).toBe('disabled-expired');
+    for (const r of due) expect((await h.registry.store.get(itemKey(r.corpId, r.id, r.type)))!.status).toBe('disabled-expired');
     const emf = output
       .text()
       .split('\n')

@@ -13,6 +13,10 @@ import type { SweepConfig } from '../../functions/sweeper/config.js';
 import type { SweepReport } from '../../functions/sweeper/report.js';
 import { sweep } from '../../functions/sweeper/sweep.js';
 import type { SweepDeps } from '../../functions/sweeper/sweep.js';
+import type { SyncConfig } from '../../functions/sync/config.js';
+import type { SyncReport } from '../../functions/sync/report.js';
+import { sync } from '../../functions/sync/sync.js';
+import type { SyncDeps } from '../../functions/sync/sync.js';
 import { startTestRegistry } from '../support/dynamo.js';
 import type { TestRegistry } from '../support/dynamo.js';
 import { startTestHuawei } from './huawei.js';
@@ -44,6 +48,8 @@ export interface SweeperHarness {
   /** Relays one update the way the relay route does (registry read, decide, PUT, record). */
   relay(corpId: string, items: ModResourceItem[]): Promise<RelayAndRecordResult>;
   sweepOnce(overrides?: Partial<Omit<SweepDeps, 'config'>> & { config?: Partial<SweepConfig> }): Promise<SweepReport>;
+  /** One sync with the production function (all of the SP's enterprises unless `corpIds` is given). */
+  syncOnce(overrides?: Partial<Omit<SyncDeps, 'config'>> & { config?: Partial<SyncConfig> }): Promise<SyncReport>;
   item(resource: Pick<TestResource, 'corpId' | 'id'> & { type?: ResourceType | undefined }): Promise<RegistryItem | undefined>;
   stop(): Promise<void>;
 }
@@ -84,6 +90,17 @@ export async function startSweeperHarness(): Promise<SweeperHarness> {
         metrics,
         ...rest,
         config: { ...TEST_SWEEP_CONFIG, ...config },
+      });
+    },
+    syncOnce(overrides = {}) {
+      const { config, ...rest } = overrides;
+      return sync({
+        store: registry.store,
+        spApi: huawei.spApi,
+        deadline: Date.now() + 25_000,
+        metrics,
+        ...rest,
+        config: { dryRun: false, corpIds: [], concurrency: 4, ...config },
       });
     },
     item({ corpId, id, type }) {

@@ -77,12 +77,12 @@ export async function startTestHuawei(): Promise<TestHuawei> {
     },
     async resources(corpId) {
       const all = new Map<string, UpstreamResource>();
-      for (let offset = 0; ; offset += 500) {
-        const response = await spApi.queryResources(corpId, { offset, limit: 500 });
+      for (let offset = 0; ; offset += 100) {
+        const response = await spApi.queryResources(corpId, { offset, limit: 100 });
         if (response.status !== 200) throw new Error(`SearchResource failed: ${response.status} ${response.text}`);
         const page = response.json as { count: number; data: Array<{ id: string; type: ResourceType; expireDate: number; status: number }> };
         for (const r of page.data) all.set(`${r.id}/${r.type}`, { ...r, isDisabled: r.status === 2 });
-        if (offset + 500 >= page.count) break;
+        if (offset + 100 >= page.count) break;
       }
       return all;
     },

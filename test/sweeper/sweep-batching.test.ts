@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CORP_A, CORP_B, DEMO_RESOURCES } from '../../local/simulator/demo-data.js';
-import { itemState } from '../../functions/shared/registry/model.js';
+import { pagesFor } from '../../functions/shared/registry/huawei-listing.js';
 import { DAY_MS, HOUR_MS, key, resources, startSweeperHarness } from './harness.js';
 import type { SweeperHarness } from './harness.js';
 
@@ -15,7 +15,7 @@ describe('sweep batching', () => {
     await h.stop();
   });
 
-  it('disables hundreds of due resources across enterprises with ceil(due/100) PUTs each and touches nothing else', async () => {
+  it('disables hundreds of due resources across enterprises with ceil(due/100) PUTs plus the listing pages each, and touches nothing else', async () => {
     // Prepare
     const now = Date.now();
     const dueA = resources(CORP_A.corpId, 'due-a', 250, now - HOUR_MS);
@@ -39,7 +39,11 @@ describe('sweep batching', () => {
       expect(body.length).toBeLessThanOrEqual(100);
       expect(body.every((item) => item.isDisabled === true)).toBe(true);
     }
-    expect(report).toMatchObject({ status: 'completed', due: 380, disabled: 380, spCalls: 5, deferred: 0, failed: 0 });
+    // The formula: per enterprise with due items, ceil(due/100) PUTs plus the pages of Huawei's expired listing.
+    const gets = await h.huawei.control.requests({ path: '/v1/usg/dcs/sp/corp/', method: 'GET' });
+    expect(gets.every((g) => g.query.status === '1' && g.query.limit === '100')).toBe(true);
+    expect(gets).toHaveLength(pagesFor(250) + pagesFor(130));
+    expect(report).toMatchObject({ status: 'completed', due: 380, disabled: 380, spCalls: 3 + 2 + 3 + 2, deferred: 0, failed: 0 });
     // Reads are proportional to the due items: the 60 registered items not yet due are not read.
     expect(report.itemsRead).toBe(380);
     expect(report.oldestLatenessMs).toBeGreaterThanOrEqual(2 * HOUR_MS);
@@ -53,8 +57,8 @@ describe('sweep batching', () => {
     for (const demo of DEMO_RESOURCES) expect(upstream(demo)?.isDisabled, key(demo)).toBe(demo.isDisabled);
 
     const states = await Promise.all([...dueA, ...dueB, ...laterA, ...laterB].map((r) => h.item(r)));
-    expect(states.slice(0, 380).map((s) => s && itemState(s))).toEqual(Array(380).fill('disabled-expired'));
-    expect(states.slice(380).map((s) => s && itemState(s))).toEqual(Array(60).fill('active'));
+    expect(states.slice(0, 380).map((s) => s && s.status)).toEqual(Array(380).fill('disabled-expired'));
+    expect(states.slice(380).map((s) => s && s.status)).toEqual(Array(60).fill('active'));
   });
 
   it('leaves the due index empty after a sweep, so the next sweep reads and calls nothing', async () => {

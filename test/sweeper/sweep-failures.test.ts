@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CORP_A, CORP_B } from '../../local/simulator/demo-data.js';
-import { itemState } from '../../functions/shared/registry/model.js';
 import type { RegistryItem } from '../../functions/shared/registry/model.js';
 import { HOUR_MS, key, resources, startSweeperHarness } from './harness.js';
 import type { SweeperHarness, TestResource } from './harness.js';
@@ -16,44 +15,62 @@ describe('sweep failures', () => {
     await h.stop();
   });
 
-  /** A resource the registry lists but Huawei no longer knows (deleted upstream): Huawei rejects any update naming it. */
-  async function registerPoison(corpId: string, id: string, expireDate: number): Promise<void> {
-    await h.register([{ corpId, id, type: 'VMR', expireDate }]);
-    await h.huawei.deleteResources(corpId, [id]);
+  /**
+   * A resource Huawei lists as expired and enabled but refuses to update (as it would one the console marks not
+   * editable): the verified sweep sends it, and Huawei rejects every batch naming it. Modelled by a real SP API
+   * whose listing of expired resources also shows the poison (which Huawei does not hold, so its PUT is refused).
+   */
+  function spApiListing(poison: { id: string; expireDate: number }) {
+    return {
+      updateResources: (...args: Parameters<typeof h.huawei.spApi.updateResources>) => h.huawei.spApi.updateResources(...args),
+      queryResources: async (...args: Parameters<typeof h.huawei.spApi.queryResources>) => {
+        const response = await h.huawei.spApi.queryResources(...args);
+        if (args[1].status !== 1 || args[1].offset !== 0) return response;
+        const page = response.json as { count: number; data: unknown[] };
+        const listed = { id: poison.id, type: 'VMR', expireDate: poison.expireDate, status: 1 };
+        return { ...response, json: { ...page, count: page.count + 1, data: [...page.data, listed] } };
+      },
+    };
   }
 
-  it('bisects a batch with one unknown resource: the other 99 are disabled and the poison is reported, then failed after 3 sweeps', async () => {
+  // Rewritten for the verified sweep (issue 11): a resource deleted at Huawei is no longer sent at all (it is
+  // recorded gone, see verified-sweep.test.ts), so the poison is one Huawei lists but refuses.
+  it('bisects a batch with one resource Huawei refuses: the other 99 are disabled and the poison is reported, then failed after 3 sweeps', async () => {
     // Prepare
     const past = Date.now() - HOUR_MS;
     const good = resources(CORP_A.corpId, 'good', 99, past);
     await h.register(good);
-    await registerPoison(CORP_A.corpId, 'poison-0001', past);
+    await h.huawei.addResources(CORP_A.corpId, [{ id: 'poison-0001', type: 'VMR', expireDate: past }]);
+    await h.relay(CORP_A.corpId, [{ id: 'poison-0001', type: 'VMR', expireDate: past }]);
+    await h.huawei.deleteResources(CORP_A.corpId, ['poison-0001']);
     await h.huawei.control.clearRequests();
+    const spApi = spApiListing({ id: 'poison-0001', expireDate: past });
 
     // Act
-    const first = await h.sweepOnce();
+    const first = await h.sweepOnce({ spApi });
     const afterFirst = (await h.item({ corpId: CORP_A.corpId, id: 'poison-0001', type: 'VMR' })) as RegistryItem;
-    const second = await h.sweepOnce();
-    const third = await h.sweepOnce();
-    const fourth = await h.sweepOnce();
+    const second = await h.sweepOnce({ spApi });
+    const third = await h.sweepOnce({ spApi });
+    const fourth = await h.sweepOnce({ spApi });
 
     // Assess
     expect(first).toMatchObject({ due: 100, disabled: 99, rejected: 1, failed: 0 });
     expect(first.rejectedItems).toEqual([
       expect.objectContaining({ corpId: CORP_A.corpId, resourceId: 'poison-0001', type: 'VMR', rejections: 1, errorCode: expect.stringMatching(/^USG\./) }),
     ]);
-    // Bisection: 1 + 2 calls per level down to the poison (7 levels for 100 items), never one call per item.
-    expect(first.spCalls).toBeLessThanOrEqual(15);
+    // One listing page, then bisection: 1 + 2 calls per level down to the poison (7 levels for 100 items),
+    // never one call per item.
+    expect(first.spCalls).toBeLessThanOrEqual(16);
     const upstream = await h.huawei.resources(CORP_A.corpId);
     for (const r of good) expect(upstream.get(key(r))?.isDisabled, key(r)).toBe(true);
-    expect(afterFirst).toMatchObject({ rejections: 1, disabled: false });
+    expect(afterFirst).toMatchObject({ rejections: 1, status: 'active' });
     expect(afterFirst.dueAt).toBe(past);
 
-    expect(second).toMatchObject({ due: 1, rejected: 1, failed: 0, spCalls: 1 });
+    expect(second).toMatchObject({ due: 1, rejected: 1, failed: 0, spCalls: 2 });
     expect(third).toMatchObject({ due: 1, rejected: 0, failed: 1, status: 'completed' });
     expect(third.failedItems).toEqual([expect.objectContaining({ resourceId: 'poison-0001', rejections: 3 })]);
     const failed = (await h.item({ corpId: CORP_A.corpId, id: 'poison-0001', type: 'VMR' })) as RegistryItem;
-    expect(itemState(failed)).toBe('failed');
+    expect(failed.status).toBe('failed');
     expect(failed.lastError?.errorCode).toMatch(/^USG\./);
     expect(failed.dueAt).toBeUndefined();
     expect(fourth).toMatchObject({ due: 0, spCalls: 0 });
@@ -80,7 +97,7 @@ describe('sweep failures', () => {
     const upstreamB = await h.huawei.resources(CORP_B.corpId);
     for (const r of due) {
       expect((r.corpId === CORP_A.corpId ? upstreamA : upstreamB).get(key(r))?.isDisabled, key(r)).toBe(true);
-      expect(itemState((await h.item(r)) as RegistryItem), key(r)).toBe('disabled-expired');
+      expect(((await h.item(r)) as RegistryItem).status, key(r)).toBe('disabled-expired');
     }
   });
 
@@ -118,16 +135,18 @@ describe('sweep failures', () => {
     // Assess
     expect(during).toMatchObject({ status: 'partial', disabled: 0, deferred: 4, unreconciled: [] });
     for (const item of items) {
-      expect(itemState(item)).toBe('active');
+      expect(item.status).toBe('active');
       expect(item.claimedBy).toBeUndefined();
-      expect(item.reenablePendingSince).toBeDefined();
-      expect(item.dueAt).toBe(item.reenablePendingSince);
+      expect(item.inDoubtSince).toBeDefined();
+      // Still due at its expiry: the registry wants it disabled, and a late disable agrees.
+      expect(item.dueAt).toBe(item.expireDate);
     }
     expect(after).toMatchObject({ status: 'completed', due: 4, disabled: 4 });
     const upstream = await h.huawei.resources(CORP_A.corpId);
-    for (const r of due) {
+    for (const [i, r] of due.entries()) {
       expect(upstream.get(key(r))?.isDisabled, key(r)).toBe(true);
-      expect((await h.item(r))?.reenablePendingSince, key(r)).toBeUndefined();
+      // Our earlier disable may still land within the hold: the mark stays until the hold is over.
+      expect(await h.item(r), key(r)).toMatchObject({ status: 'disabled-expired', inDoubtSince: items[i]?.inDoubtSince ?? -1 });
     }
   });
 
@@ -170,8 +189,9 @@ describe('sweep failures', () => {
     const next = await h.sweepOnce();
 
     // Assess
-    expect(cut).toMatchObject({ status: 'partial', due: 250, disabled: 100, deferred: 150, spCalls: 1 });
-    expect(next).toMatchObject({ status: 'completed', due: 150, disabled: 150, spCalls: 2 });
+    // Three listing pages, then one PUT; the next sweep lists the 150 left (two pages) and sends two PUTs.
+    expect(cut).toMatchObject({ status: 'partial', due: 250, disabled: 100, deferred: 150, spCalls: 4 });
+    expect(next).toMatchObject({ status: 'completed', due: 150, disabled: 150, spCalls: 4 });
     const upstream = await h.huawei.resources(CORP_A.corpId);
     for (const r of due) expect(upstream.get(key(r))?.isDisabled, key(r)).toBe(true);
     expect(await h.huawei.resourcePuts()).toBe(3);

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CORP_A } from '../../local/simulator/demo-data.js';
-import { itemState } from '../../functions/shared/registry/model.js';
 import type { RegistryItem } from '../../functions/shared/registry/model.js';
 import { DAY_MS, HOUR_MS, key, resources, startSweeperHarness, waitFor } from './harness.js';
 import type { SweeperHarness, TestResource } from './harness.js';
@@ -49,7 +48,7 @@ describe('sweep races with relayed updates', () => {
     const upstream = (await h.huawei.resources(CORP_A.corpId)).get(key(resource));
     expect(upstream).toMatchObject({ isDisabled: false, expireDate: renewedUntil });
     const item = (await h.item(resource)) as RegistryItem;
-    expect(itemState(item)).toBe('active');
+    expect(item.status).toBe('active');
     expect(item).toMatchObject({ expireDate: renewedUntil, dueAt: renewedUntil });
     expect(item.claimedBy).toBeUndefined();
   });
@@ -83,7 +82,7 @@ describe('sweep races with relayed updates', () => {
       [{ id: resource.id, type: resource.type, expireDate: renewedUntil, isDisabled: false }],
     ]);
     expect((await h.huawei.resources(CORP_A.corpId)).get(key(resource))).toMatchObject({ isDisabled: false, expireDate: renewedUntil });
-    expect(itemState((await h.item(resource)) as RegistryItem)).toBe('active');
+    expect(((await h.item(resource)) as RegistryItem).status).toBe('active');
   });
 
   it('keeps a manual disable made between the claim and the record, and a later renewal does not undo it', async () => {
@@ -100,7 +99,7 @@ describe('sweep races with relayed updates', () => {
     // Assess
     expect(report).toMatchObject({ disabled: 0, reenabled: 0, unreconciled: [] });
     const item = (await h.item(resource)) as RegistryItem;
-    expect(itemState(item)).toBe('disabled-manual');
+    expect(item.status).toBe('disabled-manual');
     expect((await h.huawei.resources(CORP_A.corpId)).get(key(resource))?.isDisabled).toBe(true);
   });
 
@@ -123,12 +122,12 @@ describe('sweep races with relayed updates', () => {
     // Assess
     expect(first.reenabled).toBe(0);
     expect(first.problems.join()).toContain('left for the next sweep');
-    expect(pending.reenablePendingSince).toBeDefined();
-    expect(pending.dueAt).toBe(pending.reenablePendingSince);
+    expect(pending.reenableOwedSince).toBeDefined();
+    expect(pending.dueAt).toBe(pending.reenableOwedSince);
     expect(second).toMatchObject({ due: 1, reenabled: 1, disabled: 0 });
     expect((await h.huawei.resources(CORP_A.corpId)).get(key(resource))).toMatchObject({ isDisabled: false, expireDate: renewedUntil });
     const done = (await h.item(resource)) as RegistryItem;
-    expect(done.reenablePendingSince).toBeUndefined();
+    expect(done.reenableOwedSince).toBeUndefined();
     expect(done.dueAt).toBe(renewedUntil);
   });
 
@@ -154,11 +153,13 @@ describe('sweep races with relayed updates', () => {
     const upstream = await h.huawei.resources(CORP_A.corpId);
     expect(upstream.get(`${id}/VMR`)?.isDisabled).toBe(true);
     expect(upstream.get(`${id}/ROOM`)?.isDisabled).toBe(false);
-    expect(itemState((await h.item({ corpId: CORP_A.corpId, id })) as RegistryItem)).toBe('disabled-expired');
-    expect(itemState((await h.item({ corpId: CORP_A.corpId, id, type: 'ROOM' })) as RegistryItem)).toBe('active');
+    expect(((await h.item({ corpId: CORP_A.corpId, id })) as RegistryItem).status).toBe('disabled-expired');
+    expect(((await h.item({ corpId: CORP_A.corpId, id, type: 'ROOM' })) as RegistryItem).status).toBe('active');
   });
 
-  it('disables a due type-less item with one PUT without type when no type of it was renewed', async () => {
+  // Rewritten for the verified sweep (issue 11): the PUT names the types Huawei listed as expired and enabled,
+  // instead of a type-less DTO that would also touch types Huawei did not confirm.
+  it('disables a due type-less item with one PUT of the typed pairs Huawei confirms when no type of it was renewed', async () => {
     // Prepare
     const id = 'typeless-0001';
     const past = Date.now() - HOUR_MS;
@@ -174,8 +175,14 @@ describe('sweep races with relayed updates', () => {
 
     // Assess
     const puts = await h.huawei.control.requests({ path: RESOURCE_PATH, method: 'PUT' });
-    expect(puts.map((p) => p.body)).toEqual([[{ id, isDisabled: true }]]);
-    expect(report).toMatchObject({ disabled: 1, spCalls: 1 });
+    expect(puts.map((p) => p.body)).toEqual([
+      [
+        { id, type: 'LIVE', isDisabled: true },
+        { id, type: 'ROOM', isDisabled: true },
+      ],
+    ]);
+    // One listing page and one PUT.
+    expect(report).toMatchObject({ disabled: 1, spCalls: 2 });
     const upstream = await h.huawei.resources(CORP_A.corpId);
     expect(upstream.get(`${id}/LIVE`)?.isDisabled).toBe(true);
     expect(upstream.get(`${id}/ROOM`)?.isDisabled).toBe(true);

@@ -5,8 +5,7 @@
 import { z } from 'zod';
 import { RESOURCE_TYPES } from '../huawei/schemas.js';
 import type { ResourceType } from '../huawei/schemas.js';
-
-export type DisabledReason = 'expired' | 'manual';
+import { ITEM_STATUSES } from './state.js';
 
 export const upstreamErrorSchema = z.object({ errorCode: z.string(), errorMsg: z.string() });
 export type UpstreamError = z.infer<typeof upstreamErrorSchema>;
@@ -17,9 +16,9 @@ export const registryItemSchema = z.object({
   corpId: z.string(),
   resourceId: z.string(),
   type: z.enum(RESOURCE_TYPES).optional(),
+  /** See state.ts for the meaning of each status and flag. */
+  status: z.enum(ITEM_STATUSES),
   expireDate: z.number().int().optional(),
-  disabled: z.boolean(),
-  disabledReason: z.enum(['expired', 'manual']).optional(),
   disabledAt: z.number().int().optional(),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
@@ -27,8 +26,12 @@ export const registryItemSchema = z.object({
   rejections: z.number().int().nonnegative(),
   lastError: upstreamErrorSchema.optional(),
   failedAt: z.number().int().optional(),
+  goneAt: z.number().int().optional(),
+  /** Set when the item was first recorded by a sync (adopted from Huawei) rather than the relay. */
+  adoptedAt: z.number().int().optional(),
   version: z.number().int().nonnegative(),
-  reenablePendingSince: z.number().int().optional(),
+  reenableOwedSince: z.number().int().optional(),
+  inDoubtSince: z.number().int().optional(),
   claimedBy: z.string().optional(),
   claimExpiresAt: z.number().int().optional(),
   dueShard: z.string().optional(),
@@ -44,55 +47,22 @@ export const dueEntrySchema = registryItemSchema.pick({
   corpId: true,
   resourceId: true,
   type: true,
+  status: true,
   expireDate: true,
   version: true,
   rejections: true,
   claimedBy: true,
   claimExpiresAt: true,
-  reenablePendingSince: true,
+  reenableOwedSince: true,
+  inDoubtSince: true,
   dueShard: true,
   dueAt: true,
 });
 
 export type DueEntry = z.infer<typeof dueEntrySchema>;
 
-export type ItemState = 'active' | 'disabled-expired' | 'disabled-manual' | 'failed';
-
-export function itemState(item: Pick<RegistryItem, 'disabled' | 'disabledReason' | 'failedAt'>): ItemState {
-  if (item.disabled) return item.disabledReason === 'manual' ? 'disabled-manual' : 'disabled-expired';
-  if (item.failedAt !== undefined) return 'failed';
-  return 'active';
-}
-
-/** Active with an expiry at or before `now`: what the sweeper must disable. */
-export function isDue(item: Pick<RegistryItem, 'disabled' | 'disabledReason' | 'failedAt' | 'expireDate'>, now: number): boolean {
-  return itemState(item) === 'active' && item.expireDate !== undefined && item.expireDate <= now;
-}
-
-/** The item belongs in the due index: it may become due later, or it waits for a re-enable. */
-export function belongsInDueIndex(
-  item: Pick<RegistryItem, 'disabled' | 'failedAt' | 'expireDate' | 'reenablePendingSince'>,
-): boolean {
-  return !item.disabled && item.failedAt === undefined && (item.expireDate !== undefined || item.reenablePendingSince !== undefined);
-}
-
-/** The index sort key: when the sweeper must act on the item. */
-export function dueAtOf(item: Pick<RegistryItem, 'expireDate' | 'reenablePendingSince'>): number | undefined {
-  return item.reenablePendingSince ?? item.expireDate;
-}
-
-/**
- * Whether Huawei should currently have the resource disabled, as far as the registry knows; undefined for a
- * failed item, whose upstream state the sweeper could not set.
- */
-export function shouldBeDisabled(
-  item: Pick<RegistryItem, 'disabled' | 'disabledReason' | 'failedAt' | 'expireDate'>,
-  now: number,
-): boolean | undefined {
-  if (item.disabled) return true;
-  if (item.failedAt !== undefined) return undefined;
-  return isDue(item, now);
-}
+export { dueAtOf, isDue, mayBeDisabledByUs, shouldBeDisabled } from './state.js';
+export type { ItemStatus } from './state.js';
 
 export interface ResourceRef {
   corpId: string;

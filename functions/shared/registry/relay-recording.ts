@@ -19,10 +19,10 @@ import { MAX_RESOURCE_ITEMS } from '../limits.js';
 import { mapWithConcurrency } from './concurrency.js';
 import { RegistryConflictError } from './errors.js';
 import { itemKey } from './keys.js';
-import { itemState } from './model.js';
 import type { RegistryItem, ResourceRef } from './model.js';
 import type { RegistryStore } from './store.js';
-import { applyRelayedChange, finishWrite, markReenablePending, newItem, withoutClaim } from './transitions.js';
+import { mayBeDisabledByUs } from './state.js';
+import { applyRelayedChange, finishWrite, markReenableOwed, newItem, withoutClaim } from './transitions.js';
 import type { WriteContext } from './transitions.js';
 
 /** Registered items per resource id, as read before relaying. */
@@ -69,10 +69,12 @@ export function effectiveRecord(records: readonly RegistryItem[], type: Resource
   return records.find((r) => r.type === type) ?? records.find((r) => r.type === undefined);
 }
 
-/** Disabled upstream by the sweeper for expiry (or renewed but still waiting for its re-enable). */
+/**
+ * Disabled upstream by the sweeper for expiry, or possibly so: a re-enable is owed, or a disable of ours is in
+ * doubt (it may land after this update). A manual disable is never among them.
+ */
 function disabledBySweeper(record: RegistryItem): boolean {
-  const state = itemState(record);
-  return state === 'disabled-expired' || (state === 'active' && record.reenablePendingSince !== undefined);
+  return record.status !== 'disabled-manual' && record.status !== 'gone' && mayBeDisabledByUs(record);
 }
 
 function refOf(record: RegistryItem): ResourceRef {
@@ -110,7 +112,7 @@ export function planRelayedUpdate(
       plan.items.push({ item });
       continue;
     }
-    const manualDisableNearby = records.some((r) => itemState(r) === 'disabled-manual');
+    const manualDisableNearby = records.some((r) => r.status === 'disabled-manual');
     if (!manualDisableNearby) {
       plan.items.push({ item: { ...item, isDisabled: false } });
       plan.reenabled.push(...toReenable.map(refOf));
@@ -173,10 +175,12 @@ export function recordWrites(
   for (const { item, reenableTypelessLater } of planned) {
     const change = { expireDate: item.expireDate, isDisabled: item.isDisabled };
     if (item.type === undefined) start(undefined, item.id); // stands for the types the registry has no item of
-    const targets = item.type !== undefined ? [start(item.type, item.id)] : recordsOf(item.id);
+    // A type-less update reaches every type Huawei holds; a type recorded gone is not among them.
+    const targets =
+      item.type !== undefined ? [start(item.type, item.id)] : recordsOf(item.id).filter((w) => w.next.type === undefined || w.next.status !== 'gone');
     for (const target of targets) {
       target.next = applyRelayedChange(target.next, change, ctx.now);
-      if (reenableTypelessLater && target.next.type === undefined) target.next = markReenablePending(target.next, ctx.now);
+      if (reenableTypelessLater && target.next.type === undefined) target.next = markReenableOwed(target.next, ctx.now);
       target.touched = true;
     }
   }

@@ -64,6 +64,21 @@ export class RegistryStore {
   }
 
   /**
+   * Every resource item of one enterprise, strongly consistent, paged to the end (the sync reads this before
+   * it reads Huawei, so that any write landing meanwhile moves a version and wins over the sync's write).
+   */
+  async listCorp(corpId: string): Promise<{ items: RegistryItem[]; itemsRead: number }> {
+    const e = new Expression();
+    const { items, itemsRead } = await this.queryAll({
+      TableName: this.tableName,
+      ConsistentRead: true,
+      KeyConditionExpression: `${e.name(ATTR.pk)} = ${e.value(corpPartitionKey(corpId))}`,
+      ...e.parameters(),
+    });
+    return { items: items.map((raw) => registryItemSchema.parse(raw)), itemsRead };
+  }
+
+  /**
    * Every index entry with `dueAt <= now`, all shards queried in parallel and paged to the end. Reads are
    * proportional to the due items: nothing else is in the range. The index is eventually consistent, so an
    * entry may be stale; claims re-check the item.
@@ -104,7 +119,7 @@ export class RegistryStore {
 
   /**
    * Claims a due item for one sweep, on the condition that it is still exactly as found in the index (same
-   * expireDate and dueAt, active, not failed) and nobody else holds an unexpired claim. Returns the claimed
+   * version and dueAt: nobody wrote it since) and nobody else holds an unexpired claim. Returns the claimed
    * item, or undefined when the condition failed (renewed, disabled, claimed meanwhile).
    *
    * The claim does not bump `version`: the sweeper's later record is conditioned on the version returned here,
@@ -112,16 +127,10 @@ export class RegistryStore {
    */
   async claim(entry: DueEntry, request: ClaimRequest): Promise<RegistryItem | undefined> {
     const e = new Expression();
-    const expireCondition =
-      entry.expireDate === undefined
-        ? `attribute_not_exists(${e.name(ATTR.expireDate)})`
-        : `${e.name(ATTR.expireDate)} = ${e.value(entry.expireDate)}`;
     const condition = [
       `attribute_exists(${e.name(ATTR.pk)})`,
-      expireCondition,
+      `${e.name(ATTR.version)} = ${e.value(entry.version)}`,
       `${e.name(ATTR.dueAt)} = ${e.value(entry.dueAt)}`,
-      `${e.name(ATTR.disabled)} = ${e.value(false)}`,
-      `attribute_not_exists(${e.name(ATTR.failedAt)})`,
       `(attribute_not_exists(${e.name(ATTR.claimExpiresAt)}) OR ${e.name(ATTR.claimExpiresAt)} < ${e.value(request.now)} OR ${e.name(ATTR.claimedBy)} = ${e.value(request.sweepId)})`,
     ].join(' AND ');
     try {

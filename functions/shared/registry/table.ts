@@ -18,9 +18,8 @@ export const ATTR = {
   type: 'type',
   /** Epoch ms; absent while the relay never saw one for this resource. */
   expireDate: 'expireDate',
-  disabled: 'disabled',
-  /** 'expired' (sweeper) or 'manual' (a caller sent isDisabled: true); absent while enabled. */
-  disabledReason: 'disabledReason',
+  /** 'active' | 'disabled-expired' | 'disabled-manual' | 'failed' | 'gone': see functions/shared/registry/state.ts. */
+  status: 'status',
   disabledAt: 'disabledAt',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt',
@@ -30,21 +29,24 @@ export const ATTR = {
   rejections: 'rejections',
   /** `{ errorCode, errorMsg }` of the last rejection. */
   lastError: 'lastError',
-  /** Set when the sweeper gave up after too many rejections; the item then leaves the due index. */
+  /** When the sweeper gave up after too many rejections (status `failed`). */
   failedAt: 'failedAt',
+  /** When Huawei was found not to hold the resource (status `gone`). */
+  goneAt: 'goneAt',
+  /** When a sync first recorded the item from Huawei's listing (adopted, not relayed). */
+  adoptedAt: 'adoptedAt',
   /** Incremented by every write that changes the item's meaning; writers condition on it. */
   version: 'version',
-  /**
-   * Set when a renewed resource is still disabled upstream and the next sweep must re-enable it (the sweeper's
-   * own re-enable failed, or a type-less renewal needs Huawei's list of types). While set, `dueAt` is this time.
-   */
-  reenablePendingSince: 'reenablePendingSince',
+  /** Our sweeper's expiry disable is still in place at Huawei although the item was renewed: re-enable owed. */
+  reenableOwedSince: 'reenableOwedSince',
+  /** A disable of ours may still land late at Huawei (no answer, or a retried call): see state.ts. */
+  inDoubtSince: 'inDoubtSince',
   /** Sweep that claimed the item, and until when the claim holds (epoch ms). */
   claimedBy: 'claimedBy',
   claimExpiresAt: 'claimExpiresAt',
   /**
-   * Due-index keys, present only while the item is active (enabled, not failed, has an expireDate). `dueAt` is
-   * the expireDate, or `reenablePendingSince` while that is set.
+   * Due-index keys, present only while the sweep has something to look at (`dueAtOf` in state.ts): an active
+   * item's expiry or owed re-enable, or the end of an in-doubt hold.
    */
   dueShard: 'dueShard',
   dueAt: 'dueAt',
@@ -105,7 +107,9 @@ export const REGISTRY_TABLE: TableDefinition = {
         ATTR.rejections,
         ATTR.claimedBy,
         ATTR.claimExpiresAt,
-        ATTR.reenablePendingSince,
+        ATTR.status,
+        ATTR.reenableOwedSince,
+        ATTR.inDoubtSince,
       ],
     },
   },

@@ -1,12 +1,14 @@
 /**
- * Every state change of a resource item as a pure function from the item read to the item to write. The store
- * writes the result with a condition on the version read, so a change computed from stale data never lands.
- * Each transition bumps `version` once and recomputes the due-index keys, the only place they are derived.
+ * Every write of a resource item as a pure function from the item read to the item to write. The status moves
+ * only through the transition table in state.ts; the store writes the result with a condition on the version
+ * read, so a change computed from stale data never lands. Each transition bumps `version` once and recomputes
+ * the due-index keys, the only place they are derived.
  */
 import type { ModResourceItem } from '../huawei/schemas.js';
 import { dueShardFor, itemKey } from './keys.js';
-import { belongsInDueIndex, dueAtOf } from './model.js';
 import type { RegistryItem, ResourceRef, UpstreamError } from './model.js';
+import { dueAtOf, nextStatus } from './state.js';
+import type { ItemEvent, Repair } from './state.js';
 
 export interface WriteContext {
   now: number;
@@ -23,7 +25,7 @@ export function newItem(ref: ResourceRef, now: number, template?: RegistryItem):
     ...itemKey(ref.corpId, ref.resourceId, ref.type),
     corpId: ref.corpId,
     resourceId: ref.resourceId,
-    disabled: false,
+    status: 'active',
     createdAt: now,
     updatedAt: now,
     rejections: 0,
@@ -32,41 +34,50 @@ export function newItem(ref: ResourceRef, now: number, template?: RegistryItem):
   if (ref.type !== undefined) item.type = ref.type;
   if (template) {
     // Huawei applied the type-less item's updates to this type too: start from that state.
-    copyDefined(item, template, ['expireDate', 'disabled', 'disabledReason', 'disabledAt', 'reenablePendingSince']);
+    copyDefined(item, template, ['status', 'expireDate', 'disabledAt', 'goneAt', 'reenableOwedSince', 'inDoubtSince']);
   }
   return item;
 }
 
+/** Moves the status by `event` and keeps the timestamps that belong to the status in step. */
+function withStatus(item: RegistryItem, event: ItemEvent, now: number): RegistryItem {
+  const status = nextStatus(item.status, event);
+  const next: RegistryItem = { ...item, status };
+  if (status === 'disabled-expired' || status === 'disabled-manual') {
+    if (item.status !== status) next.disabledAt = now;
+  } else {
+    delete next.disabledAt;
+  }
+  if (status !== 'failed') delete next.failedAt;
+  else next.failedAt ??= now;
+  if (status !== 'gone') delete next.goneAt;
+  else next.goneAt ??= now;
+  if (status !== 'active') delete next.reenableOwedSince;
+  return next;
+}
+
 /** Folds one relayed change into an item (without bumping the version: see `finishWrite`). */
 export function applyRelayedChange(item: RegistryItem, change: ResourceChange, now: number): RegistryItem {
-  const next: RegistryItem = { ...item };
+  const event: ItemEvent = change.isDisabled === true ? 'relay-disabled' : change.isDisabled === false ? 'relay-enabled' : 'relay-updated';
+  const next = withStatus(item, event, now);
   if (change.expireDate !== undefined) next.expireDate = change.expireDate;
-  if (change.isDisabled === true) {
-    next.disabled = true;
-    next.disabledReason = 'manual';
-    next.disabledAt = now;
-    delete next.reenablePendingSince;
-  } else if (change.isDisabled === false) {
-    next.disabled = false;
-    delete next.disabledReason;
-    delete next.disabledAt;
-    delete next.reenablePendingSince;
-  }
+  // An explicit disabled state from a caller settles any owed re-enable; a disable of ours in doubt stays in
+  // doubt (it can still land after this update), until the hold is over.
+  if (change.isDisabled !== undefined) delete next.reenableOwedSince;
   // A caller's accepted update is a new state: the sweeper's rejection history no longer applies.
   next.rejections = 0;
   delete next.lastError;
-  delete next.failedAt;
   return next;
 }
 
 /**
- * The resource should be enabled (renewed) but is still disabled upstream: the next sweep re-enables it. Used
- * by the relay for a type-less renewal it cannot re-enable itself, and by the sweeper when its re-enable failed.
+ * The resource should be enabled (renewed) but our expiry disable is still in place upstream: the next sweep
+ * re-enables it. Used by the relay for a type-less renewal it cannot re-enable itself, and by the sweeper when
+ * its re-enable failed.
  */
-export function markReenablePending(item: RegistryItem, now: number): RegistryItem {
-  const next: RegistryItem = { ...item, disabled: false, reenablePendingSince: item.reenablePendingSince ?? now };
-  delete next.disabledReason;
-  delete next.disabledAt;
+export function markReenableOwed(item: RegistryItem, now: number): RegistryItem {
+  const next: RegistryItem = { ...withStatus(item, item.status === 'active' ? 'reenabled' : 'relay-enabled', now) };
+  next.reenableOwedSince = item.reenableOwedSince ?? now;
   return next;
 }
 
@@ -77,33 +88,72 @@ export function finishWrite(before: RegistryItem, after: RegistryItem, ctx: Writ
   return withDueIndexKeys(next);
 }
 
-/** The sweeper's disable was accepted by Huawei. */
-export function markExpiredDisabled(item: RegistryItem, ctx: WriteContext): RegistryItem {
-  const next: RegistryItem = { ...item, disabled: true, disabledReason: 'expired', disabledAt: ctx.now, rejections: 0 };
+/**
+ * The sweeper's disable was accepted by Huawei. `retried`: the call needed more than one attempt, so an earlier
+ * attempt may still land late: the item is (again) in doubt from now.
+ */
+export function markExpiredDisabled(item: RegistryItem, ctx: WriteContext & { retried?: boolean }): RegistryItem {
+  const next: RegistryItem = { ...withStatus(item, 'sweep-disabled', ctx.now), rejections: 0 };
   delete next.lastError;
-  delete next.reenablePendingSince;
+  if (ctx.retried) next.inDoubtSince = ctx.now;
   return finishWrite(item, withoutClaim(next), ctx);
+}
+
+/** A disable of ours got no answer: Huawei may apply it later. The item stays as it is, in doubt from now. */
+export function markInDoubt(item: RegistryItem, ctx: WriteContext): RegistryItem {
+  return finishWrite(item, withoutClaim({ ...item, inDoubtSince: ctx.now }), { now: ctx.now });
 }
 
 /** Huawei rejected the sweeper's disable of this item alone; after `maxRejections` sweeps it is failed. */
 export function markRejected(item: RegistryItem, error: UpstreamError, maxRejections: number, ctx: WriteContext): RegistryItem {
   const rejections = item.rejections + 1;
-  const next: RegistryItem = { ...item, rejections, lastError: error };
-  if (rejections >= maxRejections) next.failedAt = ctx.now;
+  const base = rejections >= maxRejections ? withStatus(item, 'sweep-gave-up', ctx.now) : item;
+  const next: RegistryItem = { ...base, rejections, lastError: error };
   // The rejected call changed nothing upstream, so the last changing request id stays.
   return finishWrite(item, withoutClaim(next), { now: ctx.now });
 }
 
 /** Huawei accepted the sweeper's re-enable of a renewed resource. */
 export function markReenabled(item: RegistryItem, ctx: WriteContext): RegistryItem {
-  const next = withoutClaim({ ...item });
-  delete next.reenablePendingSince;
+  const next = withoutClaim(withStatus(item, 'reenabled', ctx.now));
+  delete next.reenableOwedSince;
   return finishWrite(item, next, ctx);
 }
 
 /** The sweeper's re-enable did not go through: the next sweep must try again. */
 export function markReenableRetry(item: RegistryItem, ctx: WriteContext): RegistryItem {
-  return finishWrite(item, withoutClaim(markReenablePending(item, ctx.now)), { now: ctx.now });
+  return finishWrite(item, withoutClaim(markReenableOwed(item, ctx.now)), { now: ctx.now });
+}
+
+/**
+ * Applies a repair decided from Huawei's state (`repairFromHuawei` in state.ts) to a known item, after its push
+ * (if any) was accepted. Pure; the caller writes it conditioned on the version read before Huawei was read.
+ */
+export function applyRepair(item: RegistryItem, repair: Repair, ctx: WriteContext): RegistryItem {
+  const wanted = repair.next;
+  if (wanted === undefined) return item;
+  const next: RegistryItem = withoutClaim({ ...item, status: wanted.status });
+  if (wanted.expireDate !== undefined) next.expireDate = wanted.expireDate;
+  if (item.status !== wanted.status) {
+    if (wanted.status === 'disabled-expired' || wanted.status === 'disabled-manual') next.disabledAt = ctx.now;
+    if (wanted.status === 'failed') next.failedAt = ctx.now;
+    if (wanted.status === 'gone') next.goneAt = ctx.now;
+  }
+  if (wanted.status !== 'disabled-expired' && wanted.status !== 'disabled-manual') delete next.disabledAt;
+  if (wanted.status !== 'failed') delete next.failedAt;
+  if (wanted.status !== 'gone') delete next.goneAt;
+  // Huawei's state is now known: an owed re-enable is either done (pushed) or moot.
+  delete next.reenableOwedSince;
+  if (!wanted.inDoubt) delete next.inDoubtSince;
+  if (wanted.status === 'active' && item.status !== 'active') next.rejections = 0;
+  return finishWrite(item, next, ctx);
+}
+
+/** A resource the registry did not know, recorded from Huawei's listing by a sync. */
+export function adoptedItem(ref: ResourceRef, repair: Repair, now: number): RegistryItem {
+  const item = newItem(ref, now);
+  item.adoptedAt = now;
+  return applyRepair(item, repair, { now });
 }
 
 export function withoutClaim(item: RegistryItem): RegistryItem {
@@ -116,7 +166,7 @@ export function withoutClaim(item: RegistryItem): RegistryItem {
 export function withDueIndexKeys(item: RegistryItem): RegistryItem {
   const next = { ...item };
   const dueAt = dueAtOf(next);
-  if (belongsInDueIndex(next) && dueAt !== undefined) {
+  if (dueAt !== undefined) {
     next.dueShard = dueShardFor(next);
     next.dueAt = dueAt;
   } else {

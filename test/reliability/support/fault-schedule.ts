@@ -1,6 +1,7 @@
 /**
- * Seeded random fault schedules for the resource route and the sweeper: a few resources, then steps that each
- * inject disruptions (faults in the simulator, token revocation) and run relay updates and sweeps side by side.
+ * Seeded random fault schedules for the resource route, the sweeper and the sync: a few resources, then steps
+ * that each inject disruptions (faults in the simulator, token revocation) and run relay updates, sweeps and
+ * changes made at Huawei directly (renewals, disables, deletions, new resources) side by side.
  * Also the model of what Huawei and the registry must hold once every update has been answered 2xx.
  */
 import fc from 'fast-check';
@@ -40,7 +41,15 @@ export interface RelayAction {
   typeIndex: number | undefined;
 }
 
-export type Action = RelayAction | { kind: 'sweep' };
+/**
+ * The third actor: someone changing Huawei directly (the SP console, a billing system), never through the relay.
+ * `resource` actions touch one of the schedule's resources; `add` creates a resource nobody registered.
+ */
+export type HuaweiAction =
+  | { kind: 'huawei'; change: 'renew' | 'disable' | 'delete'; resource: number }
+  | { kind: 'huawei'; change: 'add'; type: ResourceType; expired: boolean };
+
+export type Action = RelayAction | HuaweiAction | { kind: 'sweep' };
 
 export type Disruption = { kind: 'fault'; spec: FaultSpec } | { kind: 'revoke-tokens' };
 
@@ -116,14 +125,33 @@ function stepFor(resources: readonly ScheduleResource[]): Arbitrary<Step> {
       intent: fc.constantFrom<IntentKind>('renew', 'expire', 'disable', 'enable'),
       typeIndex: fc.option(fc.nat({ max: (resources[index]?.types.length ?? 1) - 1 }), { nil: undefined, freq: 4 }),
     });
+  const huawei: Arbitrary<HuaweiAction> = fc.oneof(
+    fc.record({ kind: fc.constant('huawei' as const), change: fc.constantFrom('renew' as const, 'disable' as const, 'delete' as const), resource: fc.nat({ max: resources.length - 1 }) }),
+    fc.record({ kind: fc.constant('huawei' as const), change: fc.constant('add' as const), type: resourceType, expired: fc.boolean() }),
+  );
   const actions = fc
-    .tuple(fc.uniqueArray(fc.nat({ max: resources.length - 1 }), { maxLength: 3 }), fc.nat({ max: 2 }))
-    .chain(([indexes, sweeps]) =>
-      fc.tuple(...indexes.map(relay)).map((relays): Action[] => [...relays, ...Array.from({ length: sweeps }, () => ({ kind: 'sweep' as const }))]),
+    .tuple(fc.uniqueArray(fc.nat({ max: resources.length - 1 }), { maxLength: 3 }), fc.nat({ max: 2 }), fc.array(huawei, { maxLength: 1 }))
+    .chain(([indexes, sweeps, direct]) =>
+      fc
+        .tuple(...indexes.map(relay))
+        // A direct change never touches a resource a relay action of the same step updates: Huawei would apply
+        // the two in either order and no model could say which one the caller meant to win.
+        .map((relays): Action[] => [
+          ...relays,
+          ...direct.filter((d) => d.change === 'add' || !indexes.includes(d.resource)),
+          ...Array.from({ length: sweeps }, () => ({ kind: 'sweep' as const })),
+        ]),
     )
     .filter((list) => list.length > 0);
-  return fc.record({ disruptions: fc.array(disruption, { maxLength: 2 }), actions }).map((generated): Step => {
-    const hasSweep = generated.actions.some((action) => action.kind === 'sweep');
+  return fc.record({ disruptions: fc.array(disruption, { maxLength: 2 }), actions }).map((input): Step => {
+    let generated = input;
+    let hasSweep = generated.actions.some((action) => action.kind === 'sweep');
+    // A direct disable beside a sweep of the same resource is either ours-then-theirs (a no-op, the registry keeps
+    // "disabled for expiry") or theirs-then-ours (a manual disable): no model can tell, so the step runs no sweep.
+    if (generated.actions.some((a) => a.kind === 'huawei' && a.change === 'disable')) {
+      generated = { ...generated, actions: generated.actions.filter((a) => a.kind !== 'sweep') };
+      hasSweep = false;
+    }
     const step = { ...generated, sweepsFirst: hasSweep && generated.disruptions.some((d) => d.kind === 'fault') };
     if (step.disruptions.some(isPastDeadline)) return { ...step, sweepsFirst: false, actions: step.actions.filter((action) => action.kind !== 'sweep') };
     if (!hasSweep) return step;
@@ -148,8 +176,16 @@ export const schedule: Arbitrary<Schedule> = fc
 /** What one (id, type) should be once every update was answered 2xx and one sweep ran. */
 export interface ModelState {
   expireDate: number;
-  /** The last isDisabled a caller set was true. */
+  /** The last isDisabled a caller set was true, or someone disabled it at Huawei directly since. */
   manuallyDisabled: boolean;
+  /**
+   * Disabled at Huawei directly while a disable of ours was in doubt or a re-enable owed: by design the product
+   * then takes the disable as its own and may push an enable (docs/registry-and-sweeper.md, in doubt). Either
+   * end state is right, as long as the registry agrees with Huawei.
+   */
+  eitherState?: boolean;
+  /** Deleted at Huawei: must end absent there and `gone` in the registry. */
+  deleted?: boolean;
 }
 
 /** The ModResourceDTO fields an intent sends. `at` keeps every expiry distinct, so each can be told apart. */
@@ -168,10 +204,13 @@ export function intentChange(intent: IntentKind, now: number, at: number): { exp
 
 /** Folds one accepted change into the model of the types it applies to. */
 export function applyToModel(state: ModelState, change: { expireDate?: number; isDisabled?: boolean }): ModelState {
-  return {
+  const next: ModelState = {
     expireDate: change.expireDate ?? state.expireDate,
     manuallyDisabled: change.isDisabled ?? state.manuallyDisabled,
   };
+  // A caller's explicit state settles what an earlier direct disable left open.
+  if (change.isDisabled === undefined && state.eitherState) next.eitherState = true;
+  return next;
 }
 
 /** Disabled upstream after the final sweep: manually, or because it has expired. */

@@ -1,13 +1,14 @@
 /**
  * The whole product in this test process, all real: the Huawei simulator and dynalite on loopback, the
  * environment the deployed functions read pointed at them, and the deployed handler modules (both relay routes
- * and the sweeper) imported only after that environment is set, so their module-scope singletons (Huawei
+ * the sweeper and the sync) imported only after that environment is set, so their module-scope singletons (Huawei
  * client, SP token provider, registry recorder) are the production ones reaching this stack.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { ENV } from '../../../functions/shared/env.js';
 import { resetHuaweiClient } from '../../../functions/shared/huawei/client.js';
 import type { SweepReport } from '../../../functions/sweeper/report.js';
+import type { SyncReport } from '../../../functions/sync/report.js';
 import { SimulatorControl } from '../../../local/simulator/control-client.js';
 import { SP_APP } from '../../../local/simulator/demo-data.js';
 import { loginDemo } from '../../../local/simulator/demo-login.js';
@@ -19,12 +20,13 @@ import type { TestRegistry } from '../../support/dynamo.js';
 
 export type RelayHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 export type SweepHandler = (event: unknown, context: Context) => Promise<SweepReport>;
+export type SyncHandler = (event: unknown, context: Context) => Promise<SyncReport>;
 
 export interface InProcessStack {
   simulator: RunningSimulator;
   control: SimulatorControl;
   registry: TestRegistry;
-  handlers: { modifyVmr: RelayHandler; modifyResources: RelayHandler; sweep: SweepHandler };
+  handlers: { modifyVmr: RelayHandler; modifyResources: RelayHandler; sweep: SweepHandler; sync: SyncHandler };
   stop(): Promise<void>;
 }
 
@@ -40,10 +42,11 @@ export async function startInProcessStack(): Promise<InProcessStack> {
   bindRegistryEnvironment(registry.dynamo);
   await resetHuaweiClient();
 
-  const [vmr, resources, sweeper] = await Promise.all([
+  const [vmr, resources, sweeper, syncer] = await Promise.all([
     import('../../../functions/modify-vmr.js'),
     import('../../../functions/modify-resources.js'),
     import('../../../functions/sweeper.js'),
+    import('../../../functions/sync.js'),
   ]);
   return {
     simulator,
@@ -53,6 +56,7 @@ export async function startInProcessStack(): Promise<InProcessStack> {
       modifyVmr: vmr.handler as unknown as RelayHandler,
       modifyResources: resources.handler as unknown as RelayHandler,
       sweep: sweeper.handler as unknown as SweepHandler,
+      sync: syncer.handler as unknown as SyncHandler,
     },
     async stop() {
       await resetHuaweiClient();

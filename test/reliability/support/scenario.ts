@@ -50,6 +50,24 @@ export class Scenario {
     return this.stack.handlers.sweep({}, lambdaContext({ remainingMs }));
   }
 
+  /**
+   * One sweep with the production sweep function and SP API, its clock `laterMs` ahead (virtual time: e.g. past
+   * the in-doubt hold, without waiting for it).
+   */
+  async sweepLater(laterMs: number): Promise<SweepReport> {
+    const { sweep } = await import('../../../functions/sweeper/sweep.js');
+    const { getSpApi } = await import('../../../functions/shared/huawei/sp-api.js');
+    const now = () => Date.now() + laterMs;
+    return sweep({
+      store: this.stack.registry.store,
+      lease: this.stack.registry.lease,
+      spApi: getSpApi(),
+      config: { dryRun: false, maxRejections: 3, concurrency: 4, leaseMs: 60_000, recordReserveMs: 2_000 },
+      deadline: now() + 25_000,
+      now,
+    });
+  }
+
   /** Resolves once Huawei holds a PUT on the resource path (a delayed one) without having answered it. */
   async heldPut(): Promise<void> {
     const giveUpAt = Date.now() + 10_000;

@@ -6,10 +6,13 @@
  *   still fails stays first in line for its resource, so updates of one resource land in the order they were
  *   made, as a client that retries before moving on would;
  * - sweeps run through the deployed sweeper handler, side by side with the updates;
+ * - a third actor changes Huawei directly (renewals, disables, deletions, new resources), never through the relay;
  * - after every 2xx, the change is checked to be applied upstream (the simulator logged that request id
  *   answered 200 with the item) and recorded (the registry holds it), and Huawei holds the new expiry;
- * - once the schedule is over, faults stop, pending updates are retried to success, one sweep runs, and every
- *   resource is compared, in Huawei and in the registry, with the model of what the callers asked for.
+ * - once the schedule is over, faults stop, pending updates are retried to success, one sync and one sweep run,
+ *   and every resource is compared, in Huawei and in the registry, with the model of what the callers and the
+ *   direct changes asked for: Huawei and the registry agree, no resource with a future expiry is disabled by us,
+ *   and none past its expiry is left enabled.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
@@ -23,7 +26,7 @@ import { CORP_A } from '../../../local/simulator/demo-data.js';
 import { loginDemo } from '../../../local/simulator/demo-login.js';
 import { httpApiEvent, lambdaContext } from '../../support/events.js';
 import { applyToModel, intentChange, RELAY_REMAINING_MS, shouldEndDisabled, SWEEP_REMAINING_MS } from './fault-schedule.js';
-import type { Action, ModelState, RelayAction, Schedule } from './fault-schedule.js';
+import type { Action, HuaweiAction, ModelState, RelayAction, Schedule } from './fault-schedule.js';
 import type { InProcessStack } from './in-process-stack.js';
 import { upstreamResources } from './upstream.js';
 import type { UpstreamResource } from './upstream.js';
@@ -49,12 +52,14 @@ export interface ScheduleTotals {
   /** Updates still unanswered 2xx when their step ended (finished after the faults stopped). */
   carriedOver: number;
   sweeps: number;
+  /** Changes made at Huawei directly, by kind. */
+  direct: Record<string, number>;
   faults: number;
   revocations: number;
 }
 
 export function emptyTotals(): ScheduleTotals {
-  return { schedules: 0, steps: 0, updates: 0, relayCalls: 0, answered2xx: 0, answeredOther: {}, carriedOver: 0, sweeps: 0, faults: 0, revocations: 0 };
+  return { schedules: 0, steps: 0, updates: 0, relayCalls: 0, answered2xx: 0, answeredOther: {}, carriedOver: 0, sweeps: 0, direct: {}, faults: 0, revocations: 0 };
 }
 
 interface PendingUpdate {
@@ -115,6 +120,10 @@ export class Caller {
 export class ScheduleRunner {
   private scheduleNumber = 0;
   private updateNumber = 0;
+  /** Ids deleted at Huawei in the current schedule: no relay update is sent for them any more. */
+  private deleted = new Set<string>();
+  /** Resources created at Huawei directly in the current schedule (by `id/type`), never registered by the relay. */
+  private added: string[] = [];
 
   constructor(
     private readonly stack: InProcessStack,
@@ -125,6 +134,8 @@ export class ScheduleRunner {
   async run(schedule: Schedule): Promise<void> {
     const number = ++this.scheduleNumber;
     const now = Date.now();
+    this.deleted = new Set();
+    this.added = [];
     await this.startClean();
     const resources = await this.addAndRegister(schedule, number, now);
     const model = new Map<string, ModelState>();
@@ -162,8 +173,9 @@ export class ScheduleRunner {
       expect(resource.queue.map((u) => u.item), `updates of ${resource.id} still failing after the faults stopped`).toEqual([]);
     }
 
+    const synced = await this.stack.handlers.sync({}, lambdaContext({ remainingMs: FINAL_SWEEP_REMAINING_MS }));
     const report = await this.sweep(FINAL_SWEEP_REMAINING_MS);
-    await this.expectFinalState(resources, model, report);
+    await this.expectFinalState(resources, model, report, synced.problems);
     this.totals.schedules++;
   }
 
@@ -213,13 +225,92 @@ export class ScheduleRunner {
       await this.sweep(SWEEP_REMAINING_MS);
       return;
     }
+    if (action.kind === 'huawei') {
+      await this.changeAtHuawei(action, resources, model, now);
+      return;
+    }
     const resource = resources[action.resource] as ResourceState;
+    if (this.deleted.has(resource.id)) return;
     const number = ++this.updateNumber;
     const type = action.typeIndex === undefined ? undefined : resource.types[action.typeIndex];
     const item: ModResourceItem = { id: resource.id, ...(type === undefined ? {} : { type }), ...intentChange(action.intent, now, number) };
     resource.queue.push({ number, action, item, types: type === undefined ? resource.types : [type], attempts: 0 });
     this.totals.updates++;
     await this.drain(resource, model, ATTEMPTS_PER_STEP);
+  }
+
+  /** The third actor: a change made at Huawei directly, applied to the model as Huawei applies it. */
+  private async changeAtHuawei(action: HuaweiAction, resources: ResourceState[], model: Map<string, ModelState>, now: number): Promise<void> {
+    const number = ++this.updateNumber;
+    if (action.change === 'add') {
+      const id = `s${this.scheduleNumber}-new${number}`;
+      const expireDate = action.expired ? now - 3 * DAY_MS - number : now + 20 * DAY_MS + number;
+      await this.direct('POST', RESOURCE_PATH, [{ id, type: action.type, count: 1, expireDate }]);
+      model.set(`${id}/${action.type}`, { expireDate, manuallyDisabled: false });
+      this.added.push(`${id}/${action.type}`);
+      this.count('add');
+      return;
+    }
+    const resource = resources[action.resource] as ResourceState;
+    // A deleted id stays deleted; an id with updates still pending is not deleted (they would be refused).
+    if (this.deleted.has(resource.id) || (action.change === 'delete' && resource.queue.length > 0)) return;
+    await resource.busy;
+    if (action.change === 'renew') {
+      const expireDate = now + 40 * DAY_MS + number;
+      await this.direct('PUT', RESOURCE_PATH, [{ id: resource.id, expireDate }]);
+      for (const type of resource.types) {
+        const key = `${resource.id}/${type}`;
+        model.set(key, { ...(model.get(key) as ModelState), expireDate });
+      }
+    } else if (action.change === 'disable') {
+      const before = await this.caller.upstream();
+      const records = await this.stack.registry.store.listResource(CORP, resource.id);
+      await this.direct('PUT', RESOURCE_PATH, [{ id: resource.id, isDisabled: true }]);
+      for (const type of resource.types) {
+        const key = `${resource.id}/${type}`;
+        // Already disabled at Huawei: nothing changed there, nothing to model.
+        if (before.get(key)?.isDisabled !== false) continue;
+        const record = effectiveRecord(records, type);
+        const ours = record?.inDoubtSince !== undefined || record?.reenableOwedSince !== undefined;
+        model.set(key, { ...(model.get(key) as ModelState), manuallyDisabled: true, ...(ours ? { eitherState: true } : {}) });
+      }
+    } else {
+      await this.direct('POST', `${RESOURCE_PATH}/delete`, [resource.id]);
+      this.deleted.add(resource.id);
+      for (const type of resource.types) {
+        const key = `${resource.id}/${type}`;
+        model.set(key, { ...(model.get(key) as ModelState), deleted: true });
+      }
+    }
+    this.count(action.change);
+  }
+
+  private count(kind: string): void {
+    this.totals.direct[kind] = (this.totals.direct[kind] ?? 0) + 1;
+  }
+
+  /** A call to Huawei's own API (not the relay), retried through the step's faults until Huawei answers 200. */
+  private async direct(method: 'PUT' | 'POST', path: string, body: unknown): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      let status = 0;
+      let text = '';
+      try {
+        const response = await fetch(`${this.stack.simulator.url}${path}`, {
+          method,
+          headers: { 'content-type': 'application/json', 'x-access-token': await this.caller.currentToken() },
+          body: JSON.stringify(body),
+        });
+        status = response.status;
+        text = await response.text();
+      } catch {
+        // A reset fault: try again.
+      }
+      if (status === 200) return;
+      if (status === 401) await this.caller.renewToken();
+      else if (status !== 0 && status < 500 && status !== 429) throw new Error(`a direct change was refused: ${status} ${text}`);
+      if (attempt >= 20) throw new Error(`a direct change kept failing: ${status} ${text}`);
+      await sleep(20);
+    }
   }
 
   /** Sends the resource's pending updates in order; stops at one that fails `attempts` times in a row. */
@@ -323,10 +414,10 @@ export class ScheduleRunner {
         expect(record?.expireDate, `${where}: registry expireDate of ${type}`).toBe(update.item.expireDate);
         expect(upstream.get(`${update.item.id}/${type}`)?.expireDate, `${where}: Huawei's expireDate of ${type}`).toBe(update.item.expireDate);
       }
-      if (update.item.isDisabled === true) expect(record, `${where}: registry state of ${type}`).toMatchObject({ disabled: true, disabledReason: 'manual' });
-      if (update.item.isDisabled === false && record?.disabled === true) {
+      if (update.item.isDisabled === true) expect(record, `${where}: registry state of ${type}`).toMatchObject({ status: 'disabled-manual' });
+      if (update.item.isDisabled === false && record?.status.startsWith('disabled')) {
         // Only a sweep that ran meanwhile may have disabled it again, and only for expiry.
-        expect(record.disabledReason === 'expired' && (record.expireDate ?? Infinity) <= now, `${where}: registry state of ${type}`).toBe(true);
+        expect(record.status === 'disabled-expired' && (record.expireDate ?? Infinity) <= now, `${where}: registry state of ${type}`).toBe(true);
       }
     }
   }
@@ -347,32 +438,54 @@ export class ScheduleRunner {
    * ones disabled (for expiry), renewed ones enabled, manual disables in place, and the registry agreeing with
    * Huawei item by item.
    */
-  private async expectFinalState(resources: readonly ResourceState[], model: ReadonlyMap<string, ModelState>, report: SweepReport): Promise<void> {
+  private async expectFinalState(
+    resources: readonly ResourceState[],
+    model: ReadonlyMap<string, ModelState>,
+    report: SweepReport,
+    syncProblems: readonly string[],
+  ): Promise<void> {
     const upstream = await this.caller.upstream();
     const now = Date.now();
     const problems: string[] = [];
-    for (const resource of resources) {
-      const records = await this.stack.registry.store.listResource(CORP, resource.id);
-      for (const type of resource.types) {
-        const key = `${resource.id}/${type}`;
-        const expected = model.get(key) as ModelState;
-        const disabled = shouldEndDisabled(expected, now);
-        const actual = upstream.get(key);
-        const record = effectiveRecord(records, type);
-        const state = (label: string, value: unknown) => `${label}=${JSON.stringify(value)}`;
-        if (actual?.expireDate !== expected.expireDate || actual.isDisabled !== disabled) {
-          problems.push(`${key}: Huawei ${state('expireDate', actual?.expireDate)} ${state('disabled', actual?.isDisabled)}, expected ${state('expireDate', expected.expireDate)} ${state('disabled', disabled)}`);
-        }
-        const reason = expected.manuallyDisabled ? 'manual' : disabled ? 'expired' : undefined;
-        if (record?.expireDate !== expected.expireDate || record.disabled !== disabled || record.disabledReason !== reason || record.failedAt !== undefined) {
-          problems.push(
-            `${key}: registry ${state('expireDate', record?.expireDate)} ${state('disabled', record?.disabled)} ${state('reason', record?.disabledReason)} ${state('failedAt', record?.failedAt)}, expected ${state('disabled', disabled)} ${state('reason', reason)}`,
-          );
-        }
+    const keys = [...resources.flatMap((r) => r.types.map((type) => ({ id: r.id, type }))), ...this.added.map(splitKey)];
+    for (const { id, type } of keys) {
+      const records = await this.stack.registry.store.listResource(CORP, id);
+      const key = `${id}/${type}`;
+      const expected = model.get(key) as ModelState;
+      const actual = upstream.get(key);
+      const record = effectiveRecord(records, type);
+      const state = (label: string, value: unknown) => `${label}=${JSON.stringify(value)}`;
+      if (expected.deleted) {
+        if (actual !== undefined) problems.push(`${key}: deleted at Huawei but listed there`);
+        if (record?.status !== 'gone') problems.push(`${key}: deleted at Huawei, registry ${state('status', record?.status)}, expected gone`);
+        continue;
+      }
+      const disabled = expected.eitherState ? actual?.isDisabled : shouldEndDisabled(expected, now);
+      if (actual?.expireDate !== expected.expireDate || actual.isDisabled !== disabled) {
+        problems.push(`${key}: Huawei ${state('expireDate', actual?.expireDate)} ${state('disabled', actual?.isDisabled)}, expected ${state('expireDate', expected.expireDate)} ${state('disabled', disabled)}`);
+      }
+      const status = expected.eitherState
+        ? disabled
+          ? record?.status
+          : 'active'
+        : expected.manuallyDisabled
+          ? 'disabled-manual'
+          : disabled
+            ? 'disabled-expired'
+            : 'active';
+      const registryDisabled = record?.status === 'disabled-manual' || record?.status === 'disabled-expired';
+      if (record?.expireDate !== expected.expireDate || record.status !== status || registryDisabled !== disabled) {
+        problems.push(`${key}: registry ${state('expireDate', record?.expireDate)} ${state('status', record?.status)}, expected ${state('status', status)}`);
       }
     }
-    expect(problems, `final sweep: ${JSON.stringify({ status: report.status, problems: report.problems, unreconciled: report.unreconciled })}`).toEqual([]);
+    const context = { status: report.status, problems: report.problems, unreconciled: report.unreconciled, syncProblems };
+    expect(problems, `final sync and sweep: ${JSON.stringify(context)}`).toEqual([]);
   }
+}
+
+function splitKey(key: string): { id: string; type: ResourceType } {
+  const [id, type] = key.split('/') as [string, ResourceType];
+  return { id, type };
 }
 
 function resourceId(schedule: number, index: number): string {

@@ -11,7 +11,7 @@ export interface UpstreamResource {
   isDisabled: boolean;
 }
 
-const PAGE = 500;
+const PAGE = 100;
 
 /** Every resource of an enterprise, by `id/type`. */
 export async function upstreamResources(baseUrl: string, spToken: string, corpId: string): Promise<Map<string, UpstreamResource>> {

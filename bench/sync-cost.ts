@@ -1,0 +1,186 @@
+/**
+ * Sync cost: Huawei holding `resources` resources spread evenly over `corps` enterprises (plus the demo ones),
+ * synced by the real `sync()` (production RegistryStore, HuaweiClient, SP token provider and SpApi):
+ *
+ * - the first sync adopts the whole fleet into an empty registry (one write per resource);
+ * - then `runs` syncs of the unchanged fleet: SP calls against the page-count minimum, registry writes (must be
+ *   0), seconds.
+ *
+ * Beside it, the naive baseline: a search per registered resource (`searchKey=<id>`), with SYNC's concurrency.
+ * It is measured on a sample of `baselineSample` resources and its seconds scaled to the whole fleet (its calls
+ * are exactly one per resource); the sample is said in the table.
+ *
+ * The simulator and dynalite run in their own processes; a fresh pair per size.
+ */
+import { performance } from 'node:perf_hooks';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { EnvCredentialsSource } from '../functions/shared/auth/credentials-source.js';
+import { SpTokenProvider } from '../functions/shared/auth/token-provider.js';
+import { HuaweiClient } from '../functions/shared/huawei/client.js';
+import type { ResourceType } from '../functions/shared/huawei/schemas.js';
+import { SP_CORPS_PATH, SpApi, spCorpResourcePath } from '../functions/shared/huawei/sp-api.js';
+import { MAX_RESOURCE_ITEMS } from '../functions/shared/limits.js';
+import { mapWithConcurrency } from '../functions/shared/registry/concurrency.js';
+import { createRegistryDocumentClient } from '../functions/shared/registry/document-client.js';
+import { pagesFor, SEARCH_PAGE_LIMIT } from '../functions/shared/registry/huawei-listing.js';
+import { RegistryStore } from '../functions/shared/registry/store.js';
+import { SYNC_DEFAULTS } from '../functions/sync/config.js';
+import { sync } from '../functions/sync/sync.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/dynamo.js';
+import { SimulatorControl } from '../local/simulator/control-client.js';
+import { DEMO_RESOURCES, SP_APP } from '../local/simulator/demo-data.js';
+import { extraCorpId } from '../local/simulator/state.js';
+import { startServiceProcess } from './services.js';
+import { median, round } from './stats.js';
+
+export interface SyncOptions {
+  sizes: Array<{ resources: number; corps: number }>;
+  upstreamLatencyMs: number;
+  /** Measured syncs of the unchanged fleet per size. */
+  runs: number;
+  /** Resources the baseline is measured on (its seconds are scaled to the fleet). */
+  baselineSample: number;
+}
+
+export interface SyncSizeResult {
+  resources: number;
+  corps: number;
+  /** Resources Huawei lists in total (the demo enterprises included). */
+  resourcesSeen: number;
+  adoption: { seconds: number; registryWrites: number; spCalls: number };
+  /** Medians over `runs` syncs of the unchanged fleet. */
+  unchanged: { spCalls: number; minimalCalls: number; registryWrites: number; registryReads: number; seconds: number };
+  baseline: { spCalls: number; sample: number; sampleSeconds: number; seconds: number };
+  runs: number;
+}
+
+export interface SyncResult {
+  upstreamLatencyMs: number;
+  concurrency: number;
+  sizes: SyncSizeResult[];
+}
+
+const TYPES: readonly ResourceType[] = ['VMR', 'SOFT', 'CONF_CALL', 'HARD_1080P'];
+const YEAR_MS = 365 * 86_400_000;
+
+export async function runSyncCost(options: SyncOptions, log: (line: string) => void): Promise<SyncResult> {
+  const sizes: SyncSizeResult[] = [];
+  for (const size of options.sizes) sizes.push(await runSize(size, options, log));
+  return { upstreamLatencyMs: options.upstreamLatencyMs, concurrency: SYNC_DEFAULTS.concurrency, sizes };
+}
+
+async function runSize(size: { resources: number; corps: number }, options: SyncOptions, log: (line: string) => void): Promise<SyncSizeResult> {
+  const simulator = await startServiceProcess({ service: 'simulator', latencyMs: options.upstreamLatencyMs, extraCorps: size.corps });
+  const dynamo = await startServiceProcess({ service: 'dynamo' });
+  const tableName = dynamo.tableName ?? '';
+  const db = createRegistryDocumentClient({ endpoint: dynamo.url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const client = new HuaweiClient({ baseUrl: simulator.url });
+  const tokens = new SpTokenProvider({
+    client,
+    credentials: new EnvCredentialsSource(JSON.stringify({ type: 'appId', appId: SP_APP.appId, appKey: SP_APP.appKey })),
+  });
+  const spApi = new SpApi({ client, tokens });
+  const control = new SimulatorControl(simulator.url);
+  const store = new RegistryStore({ documentClient: db, tableName });
+  const metrics = new Metrics({ namespace: 'MeetingRelayBench', serviceName: 'sync-bench' });
+  const spCalls = async () => (await control.requests({ path: SP_CORPS_PATH })).length;
+
+  try {
+    log(`sync cost: adding ${size.resources} resources over ${size.corps} enterprises upstream`);
+    const perCorp = Math.ceil(size.resources / size.corps);
+    const now = Date.now();
+    await tokens.getToken();
+    const corpIds = Array.from({ length: size.corps }, (_, i) => extraCorpId(i + 1));
+    await mapWithConcurrency(corpIds, 8, async (corpId, c) => {
+      for (let start = 0; start < perCorp; start += MAX_RESOURCE_ITEMS) {
+        const body = Array.from({ length: Math.min(MAX_RESOURCE_ITEMS, perCorp - start) }, (_, i) => ({
+          id: `bench-${c}-${start + i}`,
+          type: TYPES[(start + i) % TYPES.length],
+          count: 1,
+          expireDate: now + YEAR_MS + ((start + i) % 365) * 86_400_000,
+        }));
+        const response = await tokens.withToken((token) =>
+          client.request({ method: 'POST', path: spCorpResourcePath(corpId), headers: { 'X-Access-Token': token }, body }),
+        );
+        if (response.status !== 200) throw new Error(`adding resources upstream failed: HTTP ${response.status} ${response.text}`);
+      }
+    });
+    const demoPerCorp = new Map<string, number>();
+    for (const r of DEMO_RESOURCES) demoPerCorp.set(r.corpId, (demoPerCorp.get(r.corpId) ?? 0) + 1);
+    const totalCorps = size.corps + demoPerCorp.size;
+    const minimalCalls =
+      pagesFor(totalCorps) + size.corps * pagesFor(perCorp) + [...demoPerCorp.values()].reduce((sum, n) => sum + pagesFor(n), 0);
+
+    const runSync = async () => {
+      await control.clearRequests();
+      const startedAt = performance.now();
+      const report = await sync({ store, spApi, config: { dryRun: false, corpIds: [], concurrency: SYNC_DEFAULTS.concurrency }, deadline: Date.now() + 3_600_000, metrics });
+      const seconds = (performance.now() - startedAt) / 1000;
+      metrics.clearMetrics();
+      if (report.status !== 'completed') log(`sync cost: sync ended ${report.status}: ${report.problems.slice(0, 3).join('; ')}`);
+      return { report, seconds, calls: await spCalls() };
+    };
+
+    log(`sync cost: ${size.resources} resources: adopting into an empty registry`);
+    const adoption = await runSync();
+    const unchanged: Array<Awaited<ReturnType<typeof runSync>>> = [];
+    for (let run = 1; run <= options.runs; run++) {
+      unchanged.push(await runSync());
+      log(`sync cost: ${size.resources} resources, unchanged run ${run}/${options.runs}: ${round(unchanged.at(-1)?.seconds ?? 0, 2)} s`);
+    }
+
+    // Baseline: one search per registered resource, on a sample.
+    const sample = Math.min(options.baselineSample, size.resources);
+    const sampleIds = Array.from({ length: sample }, (_, i) => {
+      const c = i % size.corps;
+      return { corpId: corpIds[c] as string, id: `bench-${c}-${Math.floor(i / size.corps) % perCorp}` };
+    });
+    await control.clearRequests();
+    const baselineStartedAt = performance.now();
+    await mapWithConcurrency(sampleIds, SYNC_DEFAULTS.concurrency, async ({ corpId, id }) => {
+      const response = await spApi.queryResources(corpId, { searchKey: id, limit: SEARCH_PAGE_LIMIT });
+      if (response.status !== 200) throw new Error(`baseline search failed: HTTP ${response.status}`);
+    });
+    const sampleSeconds = (performance.now() - baselineStartedAt) / 1000;
+
+    return {
+      resources: size.resources,
+      corps: size.corps,
+      resourcesSeen: adoption.report.resourcesSeen,
+      adoption: { seconds: round(adoption.seconds, 1), registryWrites: adoption.report.registryWrites, spCalls: adoption.calls },
+      unchanged: {
+        spCalls: median(unchanged.map((u) => u.calls)),
+        minimalCalls,
+        registryWrites: median(unchanged.map((u) => u.report.registryWrites)),
+        registryReads: median(unchanged.map((u) => u.report.registryReads)),
+        seconds: round(median(unchanged.map((u) => u.seconds))),
+      },
+      baseline: {
+        spCalls: adoption.report.resourcesSeen,
+        sample,
+        sampleSeconds: round(sampleSeconds),
+        seconds: round((sampleSeconds * adoption.report.resourcesSeen) / sample, 1),
+      },
+      runs: options.runs,
+    };
+  } finally {
+    db.destroy();
+    await client.close();
+    await Promise.all([simulator.stop(), dynamo.stop()]);
+  }
+}
+
+export function syncTable(result: SyncResult): string[] {
+  return [
+    '### Sync cost',
+    '',
+    `Upstream latency ${result.upstreamLatencyMs} ms, ${result.concurrency} enterprises in parallel; unchanged-fleet figures are medians of ${result.sizes[0]?.runs ?? 0} runs. The baseline (a search per resource) is timed on a sample and scaled to the fleet.`,
+    '',
+    '| Resources | Enterprises | Adoption: seconds (writes) | Unchanged: SP calls (minimum) | Unchanged: registry writes | Unchanged: registry reads | Unchanged: seconds | Baseline: SP calls | Baseline: seconds (sample) |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...result.sizes.map(
+      (s) =>
+        `| ${s.resourcesSeen} | ${s.corps} | ${s.adoption.seconds} (${s.adoption.registryWrites}) | ${s.unchanged.spCalls} (${s.unchanged.minimalCalls}) | ${s.unchanged.registryWrites} | ${s.unchanged.registryReads} | ${s.unchanged.seconds} | ${s.baseline.spCalls} | ${s.baseline.seconds} (${s.baseline.sampleSeconds} for ${s.baseline.sample}) |`,
+    ),
+  ];
+}

@@ -1,0 +1,246 @@
+/**
+ * One sync: brings the registry in line with Huawei, the system of record, for every enterprise of the SP (or
+ * those in SYNC_CORP_IDS). Per enterprise:
+ *
+ * 1. read every registry item of the enterprise (strongly consistent), BEFORE Huawei, so that any relay update
+ *    or sweep that lands meanwhile moves a version and wins over this sync's conditional write;
+ * 2. page Huawei's resources of the enterprise (SearchResource, 100 a page);
+ * 3. per resource id, plan the repair with the state model (`planIdRepair`): adopt what the registry does not
+ *    know, take Huawei's expiry, record disables made elsewhere as manual, record what Huawei no longer holds as
+ *    gone, and re-enable (once) what our sweeper disabled for expiry that Huawei now shows renewed;
+ * 4. push the re-enables (PUTs of at most 100 typed DTOs), then write each changed item conditionally. An
+ *    unchanged item is not written: a sync of an unchanged fleet is reads only.
+ *
+ * The sync never disables: a resource it adopts past its expiry is left to the next (verified) sweep.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { z } from 'zod';
+import { SpAuthError } from '../shared/auth/errors.js';
+import { UpstreamTimeoutError, UpstreamUnavailableError } from '../shared/huawei/client.js';
+import type { UpstreamResponse } from '../shared/huawei/client.js';
+import { isHuaweiErrorBody } from '../shared/huawei/errors.js';
+import type { ModResourceItem } from '../shared/huawei/schemas.js';
+import type { CorpQuery, ResourceQuery, SpCallOptions } from '../shared/huawei/sp-api.js';
+import { MAX_RESOURCE_ITEMS } from '../shared/limits.js';
+import { logger as defaultLogger, metrics as defaultMetrics } from '../shared/observability.js';
+import { mapWithConcurrency } from '../shared/registry/concurrency.js';
+import { RegistryUnavailableError } from '../shared/registry/errors.js';
+import { byId, parseListingPage, readAllPages, SEARCH_PAGE_LIMIT } from '../shared/registry/huawei-listing.js';
+import type { RegistryItem } from '../shared/registry/model.js';
+import { planIdRepair } from '../shared/registry/repair-plan.js';
+import type { PlannedRepair } from '../shared/registry/repair-plan.js';
+import { shouldBeDisabled } from '../shared/registry/state.js';
+import type { RegistryStore } from '../shared/registry/store.js';
+import { SYNC_DEFAULTS } from './config.js';
+import type { SyncConfig } from './config.js';
+import { addSyncMetrics, emptySyncReport, logSyncReport } from './report.js';
+import type { SyncReport } from './report.js';
+
+/** The SP API calls the sync makes (the real `SpApi` in production and tests). */
+export interface SyncSpApi {
+  listCorps(query: CorpQuery, opts?: SpCallOptions): Promise<UpstreamResponse>;
+  queryResources(corpId: string, query: ResourceQuery, opts?: SpCallOptions): Promise<UpstreamResponse>;
+  updateResources(corpId: string, items: ModResourceItem[], opts?: SpCallOptions): Promise<UpstreamResponse>;
+}
+
+export interface SyncDeps {
+  store: RegistryStore;
+  spApi: SyncSpApi;
+  config: SyncConfig;
+  /**
+   * Absolute epoch ms after which the sync starts no new enterprise. Calls of an enterprise already started may
+   * run `CALL_GRACE_MS` past it (the Lambda entry keeps 30 s back, so they still end before the timeout).
+   */
+  deadline: number;
+  now?: () => number;
+  syncId?: string;
+  logger?: Logger;
+  metrics?: Metrics;
+}
+
+/** How far past `deadline` the calls of an enterprise already started may run. */
+export const CALL_GRACE_MS = 20_000;
+
+class SyncRun {
+  private calls = 0;
+  stopped = false;
+  constructor(
+    readonly deps: SyncDeps,
+    readonly now: () => number,
+    readonly report: SyncReport,
+  ) {}
+
+  problem(description: string): void {
+    if (!this.report.problems.includes(description)) this.report.problems.push(description);
+  }
+
+  /** One counted SP call; undefined when it got no usable answer (recorded as a problem). */
+  async call(describe: string, send: (opts: SpCallOptions) => Promise<UpstreamResponse>): Promise<UpstreamResponse | undefined> {
+    if (this.stopped) return undefined;
+    try {
+      const response = await send({ requestId: `${this.report.syncId}-${++this.calls}`, deadline: this.deps.deadline + CALL_GRACE_MS });
+      this.report.spCalls++;
+      if (response.status < 200 || response.status >= 300) {
+        const code = isHuaweiErrorBody(response.json) ? response.json.error_code : `HTTP.${response.status}`;
+        this.problem(`${describe}: HTTP ${response.status} ${code}`);
+        return undefined;
+      }
+      return response;
+    } catch (error) {
+      if (error instanceof UpstreamUnavailableError || error instanceof UpstreamTimeoutError) {
+        this.report.spCalls++;
+        this.problem(`${describe}: ${error.name}`);
+        return undefined;
+      }
+      if (error instanceof SpAuthError) {
+        this.stopped = true;
+        this.problem(`${describe}: SP login failed (${error.reason})`);
+        return undefined;
+      }
+      throw error;
+    }
+  }
+}
+
+export async function sync(deps: SyncDeps): Promise<SyncReport> {
+  const now = deps.now ?? Date.now;
+  const startedAt = now();
+  const report = emptySyncReport(deps.syncId ?? randomUUID(), startedAt, deps.config.dryRun);
+  const run = new SyncRun(deps, now, report);
+  try {
+    const corpIds = deps.config.corpIds.length ? [...deps.config.corpIds] : await listCorpIds(run);
+    if (corpIds !== undefined) {
+      await mapWithConcurrency(corpIds, deps.config.concurrency, async (corpId) => {
+        if (run.stopped || now() >= deps.deadline) {
+          run.problem('time budget ran out; the remaining enterprises wait for the next sync');
+          return;
+        }
+        try {
+          await syncCorp(run, corpId);
+        } catch (error) {
+          if (!(error instanceof RegistryUnavailableError)) throw error;
+          run.problem(`${corpId}: ${error.message}`);
+        }
+      });
+    }
+  } catch (error) {
+    if (!(error instanceof RegistryUnavailableError)) throw error;
+    run.problem(error.message);
+  }
+  report.durationMs = now() - startedAt;
+  if (report.problems.length && !report.dryRun) report.status = 'partial';
+  logSyncReport(deps.logger ?? defaultLogger, report);
+  addSyncMetrics(deps.metrics ?? defaultMetrics, report);
+  return report;
+}
+
+const corpPageSchema = z.object({ count: z.number().int().nonnegative(), data: z.array(z.object({ id: z.string() })) });
+
+/** Every enterprise of the SP (`GET /v1/usg/dcs/sp/corp`, 100 a page). */
+async function listCorpIds(run: SyncRun): Promise<string[] | undefined> {
+  const ids: string[] = [];
+  for (let offset = 0; ; offset += SEARCH_PAGE_LIMIT) {
+    const response = await run.call('list enterprises', (opts) => run.deps.spApi.listCorps({ offset, limit: SEARCH_PAGE_LIMIT }, opts));
+    const page = response ? corpPageSchema.safeParse(response.json) : undefined;
+    if (!page?.success) return undefined;
+    ids.push(...page.data.data.map((corp) => corp.id));
+    if (offset + SEARCH_PAGE_LIMIT >= page.data.count) return [...new Set(ids)];
+  }
+}
+
+async function syncCorp(run: SyncRun, corpId: string): Promise<void> {
+  const { store, spApi } = run.deps;
+  // Registry first, then Huawei (see the module comment).
+  const { items, itemsRead } = await store.listCorp(corpId);
+  run.report.registryReads += itemsRead;
+  const listed = await readAllPages(async (offset) => {
+    const response = await run.call(`list resources of ${corpId}`, (opts) =>
+      spApi.queryResources(corpId, { offset, limit: SEARCH_PAGE_LIMIT }, opts),
+    );
+    return response ? parseListingPage(response.json) : undefined;
+  });
+  if (listed === undefined) return; // never take a partial listing as "absent"
+  run.report.enterprises++;
+  run.report.resourcesSeen += listed.length;
+
+  const registered = groupById(items);
+  const seen = byId(listed);
+  const now = run.now();
+  const plans: PlannedRepair[] = [];
+  for (const id of new Set([...registered.keys(), ...seen.keys()])) {
+    plans.push(...planIdRepair(corpId, id, registered.get(id) ?? [], seen.get(id) ?? [], { now, disableExpired: false, adopt: true }));
+  }
+  for (const plan of plans) count(run.report, plan);
+  if (run.report.dryRun || plans.length === 0) return;
+  await applyPlans(run, corpId, plans);
+}
+
+function groupById(items: readonly RegistryItem[]): Map<string, RegistryItem[]> {
+  const map = new Map<string, RegistryItem[]>();
+  for (const item of items) {
+    const list = map.get(item.resourceId);
+    if (list) list.push(item);
+    else map.set(item.resourceId, [item]);
+  }
+  return map;
+}
+
+function count(report: SyncReport, plan: PlannedRepair): void {
+  switch (plan.outcome) {
+    case 'adopted':
+      report.adopted++;
+      break;
+    case 'gone':
+      report.gone++;
+      break;
+    case 'reenable':
+    case 'push-again':
+      report.reenabled++;
+      report.repaired++;
+      break;
+    default:
+      report.repaired++;
+  }
+}
+
+/** Pushes (in PUTs of at most 100), then conditional writes; a plan whose push was not accepted is not written. */
+async function applyPlans(run: SyncRun, corpId: string, plans: readonly PlannedRepair[]): Promise<void> {
+  const { store, spApi } = run.deps;
+  const pushed = plans.filter((p) => p.push);
+  const accepted = new Set<PlannedRepair>();
+  for (let i = 0; i < pushed.length; i += MAX_RESOURCE_ITEMS) {
+    const batch = pushed.slice(i, i + MAX_RESOURCE_ITEMS);
+    const response = await run.call(`re-enable ${batch.length} in ${corpId}`, (opts) =>
+      spApi.updateResources(corpId, batch.map((p) => p.push as ModResourceItem), opts),
+    );
+    if (response) for (const p of batch) accepted.add(p);
+    else for (const p of batch) if (p.outcome === 'reenable' || p.outcome === 'push-again') run.report.reenabled--;
+  }
+  // The type-less item's seal goes last (see planIdRepair).
+  const ordered = [...plans.filter((p) => p.after.type !== undefined), ...plans.filter((p) => p.after.type === undefined)];
+  await mapWithConcurrency(ordered, SYNC_DEFAULTS.writeConcurrency, async (plan) => {
+    if (plan.push && !accepted.has(plan)) return;
+    const ok = plan.before ? await store.replace(plan.after, { version: plan.before.version }) : await store.create(plan.after);
+    if (ok) {
+      run.report.registryWrites++;
+      return;
+    }
+    run.report.conflicts++;
+    // The other writer's state stands in the registry; if our re-enable may have undone it, push it again.
+    if (plan.push && plan.before) await repushRegistryState(run, corpId, plan);
+  });
+}
+
+async function repushRegistryState(run: SyncRun, corpId: string, plan: PlannedRepair): Promise<void> {
+  const current = await run.deps.store.get(plan.after);
+  run.report.registryReads++;
+  if (!current || current.type === undefined || !plan.push) return;
+  const wanted = shouldBeDisabled(current, run.now());
+  if (wanted === undefined || wanted === plan.push.isDisabled) return;
+  await run.call(`restore ${corpId}/${current.resourceId}`, (opts) =>
+    run.deps.spApi.updateResources(corpId, [{ id: current.resourceId, type: current.type, isDisabled: wanted }], opts),
+  );
+}
+
