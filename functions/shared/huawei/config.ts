@@ -3,6 +3,7 @@
  * nothing from an incoming request ever chooses it.
  */
 import { ENV } from '../env.js';
+import { RELAY_DEADLINE_MS } from '../limits.js';
 
 export const DEFAULT_HUAWEI_BASE_URL = 'https://api.meeting.huaweicloud.com';
 
@@ -82,6 +83,6 @@ export const DEFAULT_HUAWEI_CLIENT_SETTINGS: Readonly<HuaweiClientSettings> = {
   minRetryDelayMs: 200,
   maxRetryDelayMs: 2_000,
   maxRetryAfterMs: 5_000,
-  defaultDeadlineMs: 28_000,
+  defaultDeadlineMs: RELAY_DEADLINE_MS,
   connections: 64,
 };
