@@ -4,7 +4,6 @@
  * disable: the relay then sends the type-less item and one typed re-enable per disabled type. Driven through
  * the local stack: the relay over HTTP, the sweep on `POST /_local/sweep`, Huawei's log and state read back.
  */
-import '../support/silent-logs.js';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CORP_A } from '../../local/simulator/demo-data.js';

@@ -8,7 +8,6 @@
  * PUT arrives; the relay's PUT is held until the sweep has finished), so no timing is involved. The sweep runs
  * through the deployed sweeper handler, the relay through the deployed resource handler.
  */
-import '../support/silent-logs.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../functions/shared/env.js';
 import { resetHuaweiClient } from '../../functions/shared/huawei/client.js';

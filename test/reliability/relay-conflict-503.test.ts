@@ -5,7 +5,6 @@
  * second relayed update, made at the exact moment between the first one's PUT and its record by a hook on the
  * loopback hop to the simulator; no timing is involved.
  */
-import '../support/silent-logs.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../functions/shared/env.js';
 import { resetHuaweiClient } from '../../functions/shared/huawei/client.js';

@@ -4,7 +4,6 @@
  * items first when the time budget runs out. Time is virtual: the sweep's clock is injected and moves only when
  * an upstream PUT is answered.
  */
-import '../support/silent-logs.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SpCallOptions } from '../../functions/shared/huawei/sp-api.js';
 import type { ModResourceItem } from '../../functions/shared/huawei/schemas.js';
