@@ -137,25 +137,48 @@ export interface RecordWrite {
   /** The item as read before relaying; undefined for a new item. */
   before: RegistryItem | undefined;
   after: RegistryItem;
+  /**
+   * The write's condition: the version it replaces, or undefined for a create (the item must not exist). Equal
+   * to `before.version` except for a typed item this update created from a stale template in an earlier round
+   * and now rewrites from the fresh template (`recreate`).
+   */
+  expectedVersion: number | undefined;
+  /**
+   * A typed item created from the type-less item's state (`templateSk`): valid only while that type-less item
+   * is still at the version it was read at. The type-less item's own write (a seal when nothing else changes
+   * it) is conditioned on that version and made after the creates, so a template that went stale in between
+   * makes the update re-read and rewrite the created items.
+   */
+  templateSk?: string;
+  /** This write is the template's own write, made after the typed items created from it. */
+  isTemplate?: true;
 }
 
 interface WorkingRecord {
   before: RegistryItem | undefined;
   next: RegistryItem;
   touched: boolean;
+  templateSk?: string;
+  /** Set when the item exists at this version but was created by this update from a template that went stale. */
+  recreateVersion?: number;
 }
 
 /**
  * The writes that record the accepted items: each planned item folded, in order, onto the item it applies to
  * (a typed one onto its (id, type); a type-less one onto every registered item of the id and onto the type-less
  * item, created if missing: Huawei applied it to types the registry has never seen too, and only the type-less
- * item brings their expiry to the sweeper). Pure, so the rules are tested without DynamoDB.
+ * item brings their expiry to the sweeper). A typed item created from the type-less item's state also seals the
+ * type-less item (issue 15, sequence 1: a template read before a sweep recorded its disable must not be
+ * written). `recreate`: typed items (sort key -> version) this update created from a template that went stale;
+ * they are left out of `registered` and rewritten from the fresh template. Pure, so the rules are tested
+ * without DynamoDB.
  */
 export function recordWrites(
   corpId: string,
   planned: readonly PlannedItem[],
   registered: RegisteredResources,
   ctx: WriteContext,
+  recreate: ReadonlyMap<string, number> = new Map(),
 ): RecordWrite[] {
   const working = new Map<string, WorkingRecord>();
   for (const id of new Set(planned.map((p) => p.item.id))) {
@@ -166,8 +189,16 @@ export function recordWrites(
     const key = itemKey(corpId, id, type);
     const existing = working.get(key.sk);
     if (existing) return existing;
-    const template = type === undefined ? undefined : working.get(itemKey(corpId, id, undefined).sk)?.next;
+    const templateRecord = type === undefined ? undefined : working.get(itemKey(corpId, id, undefined).sk);
+    const template = templateRecord?.next;
     const created: WorkingRecord = { before: undefined, next: newItem({ corpId, resourceId: id, type }, ctx.now, template), touched: false };
+    if (templateRecord?.before) {
+      created.templateSk = templateRecord.before.sk;
+      // The template's version is checked by its own write: seal it when nothing else changes it.
+      templateRecord.touched = true;
+    }
+    const recreateVersion = recreate.get(key.sk);
+    if (recreateVersion !== undefined) created.recreateVersion = recreateVersion;
     working.set(key.sk, created);
     return created;
   };
@@ -185,23 +216,56 @@ export function recordWrites(
     }
   }
 
+  const templates = new Set([...working.values()].flatMap((w) => (w.templateSk === undefined ? [] : [w.templateSk])));
   return [...working.values()]
     .filter((w) => w.touched)
     // A sweep's claim read in step 1 may have been released since: writing it back would revive it. The version
     // bump alone makes a still-holding sweep's record fail and reconcile, so the claim is not needed.
-    .map((w) => ({ before: w.before, after: finishWrite(w.before ?? w.next, withoutClaim(w.next), ctx) }));
+    .map((w) => {
+      const base = w.before ?? (w.recreateVersion !== undefined ? { ...w.next, version: w.recreateVersion } : w.next);
+      const write: RecordWrite = {
+        before: w.before,
+        after: finishWrite(base, withoutClaim(w.next), ctx),
+        expectedVersion: w.before?.version ?? w.recreateVersion,
+      };
+      if (w.templateSk !== undefined) write.templateSk = w.templateSk;
+      if (w.before && templates.has(w.before.sk)) write.isTemplate = true;
+      return write;
+    });
 }
 
-/** Writes each record conditionally; returns the resource ids whose item changed since it was read. */
+export interface RecordOutcome {
+  /** Resource ids with an item that changed since it was read. */
+  conflicted: Set<string>;
+  /**
+   * Typed items written from a template whose own write then failed (sort key -> version written): the
+   * template went stale, so the next round rewrites them from the fresh one.
+   */
+  staleCreates: Map<string, number>;
+}
+
+/**
+ * Writes each record conditionally: first every write but the templates', then the templates' (so a template
+ * that a sweep recorded after this update read it fails after the typed items were created, and the update
+ * re-reads and rewrites them). Returns the ids to re-read and the typed items to rewrite.
+ */
 export async function recordRelayedUpdate(
   store: RegistryStore,
   writes: readonly RecordWrite[],
   concurrency = 10,
-): Promise<Set<string>> {
-  const results = await mapWithConcurrency(writes, concurrency, (w) =>
-    w.before ? store.replace(w.after, { version: w.before.version }) : store.create(w.after),
-  );
-  return new Set(writes.filter((_, i) => !results[i]).map((w) => w.after.resourceId));
+): Promise<RecordOutcome> {
+  const write = (w: RecordWrite) => (w.expectedVersion !== undefined ? store.replace(w.after, { version: w.expectedVersion }) : store.create(w.after));
+  const first = writes.filter((w) => !w.isTemplate);
+  const last = writes.filter((w) => w.isTemplate);
+  const firstResults = await mapWithConcurrency(first, concurrency, write);
+  const lastResults = await mapWithConcurrency(last, concurrency, write);
+  const failed = [...first.filter((_, i) => !firstResults[i]), ...last.filter((_, i) => !lastResults[i])];
+  const staleTemplates = new Set(last.filter((_, i) => !lastResults[i]).map((w) => w.after.sk + '|' + w.after.pk));
+  const staleCreates = new Map<string, number>();
+  first.forEach((w, i) => {
+    if (firstResults[i] && w.templateSk !== undefined && staleTemplates.has(w.templateSk + '|' + w.after.pk)) staleCreates.set(w.after.sk, w.after.version);
+  });
+  return { conflicted: new Set(failed.map((w) => w.after.resourceId)), staleCreates };
 }
 
 export interface RelayAndRecordDeps {
@@ -249,8 +313,11 @@ export async function relayAndRecord(
   let upstreamCalls = 0;
   const reenabled: ResourceRef[] = [];
   const reenableLater: ResourceRef[] = [];
+  // Typed items an earlier round created from a template that went stale (sort key -> version written).
+  let staleCreates = new Map<string, number>();
   for (let attempt = 1; ; attempt++) {
-    const registered = await readRegistered(deps.store, corpId, pending.map((i) => i.id));
+    const read = await readRegistered(deps.store, corpId, pending.map((i) => i.id));
+    const { registered, recreate } = withoutStaleCreates(read, staleCreates);
     const plan = planRelayedUpdate(corpId, pending, registered, { now: deps.now(), reenableRenewed: deps.reenableRenewed });
     const accepted: PlannedItem[] = [];
     let lastResponse: UpstreamResponse | undefined;
@@ -267,8 +334,10 @@ export async function relayAndRecord(
       accepted.push(...chunk);
     }
     if (accepted.length) {
-      const writes = recordWrites(corpId, accepted, registered, { now: deps.now(), requestId: lastResponse?.requestId });
-      const conflicted = await recordRelayedUpdate(deps.store, writes);
+      const writes = recordWrites(corpId, accepted, registered, { now: deps.now(), requestId: lastResponse?.requestId }, recreate);
+      const recorded = await recordRelayedUpdate(deps.store, writes);
+      const conflicted = recorded.conflicted;
+      staleCreates = recorded.staleCreates;
       if (rejection) return { outcome: 'upstream-rejected', response: rejection };
       const acceptedIds = new Set(accepted.map((p) => p.item.id));
       reenabled.push(...plan.reenabled.filter((r) => acceptedIds.has(r.resourceId) && !conflicted.has(r.resourceId)));
@@ -283,6 +352,29 @@ export async function relayAndRecord(
     // Nothing accepted: rejection is set (plan.items is never empty for a non-empty update).
     return { outcome: 'upstream-rejected', response: rejection as UpstreamResponse };
   }
+}
+
+/**
+ * Leaves out of the registered items the typed items this update itself created from a stale template (still at
+ * the version it wrote): they are planned and written again as if new, from the fresh type-less item.
+ */
+function withoutStaleCreates(
+  read: ReadonlyMap<string, RegistryItem[]>,
+  staleCreates: ReadonlyMap<string, number>,
+): { registered: Map<string, RegistryItem[]>; recreate: Map<string, number> } {
+  const recreate = new Map<string, number>();
+  const registered = new Map<string, RegistryItem[]>();
+  for (const [id, items] of read) {
+    registered.set(
+      id,
+      items.filter((item) => {
+        if (staleCreates.get(item.sk) !== item.version) return true;
+        recreate.set(item.sk, item.version);
+        return false;
+      }),
+    );
+  }
+  return { registered, recreate };
 }
 
 function chunks<T>(values: readonly T[], size: number): T[][] {
