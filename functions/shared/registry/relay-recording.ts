@@ -22,7 +22,7 @@ import { itemKey } from './keys.js';
 import type { RegistryItem, ResourceRef } from './model.js';
 import type { RegistryStore } from './store.js';
 import { mayBeDisabledByUs } from './state.js';
-import { applyRelayedChange, finishWrite, markReenableOwed, newItem, withoutClaim } from './transitions.js';
+import { applyRelayedChange, finishWrite, markInDoubt, markReenableOwed, newItem, withoutClaim } from './transitions.js';
 import type { WriteContext } from './transitions.js';
 
 /** Registered items per resource id, as read before relaying. */
@@ -36,6 +36,12 @@ export interface PlannedItem {
    * every type would undo a manual disable); the next sweep re-enables the right types.
    */
   reenableTypelessLater?: true;
+  /**
+   * Huawei accepted the call only after a retry: an earlier attempt may still land late, after anything that
+   * follows. The items it applies to are recorded in doubt (`inDoubtSince`), so a sweep re-checks Huawei after
+   * the hold and pushes the registry's state if a late attempt changed it (issue 15, sequence 3).
+   */
+  inDoubt?: true;
 }
 
 export interface RelayPlan {
@@ -203,7 +209,7 @@ export function recordWrites(
     return created;
   };
 
-  for (const { item, reenableTypelessLater } of planned) {
+  for (const { item, reenableTypelessLater, inDoubt } of planned) {
     const change = { expireDate: item.expireDate, isDisabled: item.isDisabled };
     if (item.type === undefined) start(undefined, item.id); // stands for the types the registry has no item of
     // A type-less update reaches every type Huawei holds; a type recorded gone is not among them.
@@ -212,6 +218,7 @@ export function recordWrites(
     for (const target of targets) {
       target.next = applyRelayedChange(target.next, change, ctx.now);
       if (reenableTypelessLater && target.next.type === undefined) target.next = markReenableOwed(target.next, ctx.now);
+      if (inDoubt) target.next = { ...target.next, inDoubtSince: ctx.now };
       target.touched = true;
     }
   }
@@ -323,7 +330,14 @@ export async function relayAndRecord(
     let lastResponse: UpstreamResponse | undefined;
     let rejection: UpstreamResponse | undefined;
     for (const chunk of chunks(plan.items, MAX_RESOURCE_ITEMS)) {
-      const response = await relay(chunk.map((p) => p.item));
+      let response: UpstreamResponse;
+      try {
+        response = await relay(chunk.map((p) => p.item));
+      } catch (error) {
+        // No answer: Huawei may still apply the call, later than anything after it.
+        if (upstreamMayHaveReceived(error)) await markRelayedInDoubt(deps.store, corpId, chunk.map((p) => p.item), deps.now());
+        throw error;
+      }
       upstreamCalls++;
       if (response.status < 200 || response.status >= 300) {
         rejection = response;
@@ -331,7 +345,8 @@ export async function relayAndRecord(
       }
       firstResponse ??= response;
       lastResponse = response;
-      accepted.push(...chunk);
+      // Attempts before the one answered may still land late: every item of the call is in doubt.
+      accepted.push(...(response.attempts > 1 ? chunk.map((p): PlannedItem => ({ ...p, inDoubt: true })) : chunk));
     }
     if (accepted.length) {
       const writes = recordWrites(corpId, accepted, registered, { now: deps.now(), requestId: lastResponse?.requestId }, recreate);
@@ -352,6 +367,34 @@ export async function relayAndRecord(
     // Nothing accepted: rejection is set (plan.items is never empty for a non-empty update).
     return { outcome: 'upstream-rejected', response: rejection as UpstreamResponse };
   }
+}
+
+/** A call that threw after at least one attempt was sent (`attempts` on the client's errors) may have reached Huawei. */
+function upstreamMayHaveReceived(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null || !('attempts' in error)) return false;
+  const attempts = (error as { attempts: unknown }).attempts;
+  return typeof attempts === 'number' && attempts > 0;
+}
+
+/**
+ * Marks in doubt every registered item an unanswered call may change (a typed item its own or, without one, the
+ * type-less item; a type-less item every item of the id), each conditioned on the version read and re-read on
+ * a lost race. Best effort: the caller gets the upstream error either way (502/504: nothing confirmed), and
+ * an id the registry has no item of is adopted from Huawei by the next sync.
+ */
+export async function markRelayedInDoubt(store: RegistryStore, corpId: string, items: readonly ModResourceItem[], now: number): Promise<void> {
+  const ids = [...new Set(items.map((i) => i.id))];
+  await mapWithConcurrency(ids, 10, async (id) => {
+    const sent = items.filter((i) => i.id === id);
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const records = await store.listResource(corpId, id);
+      const targets = sent.some((i) => i.type === undefined)
+        ? records
+        : [...new Set(sent.flatMap((i) => { const r = effectiveRecord(records, i.type as ResourceType); return r ? [r] : []; }))];
+      const results = await Promise.all(targets.map((r) => store.replace(markInDoubt(r, { now }), { version: r.version })));
+      if (results.every(Boolean)) return;
+    }
+  });
 }
 
 /**
