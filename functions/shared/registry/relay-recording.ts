@@ -279,9 +279,30 @@ export interface RelayAndRecordDeps {
   store: RegistryStore;
   now: () => number;
   reenableRenewed: boolean;
-  /** Rounds of read, relay, record before giving up with RegistryConflictError (default 3). */
+  /** Rounds of read, relay, record before giving up with RegistryConflictError (default `RELAY_ROUNDS.max`). */
   maxAttempts?: number;
+  /** Epoch ms by which the caller must be answered: no round starts that could not end by then. */
+  deadline?: number;
+  /** Randomness for the jittered wait between rounds (tests pin it). */
+  random?: () => number;
+  /** Waits between rounds (a virtual clock in simulations). */
+  sleep?: (ms: number) => Promise<void>;
 }
+
+/**
+ * Concurrent updates of one resource are merged by rounds: each round re-reads, re-plans and re-relays the
+ * updates whose record lost a race, so the last recorded state is also the last one sent. A lost round means
+ * another caller's round won, so with n callers at once every one is through within n rounds; the jittered,
+ * growing wait between rounds spreads callers that collided so that they stop colliding. A round is not started
+ * unless `roundReserveMs` remains before the deadline (its PUT and records), so a 503 still comes in time.
+ */
+export const RELAY_ROUNDS = {
+  max: 12,
+  /** Wait before round k (k >= 2): uniform in [0, min(maxWaitMs, firstWaitMs * 2^(k-2))]. */
+  firstWaitMs: 20,
+  maxWaitMs: 320,
+  roundReserveMs: 3_000,
+} as const;
 
 export type RelayAndRecordResult =
   | {
@@ -314,7 +335,9 @@ export async function relayAndRecord(
   relay: (items: ModResourceItem[]) => Promise<UpstreamResponse>,
 ): Promise<RelayAndRecordResult> {
   if (items.length === 0) throw new TypeError('relayAndRecord needs at least one item');
-  const maxAttempts = deps.maxAttempts ?? 3;
+  const maxAttempts = deps.maxAttempts ?? RELAY_ROUNDS.max;
+  const random = deps.random ?? Math.random;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   let pending = items;
   let firstResponse: UpstreamResponse | undefined;
   let upstreamCalls = 0;
@@ -361,6 +384,11 @@ export async function relayAndRecord(
         return { outcome: 'recorded', response: firstResponse ?? (lastResponse as UpstreamResponse), reenabled, reenableLater, upstreamCalls };
       }
       if (attempt >= maxAttempts) throw new RegistryConflictError([...conflicted], attempt);
+      const waitMs = Math.floor(random() * Math.min(RELAY_ROUNDS.maxWaitMs, RELAY_ROUNDS.firstWaitMs * 2 ** (attempt - 1)));
+      if (deps.deadline !== undefined && deps.now() + waitMs + RELAY_ROUNDS.roundReserveMs > deps.deadline) {
+        throw new RegistryConflictError([...conflicted], attempt);
+      }
+      await sleep(waitMs);
       pending = items.filter((i) => conflicted.has(i.id));
       continue;
     }
