@@ -6,7 +6,6 @@
  * (functions/shared/registry/relay-recording.ts); a 503 stays "nothing confirmed, retry". The assertion is a
  * count of answers, not a time.
  */
-import '../support/silent-logs.js';
 import { describe, expect, it } from 'vitest';
 import { itemKey } from '../../functions/shared/registry/keys.js';
 import { CORP, DAY_MS, RESOURCE_PATH, useScenario } from './support/scenario.js';

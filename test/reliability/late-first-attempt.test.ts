@@ -12,7 +12,6 @@
  * Sequence 3: the relay's own disable (answered after a retry), then the caller re-enables it. Before the fix the
  * relay did not record its retried write in doubt, so no sweep ever looked at the item again.
  */
-import '../support/silent-logs.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ENV } from '../../functions/shared/env.js';
 import { resetHuaweiClient } from '../../functions/shared/huawei/client.js';

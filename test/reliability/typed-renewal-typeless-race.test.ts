@@ -9,7 +9,6 @@
  * was written: Huawei disabled, registry enabled, and later renewals did not fix it. The sweep runs at the exact
  * point between the relay's read and its PUT, from a hook on the loopback hop to the simulator: no timing.
  */
-import '../support/silent-logs.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../functions/shared/env.js';
 import { resetHuaweiClient } from '../../functions/shared/huawei/client.js';
