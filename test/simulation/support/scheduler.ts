@@ -1,0 +1,130 @@
+/**
+ * The simulation's one scheduler: every step that touches shared state (a registry read or write, an upstream
+ * attempt, a late delivery, a client timeout) is a gated operation, and the scheduler alone decides which
+ * pending operation runs next. Actors are the production async functions; between two gated operations they
+ * only run microtasks, which the scheduler drains (one `setImmediate`) before each choice, so a run is a pure
+ * function of the chooser's answers.
+ */
+
+/** Where the scheduler's decisions come from: a seeded PRNG, or a script (exhaustive enumeration). */
+export interface Chooser {
+  /** An integer in [0, n). */
+  choose(n: number): number;
+}
+
+/** mulberry32: small, fast, good enough for schedules. */
+export class RandomChooser implements Chooser {
+  private state: number;
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+  next(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+  choose(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+}
+
+/**
+ * Replays a prefix of choices, then takes 0 for every new choice, recording each choice point's width, so a
+ * depth-first enumeration can step to the next untried schedule (`nextPrefix`).
+ */
+export class ScriptChooser implements Chooser {
+  readonly taken: { choice: number; width: number }[] = [];
+  constructor(private readonly prefix: readonly number[]) {}
+  choose(n: number): number {
+    const i = this.taken.length;
+    const choice = i < this.prefix.length ? Math.min(this.prefix[i] ?? 0, n - 1) : 0;
+    this.taken.push({ choice, width: n });
+    return choice;
+  }
+  /** The next schedule in depth-first order, or undefined when every one has been run. */
+  nextPrefix(): number[] | undefined {
+    for (let i = this.taken.length - 1; i >= 0; i--) {
+      const point = this.taken[i] as { choice: number; width: number };
+      if (point.choice + 1 < point.width) return [...this.taken.slice(0, i).map((p) => p.choice), point.choice + 1];
+    }
+    return undefined;
+  }
+}
+
+interface PendingOp {
+  actor: string;
+  label: string;
+  /** The virtual clock jumps to at least this when the op runs (a client timeout fires at its time). */
+  notBefore?: number;
+  /** Runs first once the clock reaches this (a held request is delivered within its longest delay). */
+  mustRunBy?: number;
+  run: () => void;
+}
+
+/** Virtual time one step takes. */
+export const STEP_MS = 50;
+
+const drain = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export class Scheduler {
+  now: number;
+  readonly trace: string[] = [];
+  private readonly pending: PendingOp[] = [];
+  steps = 0;
+
+  constructor(
+    public chooser: Chooser,
+    readonly startedAt: number,
+    /** Records a line per step (off for bulk seeds: a failing seed is replayed with it on). */
+    readonly tracing: boolean,
+  ) {
+    this.now = startedAt;
+  }
+
+  /** Clock for the production code. */
+  readonly clock = (): number => this.now;
+
+  /** Runs `effect` when the scheduler picks this op; the promise settles with its result. */
+  gate<T>(actor: string, label: string, effect: () => T, timing: { notBefore?: number; mustRunBy?: number } = {}): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({
+        actor,
+        label,
+        ...timing,
+        run: () => {
+          try {
+            resolve(effect());
+          } catch (error) {
+            reject(error);
+          }
+        },
+      });
+    });
+  }
+
+  /** Schedules a fire-and-forget op (a late delivery at Huawei). */
+  later(actor: string, label: string, effect: () => void, timing: { notBefore?: number; mustRunBy?: number }): void {
+    void this.gate(actor, label, effect, timing);
+  }
+
+  log(line: string): void {
+    if (this.tracing) this.trace.push(`t+${this.now - this.startedAt}ms ${line}`);
+  }
+
+  /** Runs pending ops, one chosen at a time, until none is left and every actor has settled. */
+  async runUntilQuiet(): Promise<void> {
+    for (;;) {
+      await drain();
+      if (this.pending.length === 0) return;
+      let index = this.pending.findIndex((op) => op.mustRunBy !== undefined && op.mustRunBy <= this.now);
+      if (index < 0) index = this.pending.length === 1 ? 0 : this.chooser.choose(this.pending.length);
+      const [op] = this.pending.splice(index, 1) as [PendingOp];
+      this.now = Math.max(this.now + STEP_MS, op.notBefore ?? 0);
+      this.steps++;
+      this.log(`${op.actor}: ${op.label}`);
+      op.run();
+    }
+  }
+}
