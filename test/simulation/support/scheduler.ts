@@ -60,8 +60,13 @@ interface PendingOp {
   notBefore?: number;
   /** Runs first once the clock reaches this (a held request is delivered within its longest delay). */
   mustRunBy?: number;
+  /** Late deliveries are picked less often in random runs, so more happens before they land. */
+  rare?: boolean;
   run: () => void;
 }
+
+/** Weight of an ordinary op against a `rare` one in random runs. */
+const COMMON_WEIGHT = 6;
 
 /** Virtual time one step takes. */
 export const STEP_MS = 50;
@@ -79,6 +84,8 @@ export class Scheduler {
     readonly startedAt: number,
     /** Records a line per step (off for bulk seeds: a failing seed is replayed with it on). */
     readonly tracing: boolean,
+    /** Random runs weight ops (`rare` ones less); exhaustive runs treat every pending op as one choice. */
+    readonly weighted = true,
   ) {
     this.now = startedAt;
   }
@@ -87,7 +94,7 @@ export class Scheduler {
   readonly clock = (): number => this.now;
 
   /** Runs `effect` when the scheduler picks this op; the promise settles with its result. */
-  gate<T>(actor: string, label: string, effect: () => T, timing: { notBefore?: number; mustRunBy?: number } = {}): Promise<T> {
+  gate<T>(actor: string, label: string, effect: () => T, timing: { notBefore?: number; mustRunBy?: number; rare?: boolean } = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.pending.push({
         actor,
@@ -106,11 +113,22 @@ export class Scheduler {
 
   /** Schedules a fire-and-forget op (a late delivery at Huawei). */
   later(actor: string, label: string, effect: () => void, timing: { notBefore?: number; mustRunBy?: number }): void {
-    void this.gate(actor, label, effect, timing);
+    void this.gate(actor, label, effect, { ...timing, rare: true });
   }
 
   log(line: string): void {
     if (this.tracing) this.trace.push(`t+${this.now - this.startedAt}ms ${line}`);
+  }
+
+  private pick(): number {
+    if (!this.weighted || !this.pending.some((op) => op.rare)) return this.chooser.choose(this.pending.length);
+    const total = this.pending.reduce((sum, op) => sum + (op.rare ? 1 : COMMON_WEIGHT), 0);
+    let ticket = this.chooser.choose(total);
+    for (let i = 0; i < this.pending.length; i++) {
+      ticket -= (this.pending[i] as PendingOp).rare ? 1 : COMMON_WEIGHT;
+      if (ticket < 0) return i;
+    }
+    return this.pending.length - 1;
   }
 
   /** Runs pending ops, one chosen at a time, until none is left and every actor has settled. */
@@ -119,7 +137,7 @@ export class Scheduler {
       await drain();
       if (this.pending.length === 0) return;
       let index = this.pending.findIndex((op) => op.mustRunBy !== undefined && op.mustRunBy <= this.now);
-      if (index < 0) index = this.pending.length === 1 ? 0 : this.chooser.choose(this.pending.length);
+      if (index < 0) index = this.pending.length === 1 ? 0 : this.pick();
       const [op] = this.pending.splice(index, 1) as [PendingOp];
       this.now = Math.max(this.now + STEP_MS, op.notBefore ?? 0);
       this.steps++;

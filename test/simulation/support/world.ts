@@ -85,6 +85,12 @@ export function randomScenario(chooser: Chooser): Scenario {
   const callers: CallerOp[][] = [];
   for (let c = 0, n = 1 + chooser.choose(3); c < n; c++) {
     const ops: CallerOp[] = [];
+    if (chooser.choose(6) === 0) {
+      // A caller who disables, then enables again once answered (issue 15's sequence 3).
+      const t = target();
+      callers.push([{ kind: 'disable', ...t }, { kind: 'enable', ...t }]);
+      continue;
+    }
     for (let k = 0, m = 1 + chooser.choose(2); k < m; k++) {
       ops.push({ kind: pickOf(chooser, ['renew', 'renew', 'renew-soon', 'expire', 'disable', 'enable'] as const), ...target() });
     }
@@ -107,12 +113,14 @@ export function randomScenario(chooser: Chooser): Scenario {
 }
 
 interface ManualDisable {
+  via: 'relay' | 'direct';
   id: string;
   type?: ResourceType;
   /** Event number at which the disabling call was over (answered or given up), or the direct change made. */
   doneAt: number;
 }
 interface ConfirmedEnable {
+  via: 'relay' | 'direct';
   id: string;
   type?: ResourceType;
   /** Event number at which the enabling call was issued. */
@@ -204,8 +212,8 @@ export class World {
       const issuedAt = ++this.events;
       const status = await this.relay(actor, item);
       const doneAt = ++this.events;
-      if (op.kind === 'disable') this.manualDisables.push({ id: op.id, type: op.type, doneAt });
-      if (op.kind === 'enable' && status >= 200 && status < 300) this.enables.push({ id: op.id, type: op.type, issuedAt });
+      if (op.kind === 'disable') this.manualDisables.push({ via: 'relay', id: op.id, type: op.type, doneAt });
+      if (op.kind === 'enable' && status >= 200 && status < 300) this.enables.push({ via: 'relay', id: op.id, type: op.type, issuedAt });
     }
   }
 
@@ -251,8 +259,8 @@ export class World {
       }
     });
     const at = ++this.events;
-    if (op.kind === 'disable') this.manualDisables.push({ id: op.id, type: op.type, doneAt: at });
-    if (op.kind === 'enable') this.enables.push({ id: op.id, type: op.type, issuedAt: at });
+    if (op.kind === 'disable') this.manualDisables.push({ via: 'direct', id: op.id, type: op.type, doneAt: at });
+    if (op.kind === 'enable') this.enables.push({ via: 'direct', id: op.id, type: op.type, issuedAt: at });
   }
 
   private async alone(run: () => Promise<void>): Promise<void> {
@@ -269,7 +277,7 @@ export class World {
       for (const type of r.types) {
         this.huawei.sim.state.addResource({ corpId: CORP_ID, id: r.id, type, typeId: null, count: 1, expireDate: this.expiryOf(r.expiry), isDisabled: r.disabled, orderId: orderIdFor(r.id) });
         // Disabled before the run: by hand, as far as anyone can tell.
-        if (r.disabled) this.manualDisables.push({ id: r.id, type, doneAt: 0 });
+        if (r.disabled) this.manualDisables.push({ via: 'direct', id: r.id, type, doneAt: 0 });
       }
     }
     for (const r of s.resources) {
@@ -316,9 +324,24 @@ export class World {
     return `Huawei {${huawei.join('; ')}} registry {${registry.join('; ')}}`;
   }
 
+  /**
+   * Someone disabled it by hand and nobody enabled it after that: an enable made after the disable was over (the
+   * caller had its answer, or the change was made at Huawei). A change made at Huawei does not end a relayed
+   * disable: a late delivery of ours may still follow it and the product cannot see the change it undid.
+   */
   private mayStayDisabled(id: string, type: ResourceType): boolean {
     const covers = (x: { id: string; type?: ResourceType }) => x.id === id && (x.type === undefined || x.type === type);
-    return this.manualDisables.some((d) => covers(d) && !this.enables.some((e) => covers(e) && e.issuedAt > d.doneAt));
+    return this.manualDisables.some(
+      (d) => covers(d) && !this.enables.some((e) => covers(e) && e.issuedAt > d.doneAt && (e.via === 'relay' || d.via === 'direct')),
+    );
+  }
+
+  /** The write that last disabled (id, type) at Huawei, for the failure message. */
+  private lastDisabler(id: string, type: ResourceType): string {
+    const applied = [...this.huawei.applied]
+      .reverse()
+      .find((a) => a.status === 200 && a.items.some((i) => i.id === id && (i.type === undefined || i.type === type) && i.isDisabled === true));
+    return applied ? `last disabled by ${applied.callId} attempt ${applied.attempt}${applied.late ? ', delivered late' : ''}` : 'disabled at Huawei directly';
   }
 
   /** The invariants after quiescence and one sync plus one sweep. */
@@ -338,7 +361,7 @@ export class World {
         violations.push(`${where}: Huawei exp=${r.expireDate} ${r.isDisabled ? 'disabled' : 'enabled'}, registry ${describeItem(item)}`);
       }
       if (r.expireDate > now && r.isDisabled && !this.mayStayDisabled(r.id, r.type)) {
-        violations.push(`${where}: future expiry, disabled at Huawei, and nobody disabled it by hand`);
+        violations.push(`${where}: future expiry, disabled at Huawei, and nobody disabled it by hand (${this.lastDisabler(r.id, r.type)})`);
       }
       if (r.expireDate <= now && !r.isDisabled) violations.push(`${where}: expired at Huawei and still enabled`);
     }
