@@ -15,7 +15,7 @@ import { queryResources, updateResources } from '../../../local/simulator/handle
 import type { Reply, RequestContext } from '../../../local/simulator/simulation.js';
 import { Simulation } from '../../../local/simulator/simulation.js';
 import type { SimResource } from '../../../local/simulator/state.js';
-import type { Scheduler } from './scheduler.js';
+import type { Footprint, Scheduler } from './scheduler.js';
 
 /** The production client's attempts per call (1 + maxRetries). */
 export const MAX_ATTEMPTS = 1 + DEFAULT_HUAWEI_CLIENT_SETTINGS.maxRetries;
@@ -37,13 +37,18 @@ export const CLEAN_OUTCOMES: readonly NetworkOutcome[] = ['ok'];
 
 export const CORP_ID = '818803911';
 
+/** Footprints of upstream ops (see `Footprint`): Huawei's state is one shared thing. */
+export const HUAWEI_WRITE: Footprint = { reads: [], writes: ['huawei'] };
+export const HUAWEI_READ: Footprint = { reads: ['huawei'], writes: [] };
+
 /** One delivery of a PUT at Huawei. */
 export interface Applied {
   callId: string;
   attempt: number;
   items: ModResourceItem[];
   status: number;
-  late: boolean;
+  /** Delivered after the attempt was over: `held` (the client gave up on it) or `twice` (a duplicate). */
+  late?: 'held' | 'twice';
 }
 
 export class HuaweiModel {
@@ -85,7 +90,7 @@ export class HuaweiModel {
     }
   }
 
-  put(callId: string, attempt: number, items: ModResourceItem[], late: boolean): Reply {
+  put(callId: string, attempt: number, items: ModResourceItem[], late?: 'held' | 'twice'): Reply {
     const reply = this.handle(() => updateResources(this.sim, this.context('PUT', callId, {}, items)));
     this.applied.push({ callId, attempt, items, status: reply.status, late });
     return reply;
@@ -131,12 +136,13 @@ export class SimulatedSpApi {
     const callId = opts.requestId ?? `${this.actor}-${++this.calls}`;
     const what = `PUT ${describeItems(items)}`;
     return this.attempts(callId, what, (attempt, outcome) => {
-      if (outcome === 'ok' || outcome === 'twice' || outcome === 'answer-lost') return this.huawei.put(callId, attempt, items, false);
+      if (outcome === 'ok' || outcome === 'twice' || outcome === 'answer-lost') return this.huawei.put(callId, attempt, items);
       return undefined;
     }, (attempt, outcome, sentAt) => {
       if (outcome !== 'held' && outcome !== 'twice') return;
-      this.scheduler.later(this.actor, `late delivery of ${callId}#${attempt} ${what}`, () => void this.huawei.put(callId, attempt, items, true), {
+      this.scheduler.later(this.actor, `late delivery of ${callId}#${attempt} ${what}`, () => void this.huawei.put(callId, attempt, items, outcome), {
         mustRunBy: sentAt + MAX_DELIVERY_MS,
+        footprint: HUAWEI_WRITE,
       });
     }, opts.deadline);
   }
@@ -145,7 +151,7 @@ export class SimulatedSpApi {
     if (corpId !== CORP_ID) throw new Error(`unexpected enterprise ${corpId}`);
     const callId = opts.requestId ?? `${this.actor}-${++this.calls}`;
     const what = `GET resources ${JSON.stringify(query)}`;
-    return this.attempts(callId, what, (_attempt, outcome) => (outcome === 'ok' || outcome === 'twice' ? this.huawei.get(callId, query) : undefined), undefined, opts.deadline);
+    return this.attempts(callId, what, (_attempt, outcome) => (outcome === 'ok' || outcome === 'twice' ? this.huawei.get(callId, query) : undefined), undefined, opts.deadline, false);
   }
 
   async listCorps(_query: CorpQuery, _opts?: SpCallOptions): Promise<UpstreamResponse> {
@@ -158,6 +164,7 @@ export class SimulatedSpApi {
     deliver: (attempt: number, outcome: NetworkOutcome) => Reply | undefined,
     afterSend?: (attempt: number, outcome: NetworkOutcome, sentAt: number) => void,
     deadline?: number,
+    writes = true,
   ): Promise<UpstreamResponse> {
     for (let attempt = 1; ; attempt++) {
       const sent = await this.scheduler.gate(this.actor, `${callId}#${attempt} ${what}`, () => {
@@ -167,7 +174,7 @@ export class SimulatedSpApi {
         afterSend?.(attempt, outcome, sentAt);
         this.scheduler.log(`  -> ${outcome}${reply ? ` ${reply.status}` : ''}`);
         return { outcome, sentAt, reply };
-      });
+      }, { footprint: writes ? HUAWEI_WRITE : HUAWEI_READ });
       const { outcome, sentAt, reply } = sent;
       if (outcome === 'refused') {
         if (attempt >= MAX_ATTEMPTS || (deadline !== undefined && this.scheduler.now >= deadline)) return response({ status: 503, body: { error_code: 'SIM.503', error_msg: 'refused' } }, callId, attempt);

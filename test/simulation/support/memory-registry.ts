@@ -15,7 +15,8 @@ import type { LeaseResult, SweepLease } from '../../../functions/shared/registry
 import type { DueEntry, RegistryItem } from '../../../functions/shared/registry/model.js';
 import type { ClaimRequest, DueQueryResult, RegistryStore } from '../../../functions/shared/registry/store.js';
 
-export type Gate = <T>(label: string, effect: () => T) => Promise<T>;
+/** `touches`: `reg:<resourceId>`, `reg:*` (every item), or `lease`; `write` when the op may change it. */
+export type Gate = <T>(label: string, effect: () => T, touches?: { key: string; write: boolean }) => Promise<T>;
 export const immediateGate: Gate = async (_label, effect) => effect();
 
 const DUE_FIELDS = [
@@ -35,6 +36,11 @@ function stored(item: RegistryItem): RegistryItem {
 
 function readCopy(item: RegistryItem): RegistryItem {
   return stored(item);
+}
+
+/** The resource id in a sort key `RES#<id>#<type>`. */
+function idOfSk(sk: string): string {
+  return sk.split('#')[1] ?? sk;
 }
 
 interface Lease {
@@ -74,18 +80,18 @@ export class MemoryRegistryStore {
     return this.gate(`get ${key.sk}`, () => {
       const item = this.table.items.get(MemoryTable.keyOf(key));
       return item ? readCopy(item) : undefined;
-    });
+    }, { key: `reg:${idOfSk(key.sk)}`, write: false });
   }
 
   listResource(corpId: string, resourceId: string): Promise<RegistryItem[]> {
-    return this.gate(`read ${resourceId}`, () => this.query(corpPartitionKey(corpId), resourceSortKeyPrefix(resourceId)));
+    return this.gate(`read ${resourceId}`, () => this.query(corpPartitionKey(corpId), resourceSortKeyPrefix(resourceId)), { key: `reg:${resourceId}`, write: false });
   }
 
   listCorp(corpId: string): Promise<{ items: RegistryItem[]; itemsRead: number }> {
     return this.gate(`read enterprise ${corpId}`, () => {
       const items = this.query(corpPartitionKey(corpId), '');
       return { items, itemsRead: items.length };
-    });
+    }, { key: 'reg:*', write: false });
   }
 
   private query(pk: string, skPrefix: string): RegistryItem[] {
@@ -109,7 +115,7 @@ export class MemoryRegistryStore {
         }
       }
       return { entries, itemsRead: entries.length };
-    });
+    }, { key: 'reg:*', write: false });
   }
 
   claim(entry: DueEntry, request: ClaimRequest): Promise<RegistryItem | undefined> {
@@ -121,7 +127,7 @@ export class MemoryRegistryStore {
       const next = { ...item, claimedBy: request.sweepId, claimExpiresAt: request.expiresAt };
       this.table.items.set(MemoryTable.keyOf(entry), next);
       return readCopy(next);
-    });
+    }, { key: `reg:${entry.resourceId}`, write: true });
   }
 
   releaseClaim(key: ItemKey, sweepId: string): Promise<boolean> {
@@ -133,7 +139,7 @@ export class MemoryRegistryStore {
       delete next.claimExpiresAt;
       this.table.items.set(MemoryTable.keyOf(key), next);
       return true;
-    });
+    }, { key: `reg:${idOfSk(key.sk)}`, write: true });
   }
 
   create(item: RegistryItem): Promise<boolean> {
@@ -141,7 +147,7 @@ export class MemoryRegistryStore {
       if (this.table.items.has(MemoryTable.keyOf(item))) return false;
       this.table.items.set(MemoryTable.keyOf(item), stored(item));
       return true;
-    });
+    }, { key: `reg:${item.resourceId}`, write: true });
   }
 
   replace(item: RegistryItem, expected: { version: number; claimedBy?: string }): Promise<boolean> {
@@ -151,7 +157,7 @@ export class MemoryRegistryStore {
       if (expected.claimedBy !== undefined && current.claimedBy !== expected.claimedBy) return false;
       this.table.items.set(MemoryTable.keyOf(item), stored(item));
       return true;
-    });
+    }, { key: `reg:${item.resourceId}`, write: true });
   }
 }
 
@@ -172,7 +178,7 @@ export class MemoryLease {
       if (lease !== undefined && !(lease.expiresAt < request.now)) return false;
       this.table.lease = { owner: request.owner, acquiredAt: request.now, expiresAt: request.now + request.durationMs };
       return true;
-    });
+    }, { key: 'lease', write: true });
     if (taken) return { acquired: true };
     const holder = await this.holder();
     return { acquired: false, heldBy: holder?.owner, expiresAt: holder?.expiresAt };
@@ -183,14 +189,14 @@ export class MemoryLease {
       if (this.table.lease?.owner !== owner) return false;
       this.table.lease = undefined;
       return true;
-    });
+    }, { key: 'lease', write: true });
   }
 
   holder(): Promise<{ owner: string; expiresAt: number } | undefined> {
     return this.gate('read lease', () => {
       const lease = this.table.lease;
       return lease ? { owner: lease.owner, expiresAt: lease.expiresAt } : undefined;
-    });
+    }, { key: 'lease', write: false });
   }
 }
 

@@ -53,9 +53,94 @@ export class ScriptChooser implements Chooser {
   }
 }
 
+/**
+ * What an op touches, for the exhaustive mode's partial-order reduction: two ops commute when neither writes
+ * what the other touches. No footprint = touches everything (client timeouts move the clock).
+ */
+export interface Footprint {
+  reads: readonly string[];
+  writes: readonly string[];
+}
+
+/** `reg:*` (a whole-enterprise read) overlaps every `reg:<id>`. */
+function overlaps(a: string, b: string): boolean {
+  if (a === b) return true;
+  const [pa, ra] = a.split(':');
+  const [pb, rb] = b.split(':');
+  return pa === pb && (ra === '*' || rb === '*');
+}
+
+export function independent(a: Footprint | undefined, b: Footprint | undefined): boolean {
+  if (!a || !b) return false;
+  const hits = (xs: readonly string[], ys: readonly string[]) => xs.some((x) => ys.some((y) => overlaps(x, y)));
+  return !hits(a.writes, b.writes) && !hits(a.writes, b.reads) && !hits(a.reads, b.writes);
+}
+
+export interface OpView {
+  key: string;
+  footprint?: Footprint;
+}
+
+/** A chooser that also picks ops itself (the exhaustive explorer); may abort a redundant schedule. */
+export interface OpChooser extends Chooser {
+  chooseOp(pending: readonly OpView[]): number;
+}
+
+/** Thrown when every pending op is asleep: this schedule is equivalent to one already explored. */
+export class RedundantSchedule extends Error {}
+
+/**
+ * Depth-first enumeration of schedules with sleep sets (Godefroid): at each node, ops that commute with the
+ * chosen op and were already explored at an ancestor are not tried again, so each class of equivalent
+ * interleavings (same order of every pair of dependent ops) is run once. Network outcomes are plain branches.
+ */
+export class SleepSetExplorer implements OpChooser {
+  readonly taken: { choice: number; width: number; keys?: string[]; sleeping?: Set<string> }[] = [];
+  private sleep = new Set<string>();
+  private footprints = new Map<string, Footprint | undefined>();
+  constructor(private readonly prefix: readonly number[]) {}
+
+  choose(n: number): number {
+    const i = this.taken.length;
+    const choice = i < this.prefix.length ? (this.prefix[i] ?? 0) : 0;
+    this.taken.push({ choice, width: n });
+    return choice;
+  }
+
+  chooseOp(pending: readonly OpView[]): number {
+    for (const op of pending) this.footprints.set(op.key, op.footprint);
+    const i = this.taken.length;
+    const sleeping = new Set([...this.sleep].filter((k) => pending.some((p) => p.key === k)));
+    let choice: number;
+    if (i < this.prefix.length) choice = this.prefix[i] ?? 0;
+    else {
+      choice = pending.findIndex((p) => !sleeping.has(p.key));
+      if (choice < 0) throw new RedundantSchedule();
+    }
+    const keys = pending.map((p) => p.key);
+    this.taken.push({ choice, width: pending.length, keys, sleeping });
+    const chosen = pending[choice] as OpView;
+    const candidates = [...sleeping, ...keys.slice(0, choice)];
+    this.sleep = new Set(candidates.filter((k) => independent(this.footprints.get(k), chosen.footprint)));
+    return choice;
+  }
+
+  nextPrefix(): number[] | undefined {
+    for (let i = this.taken.length - 1; i >= 0; i--) {
+      const point = this.taken[i] as { choice: number; width: number; keys?: string[]; sleeping?: Set<string> };
+      for (let next = point.choice + 1; next < point.width; next++) {
+        if (point.keys && point.sleeping?.has(point.keys[next] as string)) continue;
+        return [...this.taken.slice(0, i).map((p) => p.choice), next];
+      }
+    }
+    return undefined;
+  }
+}
+
 interface PendingOp {
   actor: string;
   label: string;
+  footprint?: Footprint;
   /** The virtual clock jumps to at least this when the op runs (a client timeout fires at its time). */
   notBefore?: number;
   /** Runs first once the clock reaches this (a held request is delivered within its longest delay). */
@@ -94,7 +179,12 @@ export class Scheduler {
   readonly clock = (): number => this.now;
 
   /** Runs `effect` when the scheduler picks this op; the promise settles with its result. */
-  gate<T>(actor: string, label: string, effect: () => T, timing: { notBefore?: number; mustRunBy?: number; rare?: boolean } = {}): Promise<T> {
+  gate<T>(
+    actor: string,
+    label: string,
+    effect: () => T,
+    timing: { notBefore?: number; mustRunBy?: number; rare?: boolean; footprint?: Footprint } = {},
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.pending.push({
         actor,
@@ -112,7 +202,7 @@ export class Scheduler {
   }
 
   /** Schedules a fire-and-forget op (a late delivery at Huawei). */
-  later(actor: string, label: string, effect: () => void, timing: { notBefore?: number; mustRunBy?: number }): void {
+  later(actor: string, label: string, effect: () => void, timing: { notBefore?: number; mustRunBy?: number; footprint?: Footprint }): void {
     void this.gate(actor, label, effect, { ...timing, rare: true });
   }
 
@@ -121,6 +211,8 @@ export class Scheduler {
   }
 
   private pick(): number {
+    const explorer = this.chooser as Partial<OpChooser>;
+    if (explorer.chooseOp) return explorer.chooseOp(this.pending.map((op) => ({ key: `${op.actor}: ${op.label}`, footprint: op.footprint })));
     if (!this.weighted || !this.pending.some((op) => op.rare)) return this.chooser.choose(this.pending.length);
     const total = this.pending.reduce((sum, op) => sum + (op.rare ? 1 : COMMON_WEIGHT), 0);
     let ticket = this.chooser.choose(total);

@@ -16,10 +16,12 @@ import { sweep } from '../../../functions/sweeper/sweep.js';
 import { sync } from '../../../functions/sync/sync.js';
 import { orderIdFor } from '../../../local/simulator/state.js';
 import { CLEAN_OUTCOMES, CORP_ID, FAULTY_OUTCOMES, HuaweiModel, MAX_DELIVERY_MS, SimulatedSpApi } from './huawei-model.js';
+import { HUAWEI_WRITE } from './huawei-model.js';
 import type { NetworkOutcome } from './huawei-model.js';
 import { describe as describeItem, MemoryLease, MemoryRegistryStore, MemoryTable } from './memory-registry.js';
+import type { Gate } from './memory-registry.js';
 import type { Chooser } from './scheduler.js';
-import { Scheduler } from './scheduler.js';
+import { RedundantSchedule, Scheduler, SleepSetExplorer } from './scheduler.js';
 
 export const START = Date.UTC(2026, 0, 1);
 const YEAR = 365 * 24 * 3600_000;
@@ -58,6 +60,8 @@ export interface Scenario {
   syncs: number;
   direct: DirectOp[];
   faults: boolean;
+  /** Network outcomes during the concurrent phase when `faults` (default FAULTY_OUTCOMES). */
+  outcomes?: readonly NetworkOutcome[];
 }
 
 function pickOf<T>(chooser: Chooser, values: readonly T[]): T {
@@ -157,15 +161,23 @@ export class World {
     chooser: Chooser,
     readonly scenario: Scenario,
     tracing: boolean,
+    weighted = true,
   ) {
-    this.scheduler = new Scheduler(chooser, START, tracing);
+    this.scheduler = new Scheduler(chooser, START, tracing, weighted);
     this.huawei = new HuaweiModel(this.scheduler.clock);
   }
 
-  private outcomes = (): readonly NetworkOutcome[] => (this.faults ? FAULTY_OUTCOMES : CLEAN_OUTCOMES);
+  private outcomes = (): readonly NetworkOutcome[] => (this.faults ? (this.scenario.outcomes ?? FAULTY_OUTCOMES) : CLEAN_OUTCOMES);
+
+  private gate(actor: string): Gate {
+    return (label, effect, touches) =>
+      this.scheduler.gate(actor, `registry ${label}`, effect, {
+        footprint: touches && (touches.write ? { reads: [], writes: [touches.key] } : { reads: [touches.key], writes: [] }),
+      });
+  }
 
   private store(actor: string): MemoryRegistryStore {
-    return new MemoryRegistryStore(this.table, (label, effect) => this.scheduler.gate(actor, `registry ${label}`, effect));
+    return new MemoryRegistryStore(this.table, this.gate(actor));
   }
 
   private api(actor: string): SimulatedSpApi {
@@ -220,7 +232,7 @@ export class World {
   private async runSweep(actor: string): Promise<void> {
     await sweep({
       store: this.store(actor).asStore(),
-      lease: new MemoryLease(this.table, (label, effect) => this.scheduler.gate(actor, `registry ${label}`, effect)).asLease(),
+      lease: new MemoryLease(this.table, this.gate(actor)).asLease(),
       spApi: this.api(actor),
       config: { dryRun: false, maxRejections: 3, concurrency: 4, leaseMs: 5 * 60_000, recordReserveMs: 2_000 },
       deadline: this.scheduler.now + 60_000,
@@ -257,7 +269,7 @@ export class World {
         const expireDate = op.kind === 'add-expired' ? START - 1_000 : START + YEAR;
         state.addResource({ corpId: CORP_ID, id: op.id, type: op.type ?? 'SOFT', typeId: null, count: 1, expireDate, isDisabled: false, orderId: orderIdFor(op.id) });
       }
-    });
+    }, { footprint: HUAWEI_WRITE });
     const at = ++this.events;
     if (op.kind === 'disable') this.manualDisables.push({ via: 'direct', id: op.id, type: op.type, doneAt: at });
     if (op.kind === 'enable') this.enables.push({ via: 'direct', id: op.id, type: op.type, issuedAt: at });
@@ -341,7 +353,7 @@ export class World {
     const applied = [...this.huawei.applied]
       .reverse()
       .find((a) => a.status === 200 && a.items.some((i) => i.id === id && (i.type === undefined || i.type === type) && i.isDisabled === true));
-    return applied ? `last disabled by ${applied.callId} attempt ${applied.attempt}${applied.late ? ', delivered late' : ''}` : 'disabled at Huawei directly';
+    return applied ? `last disabled by ${applied.callId} attempt ${applied.attempt}${applied.late === 'held' ? ', delivered late after the client gave up on it' : applied.late === 'twice' ? ', a duplicate delivered late' : ''}` : 'disabled at Huawei directly';
   }
 
   /** The invariants after quiescence and one sync plus one sweep. */
@@ -395,4 +407,35 @@ export async function runSeed(seed: number, tracing = false, chooserFor: (seed: 
   const chooser = chooserFor(seed);
   const world = new World(chooser, randomScenario(chooser), tracing);
   return world.run();
+}
+
+export interface Enumeration {
+  schedules: number;
+  /** Runs cut short because every pending op was asleep (equivalent to a schedule already run). */
+  pruned: number;
+  failures: { script: number[]; violations: string[] }[];
+}
+
+/** Every schedule of a fixed scenario, depth first (each pending op, and each network outcome, is a branch). */
+export async function enumerate(scenario: Scenario, limit = Number.POSITIVE_INFINITY): Promise<Enumeration> {
+  const result: Enumeration = { schedules: 0, pruned: 0, failures: [] };
+  let prefix: number[] | undefined = [];
+  while (prefix !== undefined && result.schedules < limit) {
+    const chooser: SleepSetExplorer = new SleepSetExplorer(prefix);
+    try {
+      const run = await new World(chooser, scenario, false, false).run();
+      result.schedules++;
+      if (run.violations.length) result.failures.push({ script: chooser.taken.map((t) => t.choice), violations: run.violations });
+    } catch (error) {
+      if (!(error instanceof RedundantSchedule)) throw error;
+      result.pruned++;
+    }
+    prefix = chooser.nextPrefix();
+  }
+  return result;
+}
+
+/** Replays one schedule of a fixed scenario with its trace. */
+export async function replayScript(scenario: Scenario, script: readonly number[]): Promise<RunResult> {
+  return new World(new SleepSetExplorer(script), scenario, true, false).run();
 }
