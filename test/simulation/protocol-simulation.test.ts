@@ -32,7 +32,7 @@ describe('deterministic simulation of the registry protocol', () => {
   }
 
   it(`holds every invariant over ${seedCount} seeds`, { timeout: Math.max(120_000, seedCount * 50) }, async () => {
-    const failures: { seed: number; violations: string[] }[] = [];
+    const failures: { seed: number; steps: number; faults: boolean; violations: string[] }[] = [];
     let steps = 0;
     let relayCalls = 0;
     let relay2xx = 0;
@@ -43,12 +43,13 @@ describe('deterministic simulation of the registry protocol', () => {
       relayCalls += result.relayCalls;
       relay2xx += result.relay2xx;
       deliveries += result.deliveries;
-      if (result.violations.length) failures.push({ seed, violations: result.violations });
+      if (result.violations.length) failures.push({ seed, steps: result.steps, faults: result.faults, violations: result.violations });
     }
     console.log(
       `[property-count] protocol simulation: ${seedCount} seeds, ${steps} scheduled steps, ${relayCalls} relay calls (${relay2xx} 2xx), ${deliveries} late deliveries, ${failures.length} failing`,
     );
-    for (const f of failures.slice(0, 5)) console.log(`seed ${f.seed}: ${f.violations.join(' | ')}\n  replay: ${replayCommand(f.seed)}`);
+    const shown = process.env.SIM_LIST_FAILURES === '1' ? failures : failures.slice(0, 5);
+    for (const f of shown) console.log(`seed ${f.seed} (${f.steps} steps${f.faults ? '' : ', no faults'}): ${f.violations.join(' | ')}\n  replay: ${replayCommand(f.seed)}`);
     expect(failures.map((f) => f.seed)).toEqual([]);
   });
 });

@@ -138,6 +138,8 @@ interface RelayAnswer {
 
 export interface RunResult {
   violations: string[];
+  /** Whether the network could fail in the concurrent phase. */
+  faults: boolean;
   trace: string[];
   steps: number;
   relayCalls: number;
@@ -322,6 +324,7 @@ export class World {
     if (violations.length || this.scheduler.tracing) this.scheduler.log(`end: ${this.describeEnd()}`);
     return {
       violations,
+      faults: this.scenario.faults,
       trace: this.scheduler.trace,
       steps: this.scheduler.steps,
       relayCalls: this.answers.length,
