@@ -26,7 +26,7 @@ export type RelayItems = (items: readonly ModResourceItem[]) => Promise<Upstream
  * `RegistryUnavailableError` / `RegistryConflictError` thrown from it become 503 RELAY.503001.
  */
 export interface ResourceUpdateRecorder {
-  relayAndRecord(corpId: string, items: readonly ModResourceItem[], relay: RelayItems, context: { requestId: string }): Promise<UpstreamResponse>;
+  relayAndRecord(corpId: string, items: readonly ModResourceItem[], relay: RelayItems, context: { requestId: string; deadline?: number }): Promise<UpstreamResponse>;
 }
 
 export async function modifyResources(
@@ -38,6 +38,6 @@ export async function modifyResources(
   const relay: RelayItems = (items) => callUpstream(deps.client, { method: MODIFY_RESOURCES_ROUTE.method, path, body: items }, call);
   // The registry needs typed values, so items go upstream with real booleans (Huawei accepts both).
   const items = input.items.map(normaliseResourceItem);
-  const response = await deps.recorder.relayAndRecord(input.corpId, items, relay, { requestId: call.requestId });
+  const response = await deps.recorder.relayAndRecord(input.corpId, items, relay, { requestId: call.requestId, deadline: call.deadline });
   return toClientResult(response, call);
 }

@@ -58,7 +58,7 @@ describe('a relayed update planned as more than 100 items', () => {
     for (const id of ids) {
       expect(await local.upstream({ corpId: CORP, id, type: 'VMR' }), `${id} VMR`).toMatchObject({ expireDate: renewedUntil, status: 0 });
       expect(await local.upstream({ corpId: CORP, id, type: 'SOFT' }), `${id} SOFT`).toMatchObject({ expireDate: renewedUntil, status: 2 });
-      expect(await local.registered({ corpId: CORP, id, type: 'VMR' }), `${id} VMR recorded`).toMatchObject({ expireDate: renewedUntil, disabled: false });
+      expect(await local.registered({ corpId: CORP, id, type: 'VMR' }), `${id} VMR recorded`).toMatchObject({ expireDate: renewedUntil, status: 'active' });
     }
   });
 });

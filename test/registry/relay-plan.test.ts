@@ -161,11 +161,31 @@ describe('recording accepted items', () => {
     // Act
     const writes = recordWrites(CORP, [{ item: { id: 'r1', type: 'VMR', expireDate: FUTURE } }], reg, ctx);
 
+    // Assess: the typed item, and a seal of its template conditioned on the version read, written after it
+    // (issue 15, sequence 1: a template that went stale since it was read must not stand).
+    const typeless = reg.get('r1')![0]!;
+    const typed = writes.find((w) => w.after.type === 'VMR');
+    const seal = writes.find((w) => w.after.type === undefined);
+    expect(writes).toHaveLength(2);
+    expect(typed!.after.status).toBe('disabled-manual');
+    expect(typed?.after).toMatchObject({ type: 'VMR', expireDate: FUTURE });
+    expect(typed?.after.dueAt).toBeUndefined();
+    expect(typed).toMatchObject({ expectedVersion: undefined, templateSk: typeless.sk });
+    expect(seal).toMatchObject({ isTemplate: true, expectedVersion: typeless.version });
+    expect(seal?.after).toMatchObject({ sk: typeless.sk, status: typeless.status, version: typeless.version + 1 });
+  });
+
+  it('rewrites a typed item it created from a template that went stale, from the fresh template, on the version it wrote', () => {
+    // Prepare: the type-less item now says disabled by the sweeper; the typed item this update created from its
+    // older (active) state is left out of the registered items and named in `recreate`.
+    const reg = registered(sweptForExpiry('r1', undefined));
+
+    // Act
+    const writes = recordWrites(CORP, [{ item: { id: 'r1', type: 'VMR', expireDate: FUTURE, isDisabled: false } }], reg, ctx, new Map([['RES#r1#VMR', 1]]));
+    const typed = writes.find((w) => w.after.type === 'VMR');
+
     // Assess
-    expect(writes).toHaveLength(1);
-    expect(writes[0]!.after.status).toBe('disabled-manual');
-    expect(writes[0]?.after).toMatchObject({ type: 'VMR', expireDate: FUTURE });
-    expect(writes[0]?.after.dueAt).toBeUndefined();
+    expect(typed).toMatchObject({ expectedVersion: 1, after: { type: 'VMR', status: 'active', expireDate: FUTURE, version: 2 } });
   });
 
   it('clears a failed item and puts it back in the due index when a caller updates it', () => {

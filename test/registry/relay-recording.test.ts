@@ -5,6 +5,8 @@ import { itemKey } from '../../functions/shared/registry/keys.js';
 import type { RegistryItem } from '../../functions/shared/registry/model.js';
 import { relayAndRecord } from '../../functions/shared/registry/relay-recording.js';
 import { RegistryStore } from '../../functions/shared/registry/store.js';
+import { IN_DOUBT_HOLD_MS } from '../../functions/shared/registry/state.js';
+import { UpstreamTimeoutError } from '../../functions/shared/huawei/client.js';
 import { ATTR } from '../../functions/shared/registry/table.js';
 import { finishWrite, markExpiredDisabled } from '../../functions/shared/registry/transitions.js';
 import { CORP_A } from '../../local/simulator/demo-data.js';
@@ -42,6 +44,23 @@ describe('relaying and recording a resource update', () => {
     });
 
   const get = (id: string, type?: 'VMR' | 'SOFT') => registry.store.get(itemKey(CORP, id, type)) as Promise<RegistryItem>;
+
+  it('marks the items of a call that got no answer in doubt, and passes the upstream error on (issue 15, sequence 3)', async () => {
+    // Prepare: a registered resource; the next call is sent but never answered (the client's timeout error).
+    const expireDate = Date.now() + HOUR;
+    await huawei.addResources(CORP, [{ id: 'unanswered', type: 'VMR', expireDate }]);
+    await relay([{ id: 'unanswered', type: 'VMR', expireDate }]);
+    const before = await get('unanswered', 'VMR');
+    const lost = relayAndRecord({ store: registry.store, now: Date.now, reenableRenewed: true }, CORP, [{ id: 'unanswered', type: 'VMR', isDisabled: true }], () =>
+      Promise.reject(new UpstreamTimeoutError('Huawei did not answer in time (UND_ERR_HEADERS_TIMEOUT)', 2)),
+    );
+
+    // Act / Assess: the error reaches the route (504), and the item is in doubt but otherwise unchanged.
+    await expect(lost).rejects.toBeInstanceOf(UpstreamTimeoutError);
+    const after = await get('unanswered', 'VMR');
+    expect(after).toMatchObject({ status: 'active', expireDate, version: before.version + 1, inDoubtSince: expect.any(Number) as unknown });
+    expect(after.dueAt).toBe((after.inDoubtSince as number) + IN_DOUBT_HOLD_MS);
+  });
 
   it('records every item Huawei accepted with its expiry, state and Huawei request id, and nothing secret', async () => {
     // Prepare

@@ -8,6 +8,7 @@ import {
   dueAtOf,
   IllegalTransitionError,
   IN_DOUBT_HOLD_MS,
+  inDoubtHoldMs,
   ITEM_EVENTS,
   ITEM_STATUSES,
   nextStatus,
@@ -15,6 +16,7 @@ import {
   TRANSITIONS,
 } from '../../functions/shared/registry/state.js';
 import type { ItemEvent, ItemStatus, ObservedResource, StateFields } from '../../functions/shared/registry/state.js';
+import { DEFAULT_HUAWEI_CLIENT_SETTINGS, longestCallLifeMs } from '../../functions/shared/huawei/config.js';
 
 const NOW = 1_800_000_000_000;
 const PAST = NOW - 3_600_000;
@@ -124,5 +126,30 @@ describe('repair from what Huawei shows', () => {
     for (const seen of [disabled(FUTURE), disabled(PAST), enabled(FUTURE), undefined]) {
       expect(repairFromHuawei({ status: 'disabled-manual', expireDate: PAST }, seen, NOW).push).toBeUndefined();
     }
+  });
+});
+
+describe('the in-doubt hold (issue 15, sequence 2: derived from the client, one source of truth)', () => {
+  it('is twice the longest client-side life of a call with the settings every function uses', () => {
+    // 4 attempts of connect 3 s + headers 10 s + body 10 s, and 3 waits of at most 5 s (Retry-After cap).
+    expect(longestCallLifeMs(DEFAULT_HUAWEI_CLIENT_SETTINGS)).toBe(4 * 23_000 + 3 * 5_000);
+    expect(IN_DOUBT_HOLD_MS).toBe(inDoubtHoldMs(DEFAULT_HUAWEI_CLIENT_SETTINGS));
+    expect(IN_DOUBT_HOLD_MS).toBe(2 * longestCallLifeMs(DEFAULT_HUAWEI_CLIENT_SETTINGS));
+  });
+
+  it('follows every timeout, the retry count and the longest wait between attempts', () => {
+    const base = inDoubtHoldMs(DEFAULT_HUAWEI_CLIENT_SETTINGS);
+    const attempts = DEFAULT_HUAWEI_CLIENT_SETTINGS.maxRetries + 1;
+    const slower = (change: Partial<typeof DEFAULT_HUAWEI_CLIENT_SETTINGS>) => inDoubtHoldMs({ ...DEFAULT_HUAWEI_CLIENT_SETTINGS, ...change });
+    expect(slower({ connectTimeoutMs: DEFAULT_HUAWEI_CLIENT_SETTINGS.connectTimeoutMs + 1_000 })).toBe(base + 2 * attempts * 1_000);
+    expect(slower({ headersTimeoutMs: DEFAULT_HUAWEI_CLIENT_SETTINGS.headersTimeoutMs + 1_000 })).toBe(base + 2 * attempts * 1_000);
+    expect(slower({ bodyTimeoutMs: DEFAULT_HUAWEI_CLIENT_SETTINGS.bodyTimeoutMs + 1_000 })).toBe(base + 2 * attempts * 1_000);
+    expect(slower({ maxRetries: 0 })).toBe(2 * 23_000);
+    expect(slower({ maxRetryAfterMs: 60_000 })).toBe(2 * (attempts * 23_000 + (attempts - 1) * 60_000));
+  });
+
+  it('is longer than the 20 s delivery delay of issue 15 and than any call\'s deadline', () => {
+    expect(IN_DOUBT_HOLD_MS).toBeGreaterThan(20_000);
+    expect(IN_DOUBT_HOLD_MS).toBeGreaterThan(DEFAULT_HUAWEI_CLIENT_SETTINGS.defaultDeadlineMs);
   });
 });

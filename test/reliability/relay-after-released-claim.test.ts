@@ -88,6 +88,6 @@ describe('a relayed update read while a sweep held the item and recorded after t
     expect(relayPuts.map((put) => put.body)).toEqual([[{ id, type: 'SOFT', expireDate: stillExpired }]]);
     expect(second).toMatchObject({ status: 'completed', due: 1, disabled: 1, problems: [] });
     expect(await run.scenario.upstream(id, 'SOFT')).toMatchObject({ expireDate: stillExpired, isDisabled: true });
-    expect(await run.stack.registry.store.get(itemKey(CORP, id, 'SOFT'))).toMatchObject({ expireDate: stillExpired, disabled: true, disabledReason: 'expired' });
+    expect(await run.stack.registry.store.get(itemKey(CORP, id, 'SOFT'))).toMatchObject({ expireDate: stillExpired, status: 'disabled-expired' });
   });
 });

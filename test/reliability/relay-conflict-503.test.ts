@@ -76,6 +76,6 @@ describe('a relayed update whose records lose every race', () => {
     expect(puts.filter((put) => put.requestId === 'contended-1' && put.status === 200).length).toBeGreaterThanOrEqual(2);
     expect(retried.statusCode).toBe(200);
     expect(await run.scenario.upstream(id, 'VMR')).toMatchObject({ expireDate: wanted });
-    expect(await run.stack.registry.store.get(itemKey(CORP, id, 'VMR'))).toMatchObject({ expireDate: wanted, disabled: false });
+    expect(await run.stack.registry.store.get(itemKey(CORP, id, 'VMR'))).toMatchObject({ expireDate: wanted, status: 'active' });
   });
 });

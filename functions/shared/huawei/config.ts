@@ -85,3 +85,15 @@ export const DEFAULT_HUAWEI_CLIENT_SETTINGS: Readonly<HuaweiClientSettings> = {
   defaultDeadlineMs: 28_000,
   connections: 64,
 };
+
+/**
+ * The longest a call can live on the client side, from its first attempt's connect to its last attempt's last
+ * body byte: every attempt at its connect + headers + body timeouts, and the longest wait before each retry
+ * (a backoff step or an honoured `Retry-After`). A deadline can only end a call sooner. An attempt the client
+ * gave up on can still reach Huawei late; this bounds how long the client itself kept any attempt alive.
+ */
+export function longestCallLifeMs(settings: Readonly<HuaweiClientSettings> = DEFAULT_HUAWEI_CLIENT_SETTINGS): number {
+  const attempt = settings.connectTimeoutMs + settings.headersTimeoutMs + settings.bodyTimeoutMs;
+  const waitBeforeRetry = Math.max(settings.maxRetryDelayMs, settings.maxRetryAfterMs);
+  return (settings.maxRetries + 1) * attempt + settings.maxRetries * waitBeforeRetry;
+}

@@ -36,9 +36,10 @@ export class RegistryRecorder {
     corpId: string,
     items: readonly ModResourceItem[],
     relay: (items: readonly ModResourceItem[]) => Promise<UpstreamResponse>,
-    context: { requestId: string },
+    context: { requestId: string; deadline?: number },
   ): Promise<UpstreamResponse> {
-    const result = await relayAndRecord({ store: this.store, now: this.now, reenableRenewed: this.reenableRenewed }, corpId, items, relay);
+    const deps = { store: this.store, now: this.now, reenableRenewed: this.reenableRenewed, ...(context.deadline !== undefined ? { deadline: context.deadline } : {}) };
+    const result = await relayAndRecord(deps, corpId, items, relay);
     if (result.outcome === 'recorded' && (result.reenabled.length || result.reenableLater.length || result.upstreamCalls > 1)) {
       logger.info('registry adjusted a resource update', {
         requestId: context.requestId,

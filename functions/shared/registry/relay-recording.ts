@@ -22,7 +22,7 @@ import { itemKey } from './keys.js';
 import type { RegistryItem, ResourceRef } from './model.js';
 import type { RegistryStore } from './store.js';
 import { mayBeDisabledByUs } from './state.js';
-import { applyRelayedChange, finishWrite, markReenableOwed, newItem, withoutClaim } from './transitions.js';
+import { applyRelayedChange, finishWrite, markInDoubt, markReenableOwed, newItem, withoutClaim } from './transitions.js';
 import type { WriteContext } from './transitions.js';
 
 /** Registered items per resource id, as read before relaying. */
@@ -36,6 +36,12 @@ export interface PlannedItem {
    * every type would undo a manual disable); the next sweep re-enables the right types.
    */
   reenableTypelessLater?: true;
+  /**
+   * Huawei accepted the call only after a retry: an earlier attempt may still land late, after anything that
+   * follows. The items it applies to are recorded in doubt (`inDoubtSince`), so a sweep re-checks Huawei after
+   * the hold and pushes the registry's state if a late attempt changed it (issue 15, sequence 3).
+   */
+  inDoubt?: true;
 }
 
 export interface RelayPlan {
@@ -137,25 +143,48 @@ export interface RecordWrite {
   /** The item as read before relaying; undefined for a new item. */
   before: RegistryItem | undefined;
   after: RegistryItem;
+  /**
+   * The write's condition: the version it replaces, or undefined for a create (the item must not exist). Equal
+   * to `before.version` except for a typed item this update created from a stale template in an earlier round
+   * and now rewrites from the fresh template (`recreate`).
+   */
+  expectedVersion: number | undefined;
+  /**
+   * A typed item created from the type-less item's state (`templateSk`): valid only while that type-less item
+   * is still at the version it was read at. The type-less item's own write (a seal when nothing else changes
+   * it) is conditioned on that version and made after the creates, so a template that went stale in between
+   * makes the update re-read and rewrite the created items.
+   */
+  templateSk?: string;
+  /** This write is the template's own write, made after the typed items created from it. */
+  isTemplate?: true;
 }
 
 interface WorkingRecord {
   before: RegistryItem | undefined;
   next: RegistryItem;
   touched: boolean;
+  templateSk?: string;
+  /** Set when the item exists at this version but was created by this update from a template that went stale. */
+  recreateVersion?: number;
 }
 
 /**
  * The writes that record the accepted items: each planned item folded, in order, onto the item it applies to
  * (a typed one onto its (id, type); a type-less one onto every registered item of the id and onto the type-less
  * item, created if missing: Huawei applied it to types the registry has never seen too, and only the type-less
- * item brings their expiry to the sweeper). Pure, so the rules are tested without DynamoDB.
+ * item brings their expiry to the sweeper). A typed item created from the type-less item's state also seals the
+ * type-less item (issue 15, sequence 1: a template read before a sweep recorded its disable must not be
+ * written). `recreate`: typed items (sort key -> version) this update created from a template that went stale;
+ * they are left out of `registered` and rewritten from the fresh template. Pure, so the rules are tested
+ * without DynamoDB.
  */
 export function recordWrites(
   corpId: string,
   planned: readonly PlannedItem[],
   registered: RegisteredResources,
   ctx: WriteContext,
+  recreate: ReadonlyMap<string, number> = new Map(),
 ): RecordWrite[] {
   const working = new Map<string, WorkingRecord>();
   for (const id of new Set(planned.map((p) => p.item.id))) {
@@ -166,13 +195,21 @@ export function recordWrites(
     const key = itemKey(corpId, id, type);
     const existing = working.get(key.sk);
     if (existing) return existing;
-    const template = type === undefined ? undefined : working.get(itemKey(corpId, id, undefined).sk)?.next;
+    const templateRecord = type === undefined ? undefined : working.get(itemKey(corpId, id, undefined).sk);
+    const template = templateRecord?.next;
     const created: WorkingRecord = { before: undefined, next: newItem({ corpId, resourceId: id, type }, ctx.now, template), touched: false };
+    if (templateRecord?.before) {
+      created.templateSk = templateRecord.before.sk;
+      // The template's version is checked by its own write: seal it when nothing else changes it.
+      templateRecord.touched = true;
+    }
+    const recreateVersion = recreate.get(key.sk);
+    if (recreateVersion !== undefined) created.recreateVersion = recreateVersion;
     working.set(key.sk, created);
     return created;
   };
 
-  for (const { item, reenableTypelessLater } of planned) {
+  for (const { item, reenableTypelessLater, inDoubt } of planned) {
     const change = { expireDate: item.expireDate, isDisabled: item.isDisabled };
     if (item.type === undefined) start(undefined, item.id); // stands for the types the registry has no item of
     // A type-less update reaches every type Huawei holds; a type recorded gone is not among them.
@@ -181,36 +218,91 @@ export function recordWrites(
     for (const target of targets) {
       target.next = applyRelayedChange(target.next, change, ctx.now);
       if (reenableTypelessLater && target.next.type === undefined) target.next = markReenableOwed(target.next, ctx.now);
+      if (inDoubt) target.next = { ...target.next, inDoubtSince: ctx.now };
       target.touched = true;
     }
   }
 
+  const templates = new Set([...working.values()].flatMap((w) => (w.templateSk === undefined ? [] : [w.templateSk])));
   return [...working.values()]
     .filter((w) => w.touched)
     // A sweep's claim read in step 1 may have been released since: writing it back would revive it. The version
     // bump alone makes a still-holding sweep's record fail and reconcile, so the claim is not needed.
-    .map((w) => ({ before: w.before, after: finishWrite(w.before ?? w.next, withoutClaim(w.next), ctx) }));
+    .map((w) => {
+      const base = w.before ?? (w.recreateVersion !== undefined ? { ...w.next, version: w.recreateVersion } : w.next);
+      const write: RecordWrite = {
+        before: w.before,
+        after: finishWrite(base, withoutClaim(w.next), ctx),
+        expectedVersion: w.before?.version ?? w.recreateVersion,
+      };
+      if (w.templateSk !== undefined) write.templateSk = w.templateSk;
+      if (w.before && templates.has(w.before.sk)) write.isTemplate = true;
+      return write;
+    });
 }
 
-/** Writes each record conditionally; returns the resource ids whose item changed since it was read. */
+export interface RecordOutcome {
+  /** Resource ids with an item that changed since it was read. */
+  conflicted: Set<string>;
+  /**
+   * Typed items written from a template whose own write then failed (sort key -> version written): the
+   * template went stale, so the next round rewrites them from the fresh one.
+   */
+  staleCreates: Map<string, number>;
+}
+
+/**
+ * Writes each record conditionally: first every write but the templates', then the templates' (so a template
+ * that a sweep recorded after this update read it fails after the typed items were created, and the update
+ * re-reads and rewrites them). Returns the ids to re-read and the typed items to rewrite.
+ */
 export async function recordRelayedUpdate(
   store: RegistryStore,
   writes: readonly RecordWrite[],
   concurrency = 10,
-): Promise<Set<string>> {
-  const results = await mapWithConcurrency(writes, concurrency, (w) =>
-    w.before ? store.replace(w.after, { version: w.before.version }) : store.create(w.after),
-  );
-  return new Set(writes.filter((_, i) => !results[i]).map((w) => w.after.resourceId));
+): Promise<RecordOutcome> {
+  const write = (w: RecordWrite) => (w.expectedVersion !== undefined ? store.replace(w.after, { version: w.expectedVersion }) : store.create(w.after));
+  const first = writes.filter((w) => !w.isTemplate);
+  const last = writes.filter((w) => w.isTemplate);
+  const firstResults = await mapWithConcurrency(first, concurrency, write);
+  const lastResults = await mapWithConcurrency(last, concurrency, write);
+  const failed = [...first.filter((_, i) => !firstResults[i]), ...last.filter((_, i) => !lastResults[i])];
+  const staleTemplates = new Set(last.filter((_, i) => !lastResults[i]).map((w) => w.after.sk + '|' + w.after.pk));
+  const staleCreates = new Map<string, number>();
+  first.forEach((w, i) => {
+    if (firstResults[i] && w.templateSk !== undefined && staleTemplates.has(w.templateSk + '|' + w.after.pk)) staleCreates.set(w.after.sk, w.after.version);
+  });
+  return { conflicted: new Set(failed.map((w) => w.after.resourceId)), staleCreates };
 }
 
 export interface RelayAndRecordDeps {
   store: RegistryStore;
   now: () => number;
   reenableRenewed: boolean;
-  /** Rounds of read, relay, record before giving up with RegistryConflictError (default 3). */
+  /** Rounds of read, relay, record before giving up with RegistryConflictError (default `RELAY_ROUNDS.max`). */
   maxAttempts?: number;
+  /** Epoch ms by which the caller must be answered: no round starts that could not end by then. */
+  deadline?: number;
+  /** Randomness for the jittered wait between rounds (tests pin it). */
+  random?: () => number;
+  /** Waits between rounds (a virtual clock in simulations). */
+  sleep?: (ms: number) => Promise<void>;
 }
+
+/**
+ * Concurrent updates of one resource are merged by rounds: each round re-reads, re-plans and re-relays the
+ * updates whose record lost a race, so the last recorded state is also the last one sent. A lost round means
+ * another caller's round won, so with n callers at once every one is through within n rounds; the jittered,
+ * growing wait between rounds spreads callers that collided so that they stop colliding. A round is not started
+ * unless `roundReserveMs` remains before the deadline (its PUT and records), so a 503 still comes in time.
+ */
+export const RELAY_ROUNDS = {
+  max: 12,
+  /** Wait before round k (k >= 2): uniform in [0, min(maxWaitMs, firstWaitMs * 2^(k-2))]. */
+  firstWaitMs: 20,
+  maxWaitMs: 320,
+  roundReserveMs: 3_000,
+} as const;
 
 export type RelayAndRecordResult =
   | {
@@ -243,20 +335,32 @@ export async function relayAndRecord(
   relay: (items: ModResourceItem[]) => Promise<UpstreamResponse>,
 ): Promise<RelayAndRecordResult> {
   if (items.length === 0) throw new TypeError('relayAndRecord needs at least one item');
-  const maxAttempts = deps.maxAttempts ?? 3;
+  const maxAttempts = deps.maxAttempts ?? RELAY_ROUNDS.max;
+  const random = deps.random ?? Math.random;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   let pending = items;
   let firstResponse: UpstreamResponse | undefined;
   let upstreamCalls = 0;
   const reenabled: ResourceRef[] = [];
   const reenableLater: ResourceRef[] = [];
+  // Typed items an earlier round created from a template that went stale (sort key -> version written).
+  let staleCreates = new Map<string, number>();
   for (let attempt = 1; ; attempt++) {
-    const registered = await readRegistered(deps.store, corpId, pending.map((i) => i.id));
+    const read = await readRegistered(deps.store, corpId, pending.map((i) => i.id));
+    const { registered, recreate } = withoutStaleCreates(read, staleCreates);
     const plan = planRelayedUpdate(corpId, pending, registered, { now: deps.now(), reenableRenewed: deps.reenableRenewed });
     const accepted: PlannedItem[] = [];
     let lastResponse: UpstreamResponse | undefined;
     let rejection: UpstreamResponse | undefined;
     for (const chunk of chunks(plan.items, MAX_RESOURCE_ITEMS)) {
-      const response = await relay(chunk.map((p) => p.item));
+      let response: UpstreamResponse;
+      try {
+        response = await relay(chunk.map((p) => p.item));
+      } catch (error) {
+        // No answer: Huawei may still apply the call, later than anything after it.
+        if (upstreamMayHaveReceived(error)) await markRelayedInDoubt(deps.store, corpId, chunk.map((p) => p.item), deps.now());
+        throw error;
+      }
       upstreamCalls++;
       if (response.status < 200 || response.status >= 300) {
         rejection = response;
@@ -264,11 +368,14 @@ export async function relayAndRecord(
       }
       firstResponse ??= response;
       lastResponse = response;
-      accepted.push(...chunk);
+      // Attempts before the one answered may still land late: every item of the call is in doubt.
+      accepted.push(...(response.attempts > 1 ? chunk.map((p): PlannedItem => ({ ...p, inDoubt: true })) : chunk));
     }
     if (accepted.length) {
-      const writes = recordWrites(corpId, accepted, registered, { now: deps.now(), requestId: lastResponse?.requestId });
-      const conflicted = await recordRelayedUpdate(deps.store, writes);
+      const writes = recordWrites(corpId, accepted, registered, { now: deps.now(), requestId: lastResponse?.requestId }, recreate);
+      const recorded = await recordRelayedUpdate(deps.store, writes);
+      const conflicted = recorded.conflicted;
+      staleCreates = recorded.staleCreates;
       if (rejection) return { outcome: 'upstream-rejected', response: rejection };
       const acceptedIds = new Set(accepted.map((p) => p.item.id));
       reenabled.push(...plan.reenabled.filter((r) => acceptedIds.has(r.resourceId) && !conflicted.has(r.resourceId)));
@@ -277,12 +384,68 @@ export async function relayAndRecord(
         return { outcome: 'recorded', response: firstResponse ?? (lastResponse as UpstreamResponse), reenabled, reenableLater, upstreamCalls };
       }
       if (attempt >= maxAttempts) throw new RegistryConflictError([...conflicted], attempt);
+      const waitMs = Math.floor(random() * Math.min(RELAY_ROUNDS.maxWaitMs, RELAY_ROUNDS.firstWaitMs * 2 ** (attempt - 1)));
+      if (deps.deadline !== undefined && deps.now() + waitMs + RELAY_ROUNDS.roundReserveMs > deps.deadline) {
+        throw new RegistryConflictError([...conflicted], attempt);
+      }
+      await sleep(waitMs);
       pending = items.filter((i) => conflicted.has(i.id));
       continue;
     }
     // Nothing accepted: rejection is set (plan.items is never empty for a non-empty update).
     return { outcome: 'upstream-rejected', response: rejection as UpstreamResponse };
   }
+}
+
+/** A call that threw after at least one attempt was sent (`attempts` on the client's errors) may have reached Huawei. */
+function upstreamMayHaveReceived(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null || !('attempts' in error)) return false;
+  const attempts = (error as { attempts: unknown }).attempts;
+  return typeof attempts === 'number' && attempts > 0;
+}
+
+/**
+ * Marks in doubt every registered item an unanswered call may change (a typed item its own or, without one, the
+ * type-less item; a type-less item every item of the id), each conditioned on the version read and re-read on
+ * a lost race. Best effort: the caller gets the upstream error either way (502/504: nothing confirmed), and
+ * an id the registry has no item of is adopted from Huawei by the next sync.
+ */
+export async function markRelayedInDoubt(store: RegistryStore, corpId: string, items: readonly ModResourceItem[], now: number): Promise<void> {
+  const ids = [...new Set(items.map((i) => i.id))];
+  await mapWithConcurrency(ids, 10, async (id) => {
+    const sent = items.filter((i) => i.id === id);
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const records = await store.listResource(corpId, id);
+      const targets = sent.some((i) => i.type === undefined)
+        ? records
+        : [...new Set(sent.flatMap((i) => { const r = effectiveRecord(records, i.type as ResourceType); return r ? [r] : []; }))];
+      const results = await Promise.all(targets.map((r) => store.replace(markInDoubt(r, { now }), { version: r.version })));
+      if (results.every(Boolean)) return;
+    }
+  });
+}
+
+/**
+ * Leaves out of the registered items the typed items this update itself created from a stale template (still at
+ * the version it wrote): they are planned and written again as if new, from the fresh type-less item.
+ */
+function withoutStaleCreates(
+  read: ReadonlyMap<string, RegistryItem[]>,
+  staleCreates: ReadonlyMap<string, number>,
+): { registered: Map<string, RegistryItem[]>; recreate: Map<string, number> } {
+  const recreate = new Map<string, number>();
+  const registered = new Map<string, RegistryItem[]>();
+  for (const [id, items] of read) {
+    registered.set(
+      id,
+      items.filter((item) => {
+        if (staleCreates.get(item.sk) !== item.version) return true;
+        recreate.set(item.sk, item.version);
+        return false;
+      }),
+    );
+  }
+  return { registered, recreate };
 }
 
 function chunks<T>(values: readonly T[], size: number): T[][] {

@@ -8,12 +8,14 @@
  * - `expireDate`: Huawei's expiry as last sent or read;
  * - `reenableOwedSince`: our sweeper disabled the resource for expiry, it has been renewed since, and Huawei
  *   still has our disable: a re-enable is owed (status stays `active`, the wanted state);
- * - `inDoubtSince`: a disable of ours may still land late at Huawei (a PUT that got no answer, or whose first
- *   attempt got none before a retry succeeded). Until it is cleared, a disabled state seen at Huawei is taken as
+ * - `inDoubtSince`: a write of ours (the sweeper's disable, or a relayed update) may still land late at Huawei
+ *   (a PUT that got no answer, or whose first attempt got none before a retry succeeded). Until it is cleared, a disabled state seen at Huawei is taken as
  *   ours, not as a manual disable. It is cleared only after `IN_DOUBT_HOLD_MS` has passed since the write, by a
  *   read of Huawei's state that is found right, or by pushing the registry's state again;
  * - `goneAt`: when Huawei was found not to hold the resource any more (status `gone`).
  */
+import { DEFAULT_HUAWEI_CLIENT_SETTINGS, longestCallLifeMs } from '../huawei/config.js';
+import type { HuaweiClientSettings } from '../huawei/config.js';
 import type { ResourceType } from '../huawei/schemas.js';
 
 export const ITEM_STATUSES = ['active', 'disabled-expired', 'disabled-manual', 'failed', 'gone'] as const;
@@ -128,13 +130,19 @@ export function nextStatus(status: ItemStatus, event: ItemEvent): ItemStatus {
 }
 
 /**
- * How long a write of ours that may have reached Huawei without an answer stays in doubt. A request the client
- * gave up on can still be delivered later; one attempt lives at most connect (3 s) + headers (10 s) + body
- * (10 s) on the client side, and a call with its retries ends by its deadline (at most the Lambda timeout, 25 s
- * for the sweeper's budget). Ten minutes is well beyond any delivery delay of a request that is still in
- * flight; after it, pushing the registry's state again, or reading Huawei and finding it right, is final.
+ * How long a write of ours that may have reached Huawei without an answer stays in doubt, derived from the
+ * client's settings (one source of truth: its connect, headers and body timeouts, retry count and longest wait
+ * between attempts): twice the longest client-side life of a call (`longestCallLifeMs`). A request the client
+ * gave up on can still be delivered later, by a network path or an upstream proxy that holds it; the factor two
+ * allows such a hop to wait as long as our own client would. After the hold, pushing the registry's state
+ * again, or reading Huawei and finding it right, is final. Defaults: 2 x (4 x 23 s + 3 x 5 s) = 214 s.
  */
-export const IN_DOUBT_HOLD_MS = 10 * 60_000;
+export function inDoubtHoldMs(settings: Readonly<HuaweiClientSettings> = DEFAULT_HUAWEI_CLIENT_SETTINGS): number {
+  return 2 * longestCallLifeMs(settings);
+}
+
+/** The hold for the client every function uses (`getHuaweiClient()`: the default settings). */
+export const IN_DOUBT_HOLD_MS = inDoubtHoldMs();
 
 /** The fields the state model reads. */
 export interface StateFields {

@@ -21,19 +21,29 @@ export interface InterposedRequest {
  * What to do with one request: forward it (optionally running `after` once the simulator answered, before the
  * product sees the answer), or answer it here in Huawei's error shape without forwarding.
  */
-export type HookDecision = { after?: () => Promise<void> } | { answer: { status: number; errorCode: string; errorMsg: string } };
+export type HookDecision =
+  | { after?: () => Promise<void> }
+  | { answer: { status: number; errorCode: string; errorMsg: string } }
+  /**
+   * Hold the request in the network: the product's connection is reset with no answer (its client sees a lost
+   * attempt and may retry), and the request reaches the simulator only when the test calls `deliverHeld()`.
+   */
+  | { hold: true };
 
 export type Hook = (request: InterposedRequest) => Promise<HookDecision | undefined>;
 
 export interface Interposer {
   url: string;
   setHook(hook: Hook | undefined): void;
+  /** Delivers the held requests to the simulator now (late), in the order they were held; returns their statuses. */
+  deliverHeld(): Promise<number[]>;
   stop(): Promise<void>;
 }
 
 export async function startInterposer(targetUrl: string): Promise<Interposer> {
   const target = new URL(targetUrl);
   let hook: Hook | undefined;
+  const held: InterposedRequest[] = [];
 
   const server = createServer((incoming, outgoing) => {
     const chunks: Buffer[] = [];
@@ -50,6 +60,11 @@ export async function startInterposer(targetUrl: string): Promise<Interposer> {
           requestId: typeof requestId === 'string' ? requestId : undefined,
         };
         const decision = (await hook?.(interposed)) ?? {};
+        if ('hold' in decision) {
+          held.push(interposed);
+          outgoing.destroy();
+          return;
+        }
         if ('answer' in decision) {
           const { status, errorCode, errorMsg } = decision.answer;
           outgoing.writeHead(status, { 'content-type': 'application/json;charset=UTF-8', 'x-request-id': interposed.requestId ?? '' });
@@ -69,6 +84,11 @@ export async function startInterposer(targetUrl: string): Promise<Interposer> {
     url: `http://127.0.0.1:${port}`,
     setHook(next) {
       hook = next;
+    },
+    async deliverHeld() {
+      const statuses: number[] = [];
+      for (const request of held.splice(0)) statuses.push((await forward(target, request)).status);
+      return statuses;
     },
     stop: () =>
       new Promise<void>((resolve) => {
