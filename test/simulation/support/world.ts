@@ -200,7 +200,16 @@ export class World {
     let chunk = 0;
     let status: number;
     try {
-      const result = await relayAndRecord({ store: this.store(actor).asStore(), now: this.scheduler.clock, reenableRenewed: true }, CORP_ID, [item], (items) =>
+      const deps = {
+        store: this.store(actor).asStore(),
+        now: this.scheduler.clock,
+        reenableRenewed: true,
+        deadline,
+        // The wait between rounds is virtual time: a scheduled op that fires when the clock gets there.
+        random: () => 0.5,
+        sleep: (ms: number) => this.scheduler.gate(actor, `waits ${ms} ms before the next round`, () => undefined, { notBefore: this.scheduler.now + ms }),
+      };
+      const result = await relayAndRecord(deps, CORP_ID, [item], (items) =>
         api.updateResources(CORP_ID, items, { requestId: `${callId}.${++chunk}`, deadline }),
       );
       status = result.response.status;
