@@ -57,7 +57,7 @@ export const SMALL_CONFIGS: Record<string, Scenario> = {
   },
 };
 
-const limit = Number(process.env.SIM_SCHEDULE_LIMIT ?? (process.env.LONG_TESTS === '1' ? Number.POSITIVE_INFINITY : 3_000));
+const limit = Number(process.env.SIM_SCHEDULE_LIMIT ?? (process.env.LONG_TESTS === '1' ? Number.POSITIVE_INFINITY : 1_000));
 
 describe('every schedule of small configurations', () => {
   const config = process.env.SIM_CONFIG;
