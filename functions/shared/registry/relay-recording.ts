@@ -37,9 +37,11 @@ export interface PlannedItem {
    */
   reenableTypelessLater?: true;
   /**
-   * Huawei accepted the call only after a retry: an earlier attempt may still land late, after anything that
-   * follows. The items it applies to are recorded in doubt (`inDoubtSince`), so a sweep re-checks Huawei after
-   * the hold and pushes the registry's state if a late attempt changed it (issue 15, sequence 3).
+   * A disable (`isDisabled: true`) Huawei accepted only after a retry: an earlier attempt may still land late,
+   * after anything that follows (a re-enable). The items it applies to are recorded in doubt (`inDoubtSince`),
+   * so a sweep re-checks Huawei after the hold and pushes the registry's state if a late attempt changed it
+   * (issue 15, sequence 3). Only disables: the mark also makes a renewal re-enable (possibly disabled by us),
+   * which must never undo a disable made at Huawei by hand.
    */
   inDoubt?: true;
 }
@@ -358,7 +360,8 @@ export async function relayAndRecord(
         response = await relay(chunk.map((p) => p.item));
       } catch (error) {
         // No answer: Huawei may still apply the call, later than anything after it.
-        if (upstreamMayHaveReceived(error)) await markRelayedInDoubt(deps.store, corpId, chunk.map((p) => p.item), deps.now());
+        const disables = chunk.map((p) => p.item).filter((i) => i.isDisabled === true);
+        if (disables.length && upstreamMayHaveReceived(error)) await markRelayedInDoubt(deps.store, corpId, disables, deps.now());
         throw error;
       }
       upstreamCalls++;
@@ -368,8 +371,8 @@ export async function relayAndRecord(
       }
       firstResponse ??= response;
       lastResponse = response;
-      // Attempts before the one answered may still land late: every item of the call is in doubt.
-      accepted.push(...(response.attempts > 1 ? chunk.map((p): PlannedItem => ({ ...p, inDoubt: true })) : chunk));
+      // Attempts before the one answered may still land late: every disable of the call is in doubt.
+      accepted.push(...(response.attempts > 1 ? chunk.map((p): PlannedItem => (p.item.isDisabled === true ? { ...p, inDoubt: true } : p)) : chunk));
     }
     if (accepted.length) {
       const writes = recordWrites(corpId, accepted, registered, { now: deps.now(), requestId: lastResponse?.requestId }, recreate);
@@ -405,7 +408,7 @@ function upstreamMayHaveReceived(error: unknown): boolean {
 }
 
 /**
- * Marks in doubt every registered item an unanswered call may change (a typed item its own or, without one, the
+ * Marks in doubt every registered item an unanswered disable may change (a typed item its own or, without one, the
  * type-less item; a type-less item every item of the id), each conditioned on the version read and re-read on
  * a lost race. Best effort: the caller gets the upstream error either way (502/504: nothing confirmed), and
  * an id the registry has no item of is adopted from Huawei by the next sync.

@@ -8,7 +8,7 @@
  * - `expireDate`: Huawei's expiry as last sent or read;
  * - `reenableOwedSince`: our sweeper disabled the resource for expiry, it has been renewed since, and Huawei
  *   still has our disable: a re-enable is owed (status stays `active`, the wanted state);
- * - `inDoubtSince`: a write of ours (the sweeper's disable, or a relayed update) may still land late at Huawei
+ * - `inDoubtSince`: a disable of ours (the sweeper's, or a caller's relayed by us) may still land late at Huawei
  *   (a PUT that got no answer, or whose first attempt got none before a retry succeeded). Until it is cleared, a disabled state seen at Huawei is taken as
  *   ours, not as a manual disable. It is cleared only after `IN_DOUBT_HOLD_MS` has passed since the write, by a
  *   read of Huawei's state that is found right, or by pushing the registry's state again;
