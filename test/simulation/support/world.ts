@@ -1,0 +1,453 @@
+/**
+ * One simulated run: a scenario generated from a seed, the production relay protocol (`relayAndRecord`),
+ * verified sweep (`sweep`) and sync (`sync`) as actors on one scheduler, Huawei in-process, then quiescence, one
+ * clean sync and one clean sweep, and the invariants. Everything that varies comes from the chooser, so a seed
+ * (or, in the exhaustive mode, a choice script) replays a run exactly.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { UpstreamTimeoutError, UpstreamUnavailableError } from '../../../functions/shared/huawei/client.js';
+import type { ModResourceItem, ResourceType } from '../../../functions/shared/huawei/schemas.js';
+import { RegistryConflictError } from '../../../functions/shared/registry/errors.js';
+import type { RegistryItem } from '../../../functions/shared/registry/model.js';
+import { relayAndRecord } from '../../../functions/shared/registry/relay-recording.js';
+import { IN_DOUBT_HOLD_MS } from '../../../functions/shared/registry/state.js';
+import { sweep } from '../../../functions/sweeper/sweep.js';
+import { sync } from '../../../functions/sync/sync.js';
+import { orderIdFor } from '../../../local/simulator/state.js';
+import { CLEAN_OUTCOMES, CORP_ID, FAULTY_OUTCOMES, HuaweiModel, MAX_DELIVERY_MS, SimulatedSpApi } from './huawei-model.js';
+import { HUAWEI_WRITE } from './huawei-model.js';
+import type { NetworkOutcome } from './huawei-model.js';
+import { describe as describeItem, MemoryLease, MemoryRegistryStore, MemoryTable } from './memory-registry.js';
+import type { Gate } from './memory-registry.js';
+import type { Chooser } from './scheduler.js';
+import { RedundantSchedule, Scheduler, SleepSetExplorer } from './scheduler.js';
+
+export const START = Date.UTC(2026, 0, 1);
+const YEAR = 365 * 24 * 3600_000;
+export const TYPES: readonly ResourceType[] = ['CONF_CALL', 'SOFT'];
+
+const silent = new Proxy({}, { get: () => () => undefined });
+const silentLogger = silent as Logger;
+const silentMetrics = silent as Metrics;
+
+export type CallerOpKind = 'renew' | 'renew-soon' | 'expire' | 'disable' | 'enable';
+export interface CallerOp {
+  kind: CallerOpKind;
+  id: string;
+  type?: ResourceType;
+}
+export type DirectKind = 'renew' | 'disable' | 'enable' | 'delete' | 'add-expired' | 'add-future';
+export interface DirectOp {
+  kind: DirectKind;
+  id: string;
+  type?: ResourceType;
+}
+
+export interface InitialResource {
+  id: string;
+  types: ResourceType[];
+  expiry: 'past' | 'soon' | 'future';
+  disabled: boolean;
+  registered: 'typeless' | 'typed' | 'none';
+}
+
+export interface Scenario {
+  resources: InitialResource[];
+  setupSweep: boolean;
+  callers: CallerOp[][];
+  sweeps: number;
+  syncs: number;
+  direct: DirectOp[];
+  faults: boolean;
+  /** Network outcomes during the concurrent phase when `faults` (default FAULTY_OUTCOMES). */
+  outcomes?: readonly NetworkOutcome[];
+}
+
+function pickOf<T>(chooser: Chooser, values: readonly T[]): T {
+  return values[chooser.choose(values.length)] as T;
+}
+
+/** A random scenario: 1-2 ids with 1-2 types each, 1-3 callers, 0-2 sweeps, 0-1 sync, 0-1 direct change. */
+export function randomScenario(chooser: Chooser): Scenario {
+  const resources: InitialResource[] = [];
+  const idCount = 1 + chooser.choose(2);
+  for (let i = 1; i <= idCount; i++) {
+    const types = chooser.choose(2) === 0 ? [...TYPES] : [pickOf(chooser, TYPES)];
+    resources.push({
+      id: `r${i}`,
+      types,
+      expiry: pickOf(chooser, ['past', 'soon', 'soon', 'future'] as const),
+      disabled: chooser.choose(10) === 0,
+      registered: pickOf(chooser, ['typeless', 'typeless', 'typed', 'none'] as const),
+    });
+  }
+  const target = (): { id: string; type?: ResourceType } => {
+    const r = pickOf(chooser, resources);
+    return chooser.choose(2) === 0 ? { id: r.id } : { id: r.id, type: pickOf(chooser, r.types) };
+  };
+  const callers: CallerOp[][] = [];
+  for (let c = 0, n = 1 + chooser.choose(3); c < n; c++) {
+    const ops: CallerOp[] = [];
+    if (chooser.choose(6) === 0) {
+      // A caller who disables, then enables again once answered (issue 15's sequence 3).
+      const t = target();
+      callers.push([{ kind: 'disable', ...t }, { kind: 'enable', ...t }]);
+      continue;
+    }
+    for (let k = 0, m = 1 + chooser.choose(2); k < m; k++) {
+      ops.push({ kind: pickOf(chooser, ['renew', 'renew', 'renew-soon', 'expire', 'disable', 'enable'] as const), ...target() });
+    }
+    callers.push(ops);
+  }
+  const direct: DirectOp[] = [];
+  if (chooser.choose(3) === 0) {
+    const kind = pickOf(chooser, ['renew', 'disable', 'enable', 'delete', 'add-expired', 'add-future'] as const);
+    direct.push(kind.startsWith('add') ? { kind, id: 'r9', type: pickOf(chooser, TYPES) } : { kind, ...target() });
+  }
+  return {
+    resources,
+    setupSweep: chooser.choose(5) < 2,
+    callers,
+    sweeps: chooser.choose(3),
+    syncs: chooser.choose(3) === 0 ? 1 : 0,
+    direct,
+    faults: chooser.choose(10) < 7,
+  };
+}
+
+interface ManualDisable {
+  via: 'relay' | 'direct';
+  id: string;
+  type?: ResourceType;
+  /** Event number at which the disabling call was over (answered or given up), or the direct change made. */
+  doneAt: number;
+}
+interface ConfirmedEnable {
+  via: 'relay' | 'direct';
+  id: string;
+  type?: ResourceType;
+  /** Event number at which the enabling call was issued. */
+  issuedAt: number;
+}
+interface RelayAnswer {
+  callId: string;
+  item: ModResourceItem;
+  status: number;
+}
+
+export interface RunResult {
+  violations: string[];
+  /** Whether the network could fail in the concurrent phase. */
+  faults: boolean;
+  trace: string[];
+  steps: number;
+  relayCalls: number;
+  relay2xx: number;
+  deliveries: number;
+}
+
+export class World {
+  readonly scheduler: Scheduler;
+  readonly huawei: HuaweiModel;
+  readonly table = new MemoryTable();
+  private faults = false;
+  private events = 0;
+  private readonly manualDisables: ManualDisable[] = [];
+  private readonly enables: ConfirmedEnable[] = [];
+  private readonly answers: RelayAnswer[] = [];
+  private relayCalls = 0;
+  private sweepCount = 0;
+
+  constructor(
+    chooser: Chooser,
+    readonly scenario: Scenario,
+    tracing: boolean,
+    weighted = true,
+  ) {
+    this.scheduler = new Scheduler(chooser, START, tracing, weighted);
+    this.huawei = new HuaweiModel(this.scheduler.clock);
+  }
+
+  private outcomes = (): readonly NetworkOutcome[] => (this.faults ? (this.scenario.outcomes ?? FAULTY_OUTCOMES) : CLEAN_OUTCOMES);
+
+  private gate(actor: string): Gate {
+    return (label, effect, touches) =>
+      this.scheduler.gate(actor, `registry ${label}`, effect, {
+        footprint: touches && (touches.write ? { reads: [], writes: [touches.key] } : { reads: [touches.key], writes: [] }),
+      });
+  }
+
+  private store(actor: string): MemoryRegistryStore {
+    return new MemoryRegistryStore(this.table, this.gate(actor));
+  }
+
+  private api(actor: string): SimulatedSpApi {
+    return new SimulatedSpApi(actor, this.huawei, this.scheduler, this.outcomes);
+  }
+
+  private expiryOf(kind: InitialResource['expiry']): number {
+    if (kind === 'past') return START - 3600_000;
+    if (kind === 'soon') return START + 2_000;
+    return START + YEAR;
+  }
+
+  /** One relayed update, as the resource route runs it; returns the status the caller gets. */
+  async relay(actor: string, item: ModResourceItem): Promise<number> {
+    const callId = `${actor}.${++this.relayCalls}`;
+    const api = this.api(actor);
+    const deadline = this.scheduler.now + 28_000;
+    let chunk = 0;
+    let status: number;
+    try {
+      const deps = {
+        store: this.store(actor).asStore(),
+        now: this.scheduler.clock,
+        reenableRenewed: true,
+        deadline,
+        // The wait between rounds is virtual time: a scheduled op that fires when the clock gets there.
+        random: () => 0.5,
+        sleep: (ms: number) => this.scheduler.gate(actor, `waits ${ms} ms before the next round`, () => undefined, { notBefore: this.scheduler.now + ms }),
+      };
+      const result = await relayAndRecord(deps, CORP_ID, [item], (items) =>
+        api.updateResources(CORP_ID, items, { requestId: `${callId}.${++chunk}`, deadline }),
+      );
+      status = result.response.status;
+    } catch (error) {
+      if (error instanceof UpstreamTimeoutError || error instanceof UpstreamUnavailableError) status = 504;
+      else if (error instanceof RegistryConflictError) status = 503;
+      else throw error;
+    }
+    this.answers.push({ callId, item, status });
+    this.scheduler.log(`${actor}: answered ${status}`);
+    return status;
+  }
+
+  private async caller(actor: string, ops: readonly CallerOp[]): Promise<void> {
+    for (const op of ops) {
+      const item: ModResourceItem = { id: op.id };
+      if (op.type !== undefined) item.type = op.type;
+      if (op.kind === 'renew') item.expireDate = START + YEAR + 1_000 * (1 + this.relayCalls);
+      if (op.kind === 'renew-soon') item.expireDate = this.scheduler.now + 1_500;
+      if (op.kind === 'expire') item.expireDate = START - 60_000;
+      if (op.kind === 'disable') item.isDisabled = true;
+      if (op.kind === 'enable') item.isDisabled = false;
+      const issuedAt = ++this.events;
+      const status = await this.relay(actor, item);
+      const doneAt = ++this.events;
+      if (op.kind === 'disable') this.manualDisables.push({ via: 'relay', id: op.id, type: op.type, doneAt });
+      if (op.kind === 'enable' && status >= 200 && status < 300) this.enables.push({ via: 'relay', id: op.id, type: op.type, issuedAt });
+    }
+  }
+
+  private async runSweep(actor: string): Promise<void> {
+    await sweep({
+      store: this.store(actor).asStore(),
+      lease: new MemoryLease(this.table, this.gate(actor)).asLease(),
+      spApi: this.api(actor),
+      config: { dryRun: false, maxRejections: 3, concurrency: 4, leaseMs: 5 * 60_000, recordReserveMs: 2_000 },
+      deadline: this.scheduler.now + 60_000,
+      now: this.scheduler.clock,
+      sweepId: `${actor}-${++this.sweepCount}`,
+      logger: silentLogger,
+      metrics: silentMetrics,
+    });
+  }
+
+  private async runSync(actor: string): Promise<void> {
+    await sync({
+      store: this.store(actor).asStore(),
+      spApi: this.api(actor),
+      config: { dryRun: false, corpIds: [CORP_ID], concurrency: 1 },
+      deadline: this.scheduler.now + 60_000,
+      now: this.scheduler.clock,
+      syncId: actor,
+      logger: silentLogger,
+      metrics: silentMetrics,
+    });
+  }
+
+  private async direct(actor: string, op: DirectOp): Promise<void> {
+    await this.scheduler.gate(actor, `at Huawei: ${op.kind} ${op.id}/${op.type ?? '*'}`, () => {
+      const state = this.huawei.sim.state;
+      const all = this.huawei.resources();
+      const targets = all.filter((r) => r.id === op.id && (op.type === undefined || r.type === op.type));
+      if (op.kind === 'renew') for (const r of targets) r.expireDate = START + YEAR + 7;
+      if (op.kind === 'disable') for (const r of targets) r.isDisabled = true;
+      if (op.kind === 'enable') for (const r of targets) r.isDisabled = false;
+      if (op.kind === 'delete') state.resources.set(CORP_ID, all.filter((r) => r.id !== op.id));
+      if (op.kind === 'add-expired' || op.kind === 'add-future') {
+        const expireDate = op.kind === 'add-expired' ? START - 1_000 : START + YEAR;
+        state.addResource({ corpId: CORP_ID, id: op.id, type: op.type ?? 'SOFT', typeId: null, count: 1, expireDate, isDisabled: false, orderId: orderIdFor(op.id) });
+      }
+    }, { footprint: HUAWEI_WRITE });
+    const at = ++this.events;
+    if (op.kind === 'disable') this.manualDisables.push({ via: 'direct', id: op.id, type: op.type, doneAt: at });
+    if (op.kind === 'enable') this.enables.push({ via: 'direct', id: op.id, type: op.type, issuedAt: at });
+  }
+
+  private async alone(run: () => Promise<void>): Promise<void> {
+    const done = run();
+    await this.scheduler.runUntilQuiet();
+    await done;
+  }
+
+  async run(): Promise<RunResult> {
+    const s = this.scenario;
+    this.scheduler.log(`scenario ${JSON.stringify(s)}`);
+    // Setup, one actor at a time, no faults: Huawei's resources, their registration, maybe a sweep.
+    for (const r of s.resources) {
+      for (const type of r.types) {
+        this.huawei.sim.state.addResource({ corpId: CORP_ID, id: r.id, type, typeId: null, count: 1, expireDate: this.expiryOf(r.expiry), isDisabled: r.disabled, orderId: orderIdFor(r.id) });
+        // Disabled before the run: by hand, as far as anyone can tell.
+        if (r.disabled) this.manualDisables.push({ via: 'direct', id: r.id, type, doneAt: 0 });
+      }
+    }
+    for (const r of s.resources) {
+      if (r.registered === 'typeless') await this.alone(async () => void (await this.relay('setup', { id: r.id, expireDate: this.expiryOf(r.expiry) })));
+      if (r.registered === 'typed') {
+        for (const type of r.types) await this.alone(async () => void (await this.relay('setup', { id: r.id, type, expireDate: this.expiryOf(r.expiry) })));
+      }
+    }
+    if (s.setupSweep) await this.alone(() => this.runSweep('setup-sweep'));
+
+    // The concurrent phase: every actor at once, the network as the seed decides.
+    this.faults = s.faults;
+    const actors: Promise<void>[] = [];
+    s.callers.forEach((ops, i) => actors.push(this.caller(`caller${i + 1}`, ops)));
+    for (let i = 1; i <= s.sweeps; i++) actors.push(this.runSweep(`sweep${i}`));
+    for (let i = 1; i <= s.syncs; i++) actors.push(this.runSync(`sync${i}`));
+    s.direct.forEach((op, i) => actors.push(this.direct(`direct${i + 1}`, op)));
+    const settled = Promise.allSettled(actors);
+    await this.scheduler.runUntilQuiet();
+    for (const result of await settled) if (result.status === 'rejected') throw result.reason;
+
+    // Quiescence: every late delivery has landed. Faults stop; past any hold; one sync, then one sweep.
+    this.faults = false;
+    this.scheduler.now += IN_DOUBT_HOLD_MS + MAX_DELIVERY_MS;
+    this.scheduler.log('--- quiescence: one sync, then one sweep');
+    await this.alone(() => this.runSync('final-sync'));
+    await this.alone(() => this.runSweep('final-sweep'));
+
+    const violations = this.check();
+    if (violations.length || this.scheduler.tracing) this.scheduler.log(`end: ${this.describeEnd()}`);
+    return {
+      violations,
+      faults: this.scenario.faults,
+      trace: this.scheduler.trace,
+      steps: this.scheduler.steps,
+      relayCalls: this.answers.length,
+      relay2xx: this.answers.filter((a) => a.status >= 200 && a.status < 300).length,
+      deliveries: this.huawei.applied.filter((a) => a.late).length,
+    };
+  }
+
+  private describeEnd(): string {
+    const huawei = this.huawei.resources().map((r) => `${r.id}/${r.type} exp=${r.expireDate} ${r.isDisabled ? 'disabled' : 'enabled'}`);
+    const registry = this.table.all().map((i) => `${i.sk} ${describeItem(i)}`);
+    return `Huawei {${huawei.join('; ')}} registry {${registry.join('; ')}}`;
+  }
+
+  /**
+   * Someone disabled it by hand and nobody enabled it after that: an enable made after the disable was over (the
+   * caller had its answer, or the change was made at Huawei). A change made at Huawei does not end a relayed
+   * disable: a late delivery of ours may still follow it and the product cannot see the change it undid.
+   */
+  private mayStayDisabled(id: string, type: ResourceType): boolean {
+    const covers = (x: { id: string; type?: ResourceType }) => x.id === id && (x.type === undefined || x.type === type);
+    return this.manualDisables.some(
+      (d) => covers(d) && !this.enables.some((e) => covers(e) && e.issuedAt > d.doneAt && (e.via === 'relay' || d.via === 'direct')),
+    );
+  }
+
+  /** The write that last disabled (id, type) at Huawei, for the failure message. */
+  private lastDisabler(id: string, type: ResourceType): string {
+    const applied = [...this.huawei.applied]
+      .reverse()
+      .find((a) => a.status === 200 && a.items.some((i) => i.id === id && (i.type === undefined || i.type === type) && i.isDisabled === true));
+    return applied ? `last disabled by ${applied.callId} attempt ${applied.attempt}${applied.late === 'held' ? ', delivered late after the client gave up on it' : applied.late === 'twice' ? ', a duplicate delivered late' : ''}` : 'disabled at Huawei directly';
+  }
+
+  /** The invariants after quiescence and one sync plus one sweep. */
+  check(): string[] {
+    const violations: string[] = [];
+    const now = this.scheduler.now;
+    const items = this.table.all().filter((i) => i.pk.startsWith('CORP#'));
+    const huawei = this.huawei.resources();
+    const effective = (id: string, type: ResourceType): RegistryItem | undefined =>
+      items.find((i) => i.resourceId === id && i.type === type) ?? items.find((i) => i.resourceId === id && i.type === undefined);
+    for (const r of huawei) {
+      const where = `${r.id}/${r.type}`;
+      const item = effective(r.id, r.type);
+      const disabled = item?.status === 'disabled-expired' || item?.status === 'disabled-manual';
+      if (!item) violations.push(`${where}: held by Huawei, not in the registry`);
+      else if (item.expireDate !== r.expireDate || disabled !== r.isDisabled || item.status === 'gone' || item.status === 'failed') {
+        violations.push(`${where}: Huawei exp=${r.expireDate} ${r.isDisabled ? 'disabled' : 'enabled'}, registry ${describeItem(item)}`);
+      }
+      if (r.expireDate > now && r.isDisabled && !this.mayStayDisabled(r.id, r.type)) {
+        violations.push(`${where}: future expiry, disabled at Huawei, and nobody disabled it by hand (${this.lastDisabler(r.id, r.type)})`);
+      }
+      if (r.expireDate <= now && !r.isDisabled) violations.push(`${where}: expired at Huawei and still enabled`);
+    }
+    for (const item of items) {
+      if (item.status === 'gone') continue;
+      const held = huawei.some((r) => r.id === item.resourceId && (item.type === undefined || r.type === item.type));
+      if (!held) violations.push(`${item.sk}: ${describeItem(item)} in the registry, absent at Huawei`);
+    }
+    for (const answer of this.answers) {
+      if (answer.status < 200 || answer.status >= 300) continue;
+      const applied = this.huawei.applied.some(
+        (a) =>
+          a.callId.startsWith(`${answer.callId}.`) &&
+          a.status === 200 &&
+          a.items.some(
+            (i) =>
+              i.id === answer.item.id &&
+              i.type === answer.item.type &&
+              i.expireDate === answer.item.expireDate &&
+              (answer.item.isDisabled === undefined || i.isDisabled === answer.item.isDisabled),
+          ),
+      );
+      if (!applied) violations.push(`${answer.callId}: answered ${answer.status} for ${JSON.stringify(answer.item)}, never applied at Huawei`);
+    }
+    return violations;
+  }
+}
+
+/** Runs one seed; the scenario and the schedule both come from it. */
+export async function runSeed(seed: number, tracing = false, chooserFor: (seed: number) => Chooser): Promise<RunResult> {
+  const chooser = chooserFor(seed);
+  const world = new World(chooser, randomScenario(chooser), tracing);
+  return world.run();
+}
+
+export interface Enumeration {
+  schedules: number;
+  /** Runs cut short because every pending op was asleep (equivalent to a schedule already run). */
+  pruned: number;
+  failures: { script: number[]; violations: string[] }[];
+}
+
+/** Every schedule of a fixed scenario, depth first (each pending op, and each network outcome, is a branch). */
+export async function enumerate(scenario: Scenario, limit = Number.POSITIVE_INFINITY): Promise<Enumeration> {
+  const result: Enumeration = { schedules: 0, pruned: 0, failures: [] };
+  let prefix: number[] | undefined = [];
+  while (prefix !== undefined && result.schedules < limit) {
+    const chooser: SleepSetExplorer = new SleepSetExplorer(prefix);
+    try {
+      const run = await new World(chooser, scenario, false, false).run();
+      result.schedules++;
+      if (run.violations.length) result.failures.push({ script: chooser.taken.map((t) => t.choice), violations: run.violations });
+    } catch (error) {
+      if (!(error instanceof RedundantSchedule)) throw error;
+      result.pruned++;
+    }
+    prefix = chooser.nextPrefix();
+  }
+  return result;
+}
+
+/** Replays one schedule of a fixed scenario with its trace. */
+export async function replayScript(scenario: Scenario, script: readonly number[]): Promise<RunResult> {
+  return new World(new SleepSetExplorer(script), scenario, true, false).run();
+}
