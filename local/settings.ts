@@ -14,6 +14,8 @@ export const LOCAL_SWEEP_METHOD = 'POST';
 /** The local-only route that runs one sync (adoption and drift repair) now. */
 export const LOCAL_SYNC_PATH = '/_local/sync';
 export const LOCAL_SYNC_METHOD = 'POST';
+/** The OpenAPI document of the routes (docs/openapi.json, built from the same code). */
+export const LOCAL_OPENAPI_PATH = '/_local/openapi.json';
 
 export function readPort(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
   const raw = env[name];

@@ -33,6 +33,7 @@ import { readHttpsPort, readPassthrough, readPort, readSweepInterval } from './s
 import { makeLocalCertificate } from './tls.js';
 import { localSweepRoute } from './sweep-endpoint.js';
 import { LocalSync } from './local-sync.js';
+import { localOpenApiRoute } from './openapi-endpoint.js';
 import { localSyncRoute } from './sync-endpoint.js';
 import { LOCAL_SYNC_METHOD, LOCAL_SYNC_PATH } from './settings.js';
 import { syncSettingsFromEnv } from '../functions/sync/config.js';
@@ -197,7 +198,7 @@ async function startServices(options: LocalStackOptions, services: StartedServic
   const certificate = httpsPort === undefined ? undefined : await makeLocalCertificate();
   const gateway = await startGateway({
     port: gatewayPort,
-    extraRoutes: [localSweepRoute(sweeper), localSyncRoute(localSync)],
+    extraRoutes: [localSweepRoute(sweeper), localSyncRoute(localSync), localOpenApiRoute()],
     defaultRoute: true,
     ...(passthrough ? { passthroughOrigin: huaweiBaseUrl } : {}),
     ...(certificate === undefined ? {} : { https: { port: httpsPort ?? 0, key: certificate.key, cert: certificate.cert } }),
