@@ -4,7 +4,16 @@ import type { Construct } from 'constructs';
 import { ENV } from '../functions/shared/env.js';
 import { REGISTRY_TABLE } from '../functions/shared/registry/table.js';
 import type { SweepReport } from '../functions/sweeper/report.js';
-import { HTTP_ROUTES, MODIFY_RESOURCES_ROUTE, MODIFY_VMR_ROUTE, NO_ROUTE, PASSTHROUGH_PREFIXES, type HttpRoute } from '../functions/shared/routes.js';
+import {
+  HTTP_ROUTES,
+  MODIFY_RESOURCES_ROUTE,
+  MODIFY_VMR_ROUTE,
+  NO_ROUTE,
+  PASSTHROUGH_PREFIXES,
+  REGISTRY_API_FUNCTION_ID,
+  REGISTRY_ROUTES,
+  type HttpRoute,
+} from '../functions/shared/routes.js';
 import type { StackConfig } from './config.js';
 import { RegistryTable } from './constructs/registry-table.js';
 import { ALARM_PERIOD, RelayAlarms } from './constructs/relay-alarms.js';
@@ -66,6 +75,8 @@ export class MeetingRelayStack extends Stack {
   readonly api: RelayApi;
   readonly routeFunctions: ReadonlyMap<string, RelayFunction>;
   readonly noRouteFunction: RelayFunction;
+  /** Serves every route of REGISTRY_ROUTES: reads the table and its due index, nothing else. */
+  readonly registryApiFunction: RelayFunction;
   readonly sweeper: Sweeper;
   readonly sync: RegistrySync;
   readonly alarms: RelayAlarms;
@@ -99,8 +110,27 @@ export class MeetingRelayStack extends Stack {
       logRetention: config.logRetentionDays,
     });
 
+    const [firstRegistryRoute] = REGISTRY_ROUTES;
+    if (firstRegistryRoute === undefined) throw new Error('REGISTRY_ROUTES is empty');
+    this.registryApiFunction = new RelayFunction(this, constructId(REGISTRY_API_FUNCTION_ID), {
+      entry: projectPath(firstRegistryRoute.entry),
+      handlerExport: firstRegistryRoute.handlerExport,
+      description: 'meeting-relay registry read API (operators, IAM-authorized): resources, expiring window, history',
+      serviceName: `${SERVICE_NAME_PREFIX}-${REGISTRY_API_FUNCTION_ID}`,
+      memorySize: functionMemoryMb(REGISTRY_API_FUNCTION_ID),
+      timeout: RELAY_TIMEOUT,
+      logRetention: config.logRetentionDays,
+    });
+    this.registryApiFunction.bindTable({ table: this.registry, access: 'read', indexNames: [this.registry.dueIndexName] });
+
     this.api = new RelayApi(this, 'Api', {
       routes: bindings,
+      operatorRoutes: REGISTRY_ROUTES.map((route) => ({
+        id: constructId(route.id),
+        method: route.method,
+        path: route.path,
+        handler: this.registryApiFunction,
+      })),
       ...(config.passthrough ? { passthrough: { origin: config.huaweiBaseUrl, prefixes: PASSTHROUGH_PREFIXES } } : {}),
       defaultHandler: this.noRouteFunction,
       authorizationMode: config.authorizationMode,

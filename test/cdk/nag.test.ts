@@ -33,6 +33,7 @@ const DEFAULT_ACKNOWLEDGEMENTS = [
   'AwsSolutions-IAM5[Resource::*] on MeetingRelay/ModifyResourcesRole',
   'AwsSolutions-IAM5[Resource::*] on MeetingRelay/ModifyVmrRole',
   'AwsSolutions-IAM5[Resource::*] on MeetingRelay/NoRouteRole',
+  'AwsSolutions-IAM5[Resource::*] on MeetingRelay/RegistryApiRole',
   'AwsSolutions-IAM5[Resource::*] on MeetingRelay/Sweeper/FunctionRole',
   'AwsSolutions-IAM5[Resource::*] on MeetingRelay/Sync/FunctionRole',
   'AwsSolutions-SMG4 on MeetingRelay/SpCredentials',

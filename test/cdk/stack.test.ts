@@ -13,6 +13,7 @@ import {
   MODIFY_VMR_ROUTE,
   NO_ROUTE,
   PASSTHROUGH_PREFIXES,
+  REGISTRY_ROUTES,
   passthroughRoutePath,
   routeKey,
 } from '../../functions/shared/routes.js';
@@ -91,7 +92,7 @@ describe('HTTP API', () => {
     const routeKeys = resourcesOfType(defaults.json, 'AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties?.RouteKey);
 
     expect(routeKeys.sort()).toEqual(
-      [...HTTP_ROUTES.map(routeKey), ...PASSTHROUGH_PREFIXES.map((prefix) => `ANY ${passthroughRoutePath(prefix)}`), '$default'].sort(),
+      [...HTTP_ROUTES.map(routeKey), ...REGISTRY_ROUTES.map(routeKey), ...PASSTHROUGH_PREFIXES.map((prefix) => `ANY ${passthroughRoutePath(prefix)}`), '$default'].sort(),
     );
   });
 
@@ -139,17 +140,41 @@ describe('HTTP API', () => {
     expect(Object.values(format).some((variable) => /header|authorizer/i.test(variable))).toBe(false);
   });
 
-  it('leaves routes unauthorized by API Gateway in the default NONE mode', () => {
+  it('leaves the relay routes unauthorized by API Gateway in the default NONE mode', () => {
+    const registryKeys = new Set(REGISTRY_ROUTES.map(routeKey));
     for (const [, route] of resourcesOfType(defaults.json, 'AWS::ApiGatewayV2::Route')) {
+      if (registryKeys.has(route.Properties?.RouteKey)) continue;
       expect(route.Properties?.AuthorizationType ?? 'NONE').toBe('NONE');
     }
+  });
+
+  it('refuses unsigned calls of the registry API in every mode: IAM (SigV4) on each of its routes', () => {
+    for (const synth of [defaults, synthMeetingRelay({ context: { authorizationMode: 'IAM' } })]) {
+      const byKey = new Map(resourcesOfType(synth.json, 'AWS::ApiGatewayV2::Route').map(([, route]) => [route.Properties?.RouteKey, route]));
+      for (const route of REGISTRY_ROUTES) {
+        expect(route.path.startsWith('/_registry/'), route.path).toBe(true);
+        expect(byKey.get(routeKey(route))?.Properties?.AuthorizationType, routeKey(route)).toBe('AWS_IAM');
+      }
+    }
+  });
+
+  it('sends the registry API routes to one function that may only read the table and its due index', () => {
+    const functionId = logicalId(defaults.stack, defaults.stack.registryApiFunction);
+    const integrations = integrationsByRouteKey(defaults.json);
+    for (const route of REGISTRY_ROUTES) {
+      expect(integrations.get(routeKey(route))?.IntegrationUri?.['Fn::GetAtt']?.[0], routeKey(route)).toBe(functionId);
+    }
+    const statements = specificStatements(defaults, functionId);
+    expect(statements.flatMap((statement) => statement.actions).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+    expect(JSON.stringify(statements)).toContain(REGISTRY_TABLE.dueIndex.name);
+    expect(environmentOf(defaults, functionId)[ENV.spCredentialsSecretArn]).toBeUndefined();
   });
 
   it('requires IAM (SigV4) authorization on every route in IAM mode', () => {
     const synth = synthMeetingRelay({ context: { authorizationMode: 'IAM' } });
     const routes = resourcesOfType(synth.json, 'AWS::ApiGatewayV2::Route');
 
-    expect(routes).toHaveLength(HTTP_ROUTES.length + PASSTHROUGH_PREFIXES.length + 1);
+    expect(routes).toHaveLength(HTTP_ROUTES.length + REGISTRY_ROUTES.length + PASSTHROUGH_PREFIXES.length + 1);
     for (const [, route] of routes) expect(route.Properties?.AuthorizationType).toBe('AWS_IAM');
   });
 });
@@ -193,7 +218,7 @@ describe('passthrough (Huawei\'s other paths)', () => {
     const synth = synthMeetingRelay({ context: { passthrough: 'false' } });
     const routeKeys = resourcesOfType(synth.json, 'AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties?.RouteKey);
 
-    expect(routeKeys.sort()).toEqual([...HTTP_ROUTES.map(routeKey), '$default'].sort());
+    expect(routeKeys.sort()).toEqual([...HTTP_ROUTES.map(routeKey), ...REGISTRY_ROUTES.map(routeKey), '$default'].sort());
     expect(resourcesOfType(synth.json, 'AWS::ApiGatewayV2::Integration').map(([, integration]) => integration.Properties?.IntegrationType)).not.toContain('HTTP_PROXY');
   });
 
@@ -235,8 +260,8 @@ describe('functions', () => {
   it('all use that runtime on ARM64 with active tracing and the NODE_OPTIONS of lib/bundling.ts', () => {
     const functions = resourcesOfType(defaults.json, 'AWS::Lambda::Function');
 
-    // The route functions, the $default route's, the sweeper and the sync.
-    expect(functions).toHaveLength(HTTP_ROUTES.length + 3);
+    // The route functions, the $default route's, the registry API's, the sweeper and the sync.
+    expect(functions).toHaveLength(HTTP_ROUTES.length + 4);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: LAMBDA_RUNTIME.name,
