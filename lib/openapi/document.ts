@@ -15,7 +15,18 @@ import {
   REQUEST_ID_PATTERN,
   SUPPORTED_LANGUAGES,
 } from '../../functions/shared/limits.js';
-import { HTTP_ROUTES, MODIFY_RESOURCES_ROUTE, MODIFY_VMR_ROUTE, PASSTHROUGH_PREFIXES, pathParameterNames } from '../../functions/shared/routes.js';
+import {
+  HTTP_ROUTES,
+  MODIFY_RESOURCES_ROUTE,
+  MODIFY_VMR_ROUTE,
+  PASSTHROUGH_PREFIXES,
+  REGISTRY_CORP_RESOURCES_ROUTE,
+  REGISTRY_EXPIRING_ROUTE,
+  REGISTRY_HISTORY_ROUTE,
+  REGISTRY_ROUTES,
+  pathParameterNames,
+} from '../../functions/shared/routes.js';
+import { corpResourcesQuerySchema, expiringQuerySchema, historyQuerySchema } from '../../functions/registry-api/schemas.js';
 import type { HttpRoute } from '../../functions/shared/routes.js';
 
 type JsonObject = Record<string, unknown>;
@@ -118,6 +129,62 @@ function relayOperation(route: HttpRoute): JsonObject {
   };
 }
 
+/** Query-parameter schema of each registry API route: the schema its handler parses the query with. */
+export const REGISTRY_QUERY_SCHEMAS: Readonly<Record<string, z.ZodMiniType>> = {
+  [REGISTRY_CORP_RESOURCES_ROUTE.id]: corpResourcesQuerySchema,
+  [REGISTRY_EXPIRING_ROUTE.id]: expiringQuerySchema,
+  [REGISTRY_HISTORY_ROUTE.id]: historyQuerySchema,
+};
+
+const REGISTRY_RESPONSES: Readonly<Record<string, string>> = {
+  [REGISTRY_CORP_RESOURCES_ROUTE.id]:
+    '`{corpId, items: [{corpId, resourceId, type?, status, expireDate?, disabledAt?, inDoubtSince?, reenableOwedSince?, rejections, lastErrorCode?, adoptedAt?, lastChange: {at, requestId?}}], nextCursor?}`. A page filtered by status may be shorter than `limit` while `nextCursor` is set.',
+  [REGISTRY_EXPIRING_ROUTE.id]:
+    '`{from, to, items: [{corpId, resourceId, type?, status, expireDate}], itemsRead, nextFrom?}`, ordered by expiry; `itemsRead` is the due-index entries the window cost; `nextFrom` is set past 1000 entries.',
+  [REGISTRY_HISTORY_ROUTE.id]:
+    '`{corpId, resourceId, changes: [{type?, version, at, source: relay|sweep|sync, sourceId?, before, after}]}` in the order the changes happened; `before` is null for a creation or when the previous entry expired.',
+};
+
+const REGISTRY_ERRORS: readonly RelayErrorDefinition[] = [
+  RELAY_ERRORS.invalidPathParameter,
+  RELAY_ERRORS.invalidHeader,
+  RELAY_ERRORS.invalidQueryParameter,
+  RELAY_ERRORS.internal,
+  RELAY_ERRORS.registryUnavailable,
+];
+
+/** Each property of a query object schema as an OpenAPI query parameter. */
+function queryParameters(schema: z.ZodMiniType): JsonObject[] {
+  const converted = jsonSchemaOf(schema) as { properties?: Record<string, JsonObject>; required?: string[] };
+  return Object.entries(converted.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: converted.required?.includes(name) ?? false,
+    schema: property,
+  }));
+}
+
+function registryOperation(route: HttpRoute): JsonObject {
+  const querySchema = REGISTRY_QUERY_SCHEMAS[route.id];
+  if (querySchema === undefined) throw new Error(`no query schema for route ${route.id}`);
+  return {
+    operationId: route.id,
+    summary: route.description,
+    tags: ['registry'],
+    security: [{ sigv4: [] }],
+    parameters: [...pathParameters(route.path), ...queryParameters(querySchema)],
+    responses: {
+      '200': {
+        description: REGISTRY_RESPONSES[route.id] ?? 'JSON',
+        headers: { 'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' } },
+        content: { 'application/json': { schema: { type: 'object' } } },
+      },
+      ...errorResponses(REGISTRY_ERRORS),
+      '403': { description: 'API Gateway refused the call: it is not signed (SigV4) by a principal allowed to invoke the route.' },
+    },
+  };
+}
+
 const PASSTHROUGH_METHODS = ['get', 'post', 'put', 'delete', 'patch'] as const;
 
 /** `/v1/usg/{proxy}`: the catch-all route of a Huawei prefix, described as a passthrough, not as Huawei's API. */
@@ -162,6 +229,10 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions = {}): Json
     const item = (paths[route.path] ??= {});
     item[route.method.toLowerCase()] = relayOperation(route);
   }
+  for (const route of REGISTRY_ROUTES) {
+    const item = (paths[route.path] ??= {});
+    item[route.method.toLowerCase()] = registryOperation(route);
+  }
   Object.assign(paths, options.extraPaths ?? {});
   for (const prefix of PASSTHROUGH_PREFIXES) {
     const [path, item] = passthroughPath(prefix);
@@ -182,10 +253,22 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions = {}): Json
     tags: [
       { name: 'relay', description: 'Validated routes: the body is checked before Huawei sees it.' },
       { name: 'passthrough', description: "Huawei's other paths, relayed unchanged." },
+      {
+        name: 'registry',
+        description: "The registry read API for the SP's operators: IAM (SigV4) signed calls only, under a prefix of our own.",
+      },
     ],
     paths,
     components: {
       schemas: { HuaweiError: jsonSchemaOf(huaweiErrorBodySchema) },
+      securitySchemes: {
+        sigv4: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'Authorization',
+          description: 'AWS Signature Version 4 (execute-api): API Gateway\'s IAM authorizer checks it.',
+        },
+      },
       headers: {
         'X-Request-Id': {
           description: "Huawei's request id, or the relay's own when Huawei sent none or the relay answered itself.",

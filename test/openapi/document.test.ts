@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { buildOpenApiDocument, jsonSchemaOf, OPENAPI_FILE, openApiDocumentText } from '../../lib/openapi/document.js';
 import { projectPath } from '../../lib/paths.js';
 import { modResourcesBodySchema, modVmrBodySchema } from '../../functions/shared/huawei/schemas.js';
-import { HTTP_ROUTES, PASSTHROUGH_PREFIXES } from '../../functions/shared/routes.js';
+import { HTTP_ROUTES, PASSTHROUGH_PREFIXES, REGISTRY_ROUTES } from '../../functions/shared/routes.js';
+import { corpResourcesQuerySchema } from '../../functions/registry-api/schemas.js';
 
 const written = readFileSync(projectPath(OPENAPI_FILE), 'utf8');
 const document = JSON.parse(written) as {
@@ -48,6 +49,18 @@ describe('docs/openapi.json', () => {
     expect(resources.maxItems).toBe(100);
     expect(resources.items.additionalProperties).toBe(false);
     expect(resources.items.required).toEqual(['id']);
+  });
+
+  it('describes the registry API routes as SigV4-signed, with the query parameters of the schemas their handler parses', () => {
+    const operations = document.paths as unknown as Record<string, Record<string, { security?: unknown; parameters?: Array<{ name: string; in: string; schema: unknown }>; responses: Record<string, unknown> }>>;
+    for (const route of REGISTRY_ROUTES) {
+      const operation = operations[route.path]?.get;
+      expect(operation?.security, route.path).toEqual([{ sigv4: [] }]);
+      expect(Object.keys(operation?.responses ?? {})).toEqual(expect.arrayContaining(['200', '400', '403', '503']));
+    }
+    const corp = operations[REGISTRY_ROUTES[0]?.path ?? '']?.get;
+    const properties = (jsonSchemaOf(corpResourcesQuerySchema) as { properties: Record<string, unknown> }).properties;
+    expect(corp?.parameters?.filter((p) => p.in === 'query').map((p) => [p.name, p.schema])).toEqual(Object.entries(properties));
   });
 
   it('describes every passthrough prefix as a passthrough', () => {
