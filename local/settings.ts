@@ -16,6 +16,9 @@ export const LOCAL_SYNC_PATH = '/_local/sync';
 export const LOCAL_SYNC_METHOD = 'POST';
 /** The OpenAPI document of the routes (docs/openapi.json, built from the same code). */
 export const LOCAL_OPENAPI_PATH = '/_local/openapi.json';
+/** Runs the expiry notices now (POST), and the events they published so far (GET). */
+export const LOCAL_NOTICES_PATH = '/_local/notices';
+export const LOCAL_EVENTS_PATH = '/_local/events';
 
 export function readPort(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
   const raw = env[name];

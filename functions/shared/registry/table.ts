@@ -58,6 +58,8 @@ export const ATTR = {
   after: 'after',
   /** History entries only: TTL attribute (epoch seconds) after which DynamoDB deletes the entry. */
   purgeAt: 'purgeAt',
+  /** Expiry-notice markers only: when the notice was sent. */
+  noticedAt: 'noticedAt',
   /** Lease item only. */
   leaseOwner: 'owner',
   leaseExpiresAt: 'expiresAt',
@@ -138,6 +140,8 @@ export const KEY_PREFIX = {
   dueShard: 'DUE#',
   /** Partition of a resource's history entries (history.ts). */
   history: 'HIST#',
+  /** Partition of an enterprise's expiry-notice markers (functions/notices/notify.ts). */
+  notice: 'NOTICE#',
   /** Sort-key suffix of a type-less item. */
   anyType: '*',
 } as const;

@@ -1,0 +1,38 @@
+/**
+ * Lambda entry of the expiry notices (EventBridge schedule, hourly by default): one run announces what expires
+ * within EXPIRY_NOTICE_DAYS, once per resource and expiry date, one event per enterprise, to NOTICE_BUS_NAME.
+ */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import { ENV } from './shared/env.js';
+import { logger, metrics } from './shared/observability.js';
+import { createRegistryDocumentClient } from './shared/registry/document-client.js';
+import { RegistryStore } from './shared/registry/store.js';
+import { EventBridgePublisher } from './notices/eventbridge-publisher.js';
+import { expiryNoticeDaysFromEnv, sendExpiryNotices } from './notices/notify.js';
+import type { NoticeReport } from './notices/notify.js';
+
+/** The metric the dashboard shows. */
+export const NOTICES_SENT_METRIC = 'noticesSent';
+
+const tableName = process.env[ENV.registryTableName];
+const busName = process.env[ENV.noticeBusName];
+if (!tableName) throw new Error(`${ENV.registryTableName} must name the registry table`);
+if (!busName) throw new Error(`${ENV.noticeBusName} must name the notice bus`);
+const documentClient = createRegistryDocumentClient();
+const store = new RegistryStore({ documentClient, tableName });
+const publisher = new EventBridgePublisher(busName);
+const noticeDays = expiryNoticeDaysFromEnv();
+
+export const handler = middy<unknown, NoticeReport, Error, Context>()
+  .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
+  .use(logMetrics(metrics))
+  .handler(async () => {
+    const report = await sendExpiryNotices({ store, documentClient, publisher, noticeDays, now: Date.now() });
+    metrics.addMetric(NOTICES_SENT_METRIC, MetricUnit.Count, report.noticesSent);
+    logger.info('notices finished', { notices: report });
+    return report;
+  });
