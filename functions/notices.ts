@@ -15,8 +15,8 @@ import { EventBridgePublisher } from './notices/eventbridge-publisher.js';
 import { expiryNoticeDaysFromEnv, sendExpiryNotices } from './notices/notify.js';
 import type { NoticeReport } from './notices/notify.js';
 
-/** The metric the dashboard shows. */
-export const NOTICES_SENT_METRIC = 'noticesSent';
+/** The metric the dashboard shows (lib/meeting-relay-stack.ts names it too). */
+const NOTICES_SENT_METRIC = 'noticesSent';
 
 const tableName = process.env[ENV.registryTableName];
 const busName = process.env[ENV.noticeBusName];

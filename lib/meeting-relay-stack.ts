@@ -16,6 +16,9 @@ import {
 } from '../functions/shared/routes.js';
 import type { StackConfig } from './config.js';
 import { RegistryTable } from './constructs/registry-table.js';
+import { ExpiryNotices } from './constructs/expiry-notices.js';
+import { RelayDashboard } from './constructs/relay-dashboard.js';
+import { DEFAULT_EXPIRY_NOTICE_DAYS } from '../functions/notices/notify.js';
 import { ALARM_PERIOD, RelayAlarms } from './constructs/relay-alarms.js';
 import { RelayApi, type RelayRouteBinding } from './constructs/relay-api.js';
 import { RelayFunction, functionMemoryMb, type TableAccess } from './constructs/relay-function.js';
@@ -34,6 +37,9 @@ export const RELAY_TIMEOUT = Duration.seconds(25);
 
 export const SWEEPER_ENTRY = { entry: 'functions/sweeper.ts', handlerExport: 'handler' } as const;
 export const SYNC_ENTRY = { entry: 'functions/sync.ts', handlerExport: 'handler' } as const;
+export const NOTICES_ENTRY = { entry: 'functions/notices.ts', handlerExport: 'handler' } as const;
+/** The metric the notices job publishes per run (functions/notices.ts). */
+export const NOTICES_SENT_METRIC = 'noticesSent';
 
 /** The `$default` route's function builds one small JSON answer: the smallest memory and a short timeout do. */
 export const NO_ROUTE_MEMORY_MB = functionMemoryMb(NO_ROUTE.id);
@@ -42,6 +48,7 @@ export const NO_ROUTE_TIMEOUT = Duration.seconds(3);
 export const SERVICE_NAME_PREFIX = SERVICE_NAME;
 export const SWEEPER_SERVICE_NAME = `${SERVICE_NAME_PREFIX}-sweeper`;
 export const SYNC_SERVICE_NAME = `${SERVICE_NAME_PREFIX}-sync`;
+export const NOTICES_SERVICE_NAME = `${SERVICE_NAME_PREFIX}-notices`;
 /**
  * The sweeper publishes each count of its report as a metric named after the report field
  * (functions/sweeper/report.ts, addSweepMetrics); `failed` counts items it gave up on this sweep.
@@ -80,6 +87,8 @@ export class MeetingRelayStack extends Stack {
   readonly sweeper: Sweeper;
   readonly sync: RegistrySync;
   readonly alarms: RelayAlarms;
+  readonly notices: ExpiryNotices;
+  readonly dashboard: RelayDashboard;
 
   constructor(scope: Construct, id: string, props: MeetingRelayStackProps) {
     super(scope, id, props);
@@ -176,6 +185,34 @@ export class MeetingRelayStack extends Stack {
       alarmEmail: config.alarmEmail,
     });
 
+    this.notices = new ExpiryNotices(this, 'Notices', {
+      entry: projectPath(NOTICES_ENTRY.entry),
+      handlerExport: NOTICES_ENTRY.handlerExport,
+      serviceName: NOTICES_SERVICE_NAME,
+      logRetention: config.logRetentionDays,
+      environment: { [ENV.powertoolsMetricsNamespace]: METRICS_NAMESPACE },
+      table: this.registry,
+      expiryNoticeDays: DEFAULT_EXPIRY_NOTICE_DAYS,
+    });
+
+    this.dashboard = new RelayDashboard(this, 'Dashboard', {
+      httpApi: this.api.httpApi,
+      routes: [...HTTP_ROUTES, ...REGISTRY_ROUTES],
+      sweeperService: SWEEPER_SERVICE_NAME,
+      syncService: SYNC_SERVICE_NAME,
+      noticesService: NOTICES_SERVICE_NAME,
+      noticesSentMetric: NOTICES_SENT_METRIC,
+      alarms: [
+        this.alarms.sweeperErrors,
+        this.alarms.failedItems,
+        this.alarms.relay5xxRate,
+        this.alarms.failureQueueDepth,
+        this.alarms.syncErrors,
+        this.alarms.syncFailureQueueDepth,
+      ],
+    });
+
+    new CfnOutput(this, 'NoticeBusName', { description: 'EventBridge bus of the expiry notices', value: this.notices.bus.eventBusName });
     new CfnOutput(this, 'ApiUrl', { description: 'Base URL of the relay (paths mirror Huawei\'s)', value: this.api.stage.url });
     new CfnOutput(this, 'RegistryTableName', { description: 'DynamoDB registry table', value: this.registry.tableName });
     new CfnOutput(this, 'SpCredentialsSecretArn', {

@@ -105,6 +105,8 @@ export class RelayApi extends Construct {
       stageName: '$default',
       autoDeploy: true,
       throttle: props.throttle,
+      // Per-route metrics (Resource, Method) for the dashboard.
+      detailedMetricsEnabled: true,
       accessLogSettings: {
         destination: new LogGroupLogDestination(this.accessLogGroup),
         format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),

@@ -27,6 +27,8 @@ export const FUNCTION_MEMORY_MB: Readonly<Record<string, number>> = {
   'no-route': 128,
   // The registry read API: a few Queries and a JSON answer per call, like the VMR relay's work.
   'registry-api': 1024,
+  // A few index Queries and conditional puts per hour.
+  notices: 512,
 };
 
 /** For a function not in the table yet (a new route): the relays' size. */

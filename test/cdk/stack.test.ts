@@ -18,6 +18,7 @@ import {
   routeKey,
 } from '../../functions/shared/routes.js';
 import { FUNCTION_NODE_OPTIONS, LAMBDA_RUNTIME } from '../../lib/bundling.js';
+import { NOTICE_SCHEDULE } from '../../lib/constructs/expiry-notices.js';
 import { FUNCTION_MEMORY_MB, TABLE_ACTIONS } from '../../lib/constructs/relay-function.js';
 import { PLACEHOLDER_APP_ID } from '../../lib/constructs/sp-credentials-secret.js';
 import {
@@ -260,8 +261,8 @@ describe('functions', () => {
   it('all use that runtime on ARM64 with active tracing and the NODE_OPTIONS of lib/bundling.ts', () => {
     const functions = resourcesOfType(defaults.json, 'AWS::Lambda::Function');
 
-    // The route functions, the $default route's, the registry API's, the sweeper and the sync.
-    expect(functions).toHaveLength(HTTP_ROUTES.length + 4);
+    // The route functions, the $default route's, the registry API's, the sweeper, the sync and the notices.
+    expect(functions).toHaveLength(HTTP_ROUTES.length + 5);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: LAMBDA_RUNTIME.name,
@@ -676,5 +677,51 @@ describe('outputs', () => {
     expect(JSON.stringify(outputs.ApiUrl?.Value)).toContain(logicalId(defaults.stack, defaults.stack.api.httpApi));
     expect(outputs.RegistryTableName?.Value).toEqual({ Ref: logicalId(defaults.stack, defaults.stack.registry) });
     expect(outputs.SpCredentialsSecretArn?.Value).toEqual({ Ref: onlyResourceOfType(defaults.json, 'AWS::SecretsManager::Secret')[0] });
+  });
+});
+
+describe('expiry notices', () => {
+  it('run on their own hourly schedule, read the due index, put to the bus the stack creates, and get no SP secret', () => {
+    const functionId = logicalId(defaults.stack, defaults.stack.notices.function);
+    const busId = logicalId(defaults.stack, defaults.stack.notices.bus);
+    const environment = environmentOf(defaults, functionId);
+
+    expect(onlyResourceOfType(defaults.json, 'AWS::Events::EventBus')[0]).toBe(busId);
+    expect(environment[ENV.noticeBusName]).toEqual({ Ref: busId });
+    expect(environment[ENV.expiryNoticeDays]).toBe('7');
+    expect(environment[ENV.spCredentialsSecretArn]).toBeUndefined();
+    defaults.template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: NOTICE_SCHEDULE,
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionId, 'Arn'] } })],
+    });
+    const statements = specificStatements(defaults, functionId);
+    expect(statements.flatMap((statement) => statement.actions)).toContain('events:PutEvents');
+    expect(JSON.stringify(statements)).toContain(REGISTRY_TABLE.dueIndex.name);
+    expect(JSON.stringify(statements)).not.toContain('secretsmanager');
+  });
+});
+
+describe('dashboard', () => {
+  const body = (): string => {
+    const [, dashboard] = onlyResourceOfType(defaults.json, 'AWS::CloudWatch::Dashboard');
+    return JSON.stringify(dashboard.Properties?.DashboardBody);
+  };
+
+  it('graphs requests, 4xx, 5xx and latency per route from the stage\'s detailed metrics', () => {
+    defaults.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: Match.objectLike({ DetailedMetricsEnabled: true }) });
+    const text = body();
+    for (const metric of ['Count', '4xx', '5xx', 'Latency']) expect(text).toContain(`\\"AWS/ApiGateway\\",\\"${metric}\\"`);
+    for (const route of [...HTTP_ROUTES, ...REGISTRY_ROUTES]) expect(text, route.path).toContain(route.path);
+  });
+
+  it('graphs the sweep, the sync and the notices from the metrics they publish, and shows every alarm', () => {
+    const text = body();
+    for (const metric of ['due', 'disabled', 'failed', 'spCalls', 'oldestLatenessMs', 'adopted', 'repaired', 'noticesSent']) {
+      expect(text, metric).toContain(`\\"${metric}\\"`);
+    }
+    for (const service of ['meeting-relay-sweeper', 'meeting-relay-sync', 'meeting-relay-notices']) expect(text).toContain(service);
+    const alarmIds = resourcesOfType(defaults.json, 'AWS::CloudWatch::Alarm').map(([id]) => id);
+    expect(alarmIds.length).toBeGreaterThanOrEqual(6);
+    for (const id of alarmIds) expect(text, id).toContain(id);
   });
 });
