@@ -13,25 +13,35 @@ import { createRegistryDocumentClient } from './shared/registry/document-client.
 import { RegistryStore } from './shared/registry/store.js';
 import { EventBridgePublisher } from './notices/eventbridge-publisher.js';
 import { expiryNoticeDaysFromEnv, sendExpiryNotices } from './notices/notify.js';
-import type { NoticeReport } from './notices/notify.js';
+import type { NoticeDeps, NoticeReport } from './notices/notify.js';
 
 /** The metric the dashboard shows (lib/meeting-relay-stack.ts names it too). */
 const NOTICES_SENT_METRIC = 'noticesSent';
 
-const tableName = process.env[ENV.registryTableName];
-const busName = process.env[ENV.noticeBusName];
-if (!tableName) throw new Error(`${ENV.registryTableName} must name the registry table`);
-if (!busName) throw new Error(`${ENV.noticeBusName} must name the notice bus`);
-const documentClient = createRegistryDocumentClient();
-const store = new RegistryStore({ documentClient, tableName });
-const publisher = new EventBridgePublisher(busName);
-const noticeDays = expiryNoticeDaysFromEnv();
+let dependencies: Omit<NoticeDeps, 'now'> | undefined;
+
+/** Built on first use (like the sync's), so that a configuration error names the variable at the first run. */
+function getDependencies(): Omit<NoticeDeps, 'now'> {
+  if (dependencies) return dependencies;
+  const tableName = process.env[ENV.registryTableName];
+  const busName = process.env[ENV.noticeBusName];
+  if (!tableName) throw new Error(`${ENV.registryTableName} must name the registry table`);
+  if (!busName) throw new Error(`${ENV.noticeBusName} must name the notice bus`);
+  const documentClient = createRegistryDocumentClient();
+  dependencies = {
+    store: new RegistryStore({ documentClient, tableName }),
+    documentClient,
+    publisher: new EventBridgePublisher(busName),
+    noticeDays: expiryNoticeDaysFromEnv(),
+  };
+  return dependencies;
+}
 
 export const handler = middy<unknown, NoticeReport, Error, Context>()
   .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
   .use(logMetrics(metrics))
   .handler(async () => {
-    const report = await sendExpiryNotices({ store, documentClient, publisher, noticeDays, now: Date.now() });
+    const report = await sendExpiryNotices({ ...getDependencies(), now: Date.now() });
     metrics.addMetric(NOTICES_SENT_METRIC, MetricUnit.Count, report.noticesSent);
     logger.info('notices finished', { notices: report });
     return report;
