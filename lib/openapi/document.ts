@@ -102,8 +102,9 @@ function errorResponses(errors: readonly RelayErrorDefinition[]): Record<string,
   return responses;
 }
 
+/** Every code but the `$default` route's and the registry API's own. */
 const RELAY_ROUTE_ERRORS: readonly RelayErrorDefinition[] = Object.values(RELAY_ERRORS).filter(
-  (error) => error !== RELAY_ERRORS.noRoute,
+  (error) => error !== RELAY_ERRORS.noRoute && error !== RELAY_ERRORS.invalidQueryParameter,
 );
 
 function relayOperation(route: HttpRoute): JsonObject {
