@@ -4,6 +4,9 @@
  * (default bench/results/latest.json). Sizes: bench/profiles.ts. Nothing here fails on a figure; a benchmark
  * fails only when the thing it measures misbehaves (a non-200 answer, a bundle that does not load).
  */
+import { BENCH_ENV } from './env.js';
+import { envInteger, envText } from '../functions/shared/env-values.js';
+import { LOCAL_ENV } from '../local/env.js';
 import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -13,7 +16,6 @@ import { parseArgs } from 'node:util';
 import { writeCharts } from './charts.js';
 import type { BenchReply, BenchRequest } from './child.js';
 import type { ColdStartResult } from './cold-start.js';
-import { ENV } from '../functions/shared/env.js';
 import { PROFILES } from './profiles.js';
 import type { BenchProfile, ProfileName } from './profiles.js';
 import type { RelayResult } from './relay-overhead.js';
@@ -42,8 +44,8 @@ function parseCommandLine(): { profile: ProfileName; only: BenchmarkName[] } {
 /** How this run was started, as someone would type it again. */
 function commandLine(): string {
   const args = process.argv.slice(2);
-  const latency = process.env[ENV.simulatorLatencyMs];
-  const prefix = latency === undefined || latency.trim() === '' ? '' : `${ENV.simulatorLatencyMs}=${latency.trim()} `;
+  const latency = envText(process.env, LOCAL_ENV.simulatorLatencyMs);
+  const prefix = latency === undefined ? '' : `${LOCAL_ENV.simulatorLatencyMs}=${latency} `;
   return `${prefix}npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`;
 }
 
@@ -74,10 +76,13 @@ function runChild(request: BenchRequest): Promise<BenchReply> {
  * the first relay benchmark keeps 0 ms so that only the relay's own work shows.
  */
 function withUpstreamLatencyFromEnv(profile: BenchProfile): BenchProfile {
-  const raw = process.env[ENV.simulatorLatencyMs];
-  if (raw === undefined || raw.trim() === '') return profile;
-  const latencyMs = Number(raw);
-  if (!Number.isInteger(latencyMs) || latencyMs < 0) throw new Error(`${ENV.simulatorLatencyMs} must be a non-negative integer (got "${raw}")`);
+  const latencyMs = envInteger(process.env, LOCAL_ENV.simulatorLatencyMs, {
+    fallback: undefined,
+    min: 0,
+    max: Number.MAX_SAFE_INTEGER,
+    rule: 'must be a non-negative integer',
+  });
+  if (latencyMs === undefined) return profile;
   return {
     ...profile,
     sweep: { ...profile.sweep, upstreamLatencyMs: latencyMs },
@@ -128,7 +133,7 @@ async function main(): Promise<void> {
   meta.machine.loadAverageAtEnd = round(os.loadavg()[0] ?? 0, 2);
   // The issue's keys first, in its order.
   const report: BenchReport = { ...results, meta };
-  const out = path.resolve(process.env[ENV.benchOut] || DEFAULT_OUT);
+  const out = path.resolve(envText(process.env, BENCH_ENV.benchOut) ?? DEFAULT_OUT);
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   const svgs = writeCharts(report, out);

@@ -8,6 +8,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { ENV } from './shared/env.js';
+import { requireEnv } from './shared/env-values.js';
 import { logger, metrics } from './shared/observability.js';
 import { createRegistryDocumentClient } from './shared/registry/document-client.js';
 import { RegistryStore } from './shared/registry/store.js';
@@ -23,10 +24,8 @@ let dependencies: Omit<NoticeDeps, 'now'> | undefined;
 /** Built on first use (like the sync's), so that a configuration error names the variable at the first run. */
 function getDependencies(): Omit<NoticeDeps, 'now'> {
   if (dependencies) return dependencies;
-  const tableName = process.env[ENV.registryTableName];
-  const busName = process.env[ENV.noticeBusName];
-  if (!tableName) throw new Error(`${ENV.registryTableName} must name the registry table`);
-  if (!busName) throw new Error(`${ENV.noticeBusName} must name the notice bus`);
+  const tableName = requireEnv(process.env, ENV.registryTableName, 'must name the registry table');
+  const busName = requireEnv(process.env, ENV.noticeBusName, 'must name the notice bus');
   const documentClient = createRegistryDocumentClient();
   dependencies = {
     store: new RegistryStore({ documentClient, tableName }),

@@ -4,12 +4,12 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ENV } from './shared/env.js';
+import { requireEnv } from './shared/env-values.js';
 import { createRegistryDocumentClient } from './shared/registry/document-client.js';
 import { RegistryStore } from './shared/registry/store.js';
 import { handleRegistryApi } from './registry-api/api.js';
 
-const tableName = process.env[ENV.registryTableName];
-if (!tableName) throw new Error(`${ENV.registryTableName} must name the registry table`);
+const tableName = requireEnv(process.env, ENV.registryTableName, 'must name the registry table');
 const store = new RegistryStore({ documentClient: createRegistryDocumentClient(), tableName });
 
 export const handler = (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> =>

@@ -8,6 +8,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context } from 'aws-lambda';
 import { ENV } from './shared/env.js';
+import { requireEnv } from './shared/env-values.js';
 import { getSpApi } from './shared/huawei/sp-api.js';
 import { logger, metrics } from './shared/observability.js';
 import { createRegistryDocumentClient } from './shared/registry/document-client.js';
@@ -24,24 +25,24 @@ interface SweeperDependencies {
   settings: ReturnType<typeof sweepSettingsFromEnv>;
 }
 
-let dependencies: SweeperDependencies | undefined;
-
-/** Module-scope, built on first use so that a configuration error names the variable at the first invocation. */
-function getDependencies(): SweeperDependencies {
-  if (dependencies) return dependencies;
-  const tableName = process.env[ENV.registryTableName];
-  if (!tableName) throw new Error(`${ENV.registryTableName} must name the registry table`);
+/**
+ * Built at cold start, like the relay's recorder: missing or bad configuration fails the function's init,
+ * naming the variable, instead of its first sweep.
+ */
+function buildDependencies(): SweeperDependencies {
+  const tableName = requireEnv(process.env, ENV.registryTableName, 'must name the registry table');
   const documentClient = createRegistryDocumentClient();
-  dependencies = {
+  return {
     store: new RegistryStore({ documentClient, tableName }),
     lease: new SweepLease({ documentClient, tableName }),
     settings: sweepSettingsFromEnv(),
   };
-  return dependencies;
 }
 
+const dependencies = buildDependencies();
+
 export async function runSweep(context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<SweepReport> {
-  const { store, lease, settings } = getDependencies();
+  const { store, lease, settings } = dependencies;
   const budget = sweepBudget(Date.now(), context.getRemainingTimeInMillis());
   return sweep({
     store,

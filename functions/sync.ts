@@ -8,6 +8,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context } from 'aws-lambda';
 import { ENV } from './shared/env.js';
+import { requireEnv } from './shared/env-values.js';
 import { getSpApi } from './shared/huawei/sp-api.js';
 import { logger, metrics } from './shared/observability.js';
 import { createRegistryDocumentClient } from './shared/registry/document-client.js';
@@ -20,22 +21,22 @@ import { sync } from './sync/sync.js';
 /** Kept back from the Lambda's remaining time so the last enterprise and the report finish before the timeout. */
 export const SYNC_SAFETY_MARGIN_MS = 30_000;
 
-let dependencies: { store: RegistryStore; settings: SyncConfig } | undefined;
-
-/** Module-scope, built on first use so that a configuration error names the variable at the first invocation. */
-function getDependencies(): { store: RegistryStore; settings: SyncConfig } {
-  if (dependencies) return dependencies;
-  const tableName = process.env[ENV.registryTableName];
-  if (!tableName) throw new Error(`${ENV.registryTableName} must name the registry table`);
-  dependencies = {
+/**
+ * Built at cold start, like the relay's recorder: missing or bad configuration fails the function's init,
+ * naming the variable, instead of its first sync.
+ */
+function buildDependencies(): { store: RegistryStore; settings: SyncConfig } {
+  const tableName = requireEnv(process.env, ENV.registryTableName, 'must name the registry table');
+  return {
     store: new RegistryStore({ documentClient: createRegistryDocumentClient(), tableName }),
     settings: syncSettingsFromEnv(),
   };
-  return dependencies;
 }
 
+const dependencies = buildDependencies();
+
 export async function runSync(context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<SyncReport> {
-  const { store, settings } = getDependencies();
+  const { store, settings } = dependencies;
   const remaining = context.getRemainingTimeInMillis();
   return sync({ store, spApi: getSpApi(), config: settings, deadline: Date.now() + Math.max(0, remaining - SYNC_SAFETY_MARGIN_MS) });
 }

@@ -2,6 +2,8 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { z } from 'zod';
 import { DEFAULT_HUAWEI_BASE_URL, parseHuaweiBaseUrl } from '../functions/shared/huawei/config.js';
+import { SWEEP_DEFAULTS } from '../functions/sweeper/config.js';
+import { SYNC_DEFAULTS } from '../functions/sync/config.js';
 
 /**
  * Deployment configuration, read from CDK context (`cdk.json` or `-c key=value`) and checked at synth time.
@@ -94,8 +96,9 @@ export const contextSchema = z.object({
       error: 'must be the complete ARN of a Secrets Manager secret, including its 6-character suffix',
     }),
   ),
-  sweepDryRun: booleanValue.default(false),
-  syncDryRun: booleanValue.default(false),
+  // The functions' own defaults, so a stack without the key behaves as a function without the variable.
+  sweepDryRun: booleanValue.default(SWEEP_DEFAULTS.dryRun),
+  syncDryRun: booleanValue.default(SYNC_DEFAULTS.dryRun),
   renewalReenable: booleanValue.default(true),
   passthrough: booleanValue.default(true),
 });

@@ -2,6 +2,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { ENV } from '../functions/shared/env.js';
+import { RELAY_FUNCTION_TIMEOUT_MS } from '../functions/shared/limits.js';
 import { REGISTRY_TABLE } from '../functions/shared/registry/table.js';
 import type { SweepReport } from '../functions/sweeper/report.js';
 import {
@@ -33,7 +34,7 @@ import { METRICS_NAMESPACE, SERVICE_NAME } from '../functions/shared/service-ide
  * (min of RELAY_DEADLINE_MS and the Lambda's remaining time less its safety margin) fits inside, so the relay
  * answers 504 itself instead of API Gateway cutting the connection.
  */
-export const RELAY_TIMEOUT = Duration.seconds(25);
+export const RELAY_TIMEOUT = Duration.millis(RELAY_FUNCTION_TIMEOUT_MS);
 
 export const SWEEPER_ENTRY = { entry: 'functions/sweeper.ts', handlerExport: 'handler' } as const;
 export const SYNC_ENTRY = { entry: 'functions/sync.ts', handlerExport: 'handler' } as const;

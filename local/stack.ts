@@ -16,6 +16,7 @@
  * The handlers are configured the way Lambda configures them, through process.env, so there is one stack per
  * process. Each piece is a `StartedService`, stopped in reverse order.
  */
+import { LOCAL_ENV } from './env.js';
 import { ENV } from '../functions/shared/env.js';
 import { getSpApi } from '../functions/shared/huawei/sp-api.js';
 import { parseHuaweiBaseUrl } from '../functions/shared/huawei/config.js';
@@ -131,7 +132,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
 async function startServices(options: LocalStackOptions, services: StartedService[], log: (line: string) => void): Promise<LocalStack> {
   // Read every setting first: a typo fails the start before anything listens.
-  const gatewayPort = options.port ?? readPort(ENV.port, DEFAULT_GATEWAY_PORT);
+  const gatewayPort = options.port ?? readPort(LOCAL_ENV.port, DEFAULT_GATEWAY_PORT);
   const sweepIntervalSeconds = options.sweepIntervalSeconds ?? readSweepInterval();
   const sweepSettings = sweepSettingsFromEnv();
   const passthrough = options.passthrough ?? readPassthrough();
@@ -143,7 +144,7 @@ async function startServices(options: LocalStackOptions, services: StartedServic
   if (externalBaseUrl === undefined || externalBaseUrl === '') {
     const simulator = await startSimulator({
       ...simulatorOptionsFromEnv(),
-      port: options.simulatorPort ?? readPort(ENV.simulatorPort, DEFAULT_SIMULATOR_PORT),
+      port: options.simulatorPort ?? readPort(LOCAL_ENV.simulatorPort, DEFAULT_SIMULATOR_PORT),
     });
     services.push({ name: 'Huawei simulator', detail: simulator.url, stop: () => simulator.stop() });
     simulatorUrl = simulator.url;
@@ -193,7 +194,7 @@ async function startServices(options: LocalStackOptions, services: StartedServic
   sweeper.start();
   services.push({
     name: 'Sweeper',
-    detail: sweepIntervalSeconds > 0 ? `every ${sweepIntervalSeconds} s` : `no timer (${ENV.sweepIntervalSeconds}=0)`,
+    detail: sweepIntervalSeconds > 0 ? `every ${sweepIntervalSeconds} s` : `no timer (${LOCAL_ENV.sweepIntervalSeconds}=0)`,
     stop: async () => {
       await sweeper.stop();
     },

@@ -3,7 +3,7 @@
  * where everything is; stops it all on Ctrl-C (or SIGTERM) and exits 0. The npm script `exec`s node with tsx as
  * a loader, so this is the only process npm started and a signal sent to npm alone reaches it.
  */
-import { ENV } from '../functions/shared/env.js';
+import { LOCAL_ENV } from './env.js';
 import { HTTP_ROUTES, PASSTHROUGH_PREFIXES } from '../functions/shared/routes.js';
 import { CORP_A, CORP_B, SP_ADMIN } from './simulator/demo-data.js';
 import { startLocalStack } from './stack.js';
@@ -23,11 +23,11 @@ function banner(stack: LocalStack): string {
     ...HTTP_ROUTES.map((route) => `  ${route.method} ${relay}${route.path}   (validated)`),
     stack.passthrough
       ? `  any other ${PASSTHROUGH_PREFIXES.join(' ')}... : passed through to ${huawei}`
-      : `  passthrough off (${ENV.relayPassthrough}=false): other paths answer 404 RELAY.404001`,
+      : `  passthrough off (${LOCAL_ENV.relayPassthrough}=false): other paths answer 404 RELAY.404001`,
     `  ${LOCAL_SWEEP_METHOD} ${relay}${LOCAL_SWEEP_PATH}   (local only: one sweep now, answers its report)`,
     `  ${LOCAL_SYNC_METHOD} ${relay}${LOCAL_SYNC_PATH}    (local only: one sync with Huawei now, answers its report)`,
     '',
-    `Expiry sweeper: ${stack.sweeper.intervalSeconds > 0 ? `every ${stack.sweeper.intervalSeconds} s` : 'timer off'} (${ENV.sweepIntervalSeconds}; 0 turns the timer off).`,
+    `Expiry sweeper: ${stack.sweeper.intervalSeconds > 0 ? `every ${stack.sweeper.intervalSeconds} s` : 'timer off'} (${LOCAL_ENV.sweepIntervalSeconds}; 0 turns the timer off).`,
     `  Sweep now: npm run sweep   (or curl -s -X POST ${relay}${LOCAL_SWEEP_PATH})`,
     `Sync with Huawei: once at start (adopts every resource Huawei holds); now: npm run sync`,
     '',

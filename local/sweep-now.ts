@@ -6,7 +6,7 @@
  * renewals it could not confirm, or work left because of problems); 2 when no sweep ran (the stack is not
  * running, another sweep holds the lease, or the answer was not a report).
  */
-import { ENV } from '../functions/shared/env.js';
+import { LOCAL_ENV } from './env.js';
 import type { ReportedItem, ReportedRejection, SweepReport } from '../functions/sweeper/report.js';
 import { DEFAULT_GATEWAY_PORT } from './gateway/server.js';
 import { LOCAL_SWEEP_METHOD, LOCAL_SWEEP_PATH, readPort } from './settings.js';
@@ -70,7 +70,7 @@ function exitCodeFor(report: SweepReport): number {
 }
 
 async function main(): Promise<number> {
-  const port = readPort(ENV.port, DEFAULT_GATEWAY_PORT);
+  const port = readPort(LOCAL_ENV.port, DEFAULT_GATEWAY_PORT);
   const url = `http://127.0.0.1:${port}${LOCAL_SWEEP_PATH}`;
   let response: Response;
   try {
@@ -78,7 +78,7 @@ async function main(): Promise<number> {
   } catch (error) {
     const reason = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
     console.error(`No local stack answered at ${url} (${reason}).`);
-    console.error(`Start it with "npm start" (and give this command the same ${ENV.port}).`);
+    console.error(`Start it with "npm start" (and give this command the same ${LOCAL_ENV.port}).`);
     return EXIT.noSweep;
   }
   const text = await response.text();

@@ -4,7 +4,7 @@
  *
  * Exit status: 0 the sync completed (or ran dry); 1 it was partial (see the problems); 2 no sync ran.
  */
-import { ENV } from '../functions/shared/env.js';
+import { LOCAL_ENV } from './env.js';
 import type { SyncReport } from '../functions/sync/report.js';
 import { DEFAULT_GATEWAY_PORT } from './gateway/server.js';
 import { LOCAL_SYNC_METHOD, LOCAL_SYNC_PATH, readPort } from './settings.js';
@@ -28,14 +28,14 @@ function formatSyncReport(report: SyncReport): string {
 }
 
 async function main(): Promise<number> {
-  const port = readPort(ENV.port, DEFAULT_GATEWAY_PORT);
+  const port = readPort(LOCAL_ENV.port, DEFAULT_GATEWAY_PORT);
   const url = `http://127.0.0.1:${port}${LOCAL_SYNC_PATH}`;
   let response: Response;
   try {
     response = await fetch(url, { method: LOCAL_SYNC_METHOD, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
   } catch (error) {
     const reason = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
-    console.error(`No local stack answered at ${url} (${reason}). Start it with "npm start" (same ${ENV.port}).`);
+    console.error(`No local stack answered at ${url} (${reason}). Start it with "npm start" (same ${LOCAL_ENV.port}).`);
     return 2;
   }
   const text = await response.text();

@@ -14,6 +14,8 @@ import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { ENV } from '../shared/env.js';
+import { envInteger } from '../shared/env-values.js';
+import type { Env } from '../shared/env-values.js';
 import { RegistryUnavailableError } from '../shared/registry/errors.js';
 import type { RegistryStore } from '../shared/registry/store.js';
 import { KEY_PREFIX } from '../shared/registry/table.js';
@@ -118,10 +120,6 @@ async function releaseMarker(deps: NoticeDeps, corpId: string, resource: Expirin
 }
 
 /** EXPIRY_NOTICE_DAYS: 1 to 31, default 7. */
-export function expiryNoticeDaysFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env[ENV.expiryNoticeDays]?.trim();
-  if (raw === undefined || raw === '') return DEFAULT_EXPIRY_NOTICE_DAYS;
-  const days = Number(raw);
-  if (!/^[0-9]+$/.test(raw) || days < 1 || days > 31) throw new Error(`${ENV.expiryNoticeDays} must be an integer from 1 to 31`);
-  return days;
+export function expiryNoticeDaysFromEnv(env: Env = process.env): number {
+  return envInteger(env, ENV.expiryNoticeDays, { fallback: DEFAULT_EXPIRY_NOTICE_DAYS, min: 1, max: 31, rule: 'must be an integer from 1 to 31' });
 }

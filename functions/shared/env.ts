@@ -1,7 +1,8 @@
 /**
- * Every environment variable the product reads, in one place: the handlers' config parsers, the CDK stack
- * (which sets them) and the local runtime (which defaults them) all refer to these names, and the README's
- * configuration table is checked against this list by a test.
+ * Every environment variable the functions read, in one place: the handlers' config parsers, the CDK stack
+ * (which sets them) and the local runtime (which defaults them) all refer to these names. The local runtime's
+ * own variables are in local/env.ts, the benchmarks' in bench/env.ts; the README's configuration table is
+ * checked against all three by a test. Values are parsed by env-values.ts.
  */
 export const ENV = {
   /** Huawei Cloud Meeting API origin. The only source of the upstream host. */
@@ -30,26 +31,10 @@ export const ENV = {
   expiryNoticeDays: 'EXPIRY_NOTICE_DAYS',
   /** Name of the EventBridge bus the expiry notices go to (deployed; the stack sets it). */
   noticeBusName: 'NOTICE_BUS_NAME',
-  /** Local runtime: seconds between scheduled sweeps. */
-  sweepIntervalSeconds: 'SWEEP_INTERVAL_SECONDS',
-  /** Local runtime: port of the API Gateway emulator. */
-  port: 'PORT',
-  /** Local runtime: "false" to drop the passthrough of Huawei's other paths (the CDK context `passthrough`). */
-  relayPassthrough: 'RELAY_PASSTHROUGH',
-  /** Local runtime: port of the relay's opt-in https listener (self-signed certificate made at start). */
-  httpsPort: 'HTTPS_PORT',
-  /** Local runtime: port of the Huawei simulator. */
-  simulatorPort: 'SIMULATOR_PORT',
-  /** Simulator: latency added to every request, in ms (benchmarks). */
-  simulatorLatencyMs: 'SIMULATOR_LATENCY_MS',
-  /** Simulator: lifetime of issued tokens, in seconds. */
-  simulatorTokenTtlSeconds: 'SIMULATOR_TOKEN_TTL_SECONDS',
   /** Powertools: service name on every log line and metric (set per function by the stack). */
   powertoolsServiceName: 'POWERTOOLS_SERVICE_NAME',
   /** Powertools: CloudWatch namespace of the EMF metrics. */
   powertoolsMetricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
-  /** Benchmarks: where `npm run bench` writes its JSON report (default bench/results/latest.json). */
-  benchOut: 'BENCH_OUT',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

@@ -48,7 +48,14 @@ export const SUPPORTED_LANGUAGES = ['zh-CN', 'en-US'] as const;
 /** Cap on a joined `error_msg` listing several problems. */
 export const MAX_ERROR_MESSAGE_LENGTH = 1024;
 
-/** API Gateway HTTP API integration timeout is 30 s; leave 2 s for the relay's own work and the response. */
-export const RELAY_DEADLINE_MS = 28_000;
+/** API Gateway HTTP API's integration timeout: nothing behind it can answer later. */
+export const GATEWAY_INTEGRATION_TIMEOUT_MS = 30_000;
+/**
+ * The relay functions' timeout: the Lambda's (lib/meeting-relay-stack.ts) and the local gateway emulator's
+ * (local/gateway/server.ts). Below the integration timeout with room to spare, so the relay answers 504 itself.
+ */
+export const RELAY_FUNCTION_TIMEOUT_MS = 25_000;
+/** Bound on an upstream call from the gateway's side: its timeout less 2 s for the relay's own work and the answer. */
+export const RELAY_DEADLINE_MS = GATEWAY_INTEGRATION_TIMEOUT_MS - 2_000;
 /** Time kept back from the Lambda's remaining time, so the relay can still answer 504 before being killed. */
 export const LAMBDA_SAFETY_MARGIN_MS = 1_500;

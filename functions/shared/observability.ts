@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { ENV } from './env.js';
+import { envText } from './env-values.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from './service-identity.js';
 
 /**
@@ -10,11 +11,11 @@ import { METRICS_NAMESPACE, SERVICE_NAME } from './service-identity.js';
  * Never pass a token, password, appKey, signature or Authorization header to the logger: log field names and
  * request ids, not header maps or request bodies that may hold secrets.
  */
-const serviceName = process.env[ENV.powertoolsServiceName] ?? SERVICE_NAME;
+const serviceName = envText(process.env, ENV.powertoolsServiceName) ?? SERVICE_NAME;
 
 export const logger = new Logger({ serviceName });
 
 export const metrics = new Metrics({
-  namespace: process.env[ENV.powertoolsMetricsNamespace] ?? METRICS_NAMESPACE,
+  namespace: envText(process.env, ENV.powertoolsMetricsNamespace) ?? METRICS_NAMESPACE,
   serviceName,
 });

@@ -20,6 +20,7 @@ import { apiGatewayRequestId, buildHttpApiEvent, buildLambdaContext } from './ht
 import { INTERNAL_SERVER_ERROR, NOT_FOUND, PAYLOAD_TOO_LARGE, SERVICE_UNAVAILABLE, toHttpAnswer } from './http-api-result.js';
 import type { HttpAnswer } from './http-api-result.js';
 import { matchRoute } from './route-matcher.js';
+import { RELAY_FUNCTION_TIMEOUT_MS } from '../../functions/shared/limits.js';
 
 export type LambdaHttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
 
@@ -65,8 +66,8 @@ export interface RunningGateway {
 }
 
 export const DEFAULT_GATEWAY_PORT = 3000;
-/** API Gateway's integration limit; the CDK stack gives the relay functions no more. */
-export const DEFAULT_FUNCTION_TIMEOUT_MS = 30_000;
+/** The relay functions' timeout, as the CDK stack configures it (one value in functions/shared/limits.ts). */
+export const DEFAULT_FUNCTION_TIMEOUT_MS = RELAY_FUNCTION_TIMEOUT_MS;
 export const HTTP_API_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

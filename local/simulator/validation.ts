@@ -1,7 +1,9 @@
 import { invalidParameter } from './error-codes.js';
 
 /**
- * Field readers that implement Huawei's documented rules and its observed leniency: JSON `null` counts as
+ * Field readers that implement Huawei's documented rules and its observed leniency (the simulator's own copy of
+ * Huawei's rules, deliberately apart from the relay's functions/shared/limits.ts and schemas: an independent model
+ * catches a wrong relay rule instead of sharing it): JSON `null` counts as
  * absent, booleans also accept the strings "true"/"false" (the modify-VMR seed's cURL example sends
  * `"allowGustFirst":"false"` and succeeds). Every failure is a 400 naming the field and the rule.
  */

@@ -6,7 +6,7 @@ import { logger, metrics } from '../../functions/shared/observability.js';
 import { DEFAULT_TOKEN_TTL_SECONDS } from '../../local/simulator/auth/tokens.js';
 import { CORP_A, SP_ADMIN, SP_APP } from '../../local/simulator/demo-data.js';
 import { ERROR_CODES } from '../../local/simulator/error-codes.js';
-import { captureOutput, type OutputCapture } from './helpers/capture-output.js';
+import { captureOutput, type OutputCapture } from '../support/capture-output.js';
 import {
   ACCOUNT_AUTH,
   ACCOUNT_DOCUMENT,

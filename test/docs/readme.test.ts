@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ENV } from '../../functions/shared/env.js';
+import { BENCH_ENV } from '../../bench/env.js';
+import { LOCAL_ENV } from '../../local/env.js';
 import { HTTP_ROUTES } from '../../functions/shared/routes.js';
 import { CONTEXT_KEYS } from '../../lib/config.js';
 
@@ -20,7 +22,7 @@ function firstColumn(heading: string): string[] {
 describe('README', () => {
   it('documents every environment variable the code reads', () => {
     const documented = firstColumn('## Configuration (environment variables)');
-    for (const name of Object.values(ENV)) expect(documented).toContain(name);
+    for (const name of [...Object.values(ENV), ...Object.values(LOCAL_ENV), ...Object.values(BENCH_ENV)]) expect(documented).toContain(name);
   });
 
   it('documents every CDK context key the stack accepts', () => {

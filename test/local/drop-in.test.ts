@@ -5,7 +5,6 @@
  * answers must agree in status and body (token strings and times, which differ per login, aside). The validated
  * routes still refuse bad input without calling Huawei.
  */
-import '../reliability/support/quiet-logs.js';
 import { createHmac, randomBytes } from 'node:crypto';
 import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -3,8 +3,8 @@
  * SWEEP_INTERVAL_SECONDS is checked. Separate LocalSweeper instances over a timer-less stack's registry and SP
  * API, so that stopping them leaves the stack running. (The timer itself: sweeper-timer.test.ts.)
  */
+import { LOCAL_ENV } from '../../local/env.js';
 import { describe, expect, it } from 'vitest';
-import { ENV } from '../../functions/shared/env.js';
 import { getSpApi } from '../../functions/shared/huawei/sp-api.js';
 import { SweepLease } from '../../functions/shared/registry/lease.js';
 import { sweepSettingsFromEnv } from '../../functions/sweeper/config.js';
@@ -89,12 +89,12 @@ describe('SWEEP_INTERVAL_SECONDS', () => {
     ['0 (timer off)', '0', 0],
     ['30', '30', 30],
   ])('reads %s as %d', (_name, raw, expected) => {
-    expect(readSweepInterval(raw === undefined ? {} : { [ENV.sweepIntervalSeconds]: raw })).toBe(expected);
+    expect(readSweepInterval(raw === undefined ? {} : { [LOCAL_ENV.sweepIntervalSeconds]: raw })).toBe(expected);
   });
 
   it.each(['-1', '1.5', 'abc', '1e3', '86401'])('refuses "%s", naming the variable and the rule', (raw) => {
-    expect(() => readSweepInterval({ [ENV.sweepIntervalSeconds]: raw })).toThrow(
-      `${ENV.sweepIntervalSeconds} must be a whole number of seconds from 0 (no timer) to 86400 (got "${raw}")`,
+    expect(() => readSweepInterval({ [LOCAL_ENV.sweepIntervalSeconds]: raw })).toThrow(
+      `${LOCAL_ENV.sweepIntervalSeconds} must be a whole number of seconds from 0 (no timer) to 86400 (got "${raw}")`,
     );
   });
 });

@@ -2,7 +2,6 @@
  * The local stack with passthrough off (RELAY_PASSTHROUGH=false, as the CDK context `passthrough=false`): only the
  * validated routes answer; Huawei's other paths get the relay's own 404 in Huawei's shape and reach nothing.
  */
-import '../reliability/support/quiet-logs.js';
 import { describe, expect, it } from 'vitest';
 import { MODIFY_VMR_ROUTE, fillPath } from '../../functions/shared/routes.js';
 import { CORP_A } from '../../local/simulator/demo-data.js';

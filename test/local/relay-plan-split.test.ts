@@ -4,7 +4,6 @@
  * disable: the relay then sends the type-less item and one typed re-enable per disabled type. Driven through
  * the local stack: the relay over HTTP, the sweep on `POST /_local/sweep`, Huawei's log and state read back.
  */
-import '../support/silent-logs.js';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CORP_A } from '../../local/simulator/demo-data.js';
@@ -58,7 +57,7 @@ describe('a relayed update planned as more than 100 items', () => {
     for (const id of ids) {
       expect(await local.upstream({ corpId: CORP, id, type: 'VMR' }), `${id} VMR`).toMatchObject({ expireDate: renewedUntil, status: 0 });
       expect(await local.upstream({ corpId: CORP, id, type: 'SOFT' }), `${id} SOFT`).toMatchObject({ expireDate: renewedUntil, status: 2 });
-      expect(await local.registered({ corpId: CORP, id, type: 'VMR' }), `${id} VMR recorded`).toMatchObject({ expireDate: renewedUntil, disabled: false });
+      expect(await local.registered({ corpId: CORP, id, type: 'VMR' }), `${id} VMR recorded`).toMatchObject({ expireDate: renewedUntil, status: 'active' });
     }
   });
 });

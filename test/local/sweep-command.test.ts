@@ -2,12 +2,12 @@
  * `npm run sweep` (local/sweep-now.ts) as a user runs it: a child process pointed at a local stack this test
  * started (or at a port nothing listens on), checked by its output and exit status.
  */
+import { LOCAL_ENV } from '../../local/env.js';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ENV } from '../../functions/shared/env.js';
 import { CORP_A, DEMO_SECRETS } from '../../local/simulator/demo-data.js';
 import { HOUR_MS, useLocalStack } from './helpers/local-stack.js';
 
@@ -21,7 +21,7 @@ interface CommandResult {
 }
 
 function runSweepCommand(port: number): Promise<CommandResult> {
-  const environment: NodeJS.ProcessEnv = { ...process.env, [ENV.port]: String(port) };
+  const environment: NodeJS.ProcessEnv = { ...process.env, [LOCAL_ENV.port]: String(port) };
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/sweep-now.ts'], { cwd: REPO_ROOT, env: environment, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

@@ -2,9 +2,9 @@
  * The local runtime's opt-in https listener and passthrough switch: the certificate made at start is one a TLS
  * client accepts for the relay's loopback addresses once it trusts it, and the two settings read as documented.
  */
+import { LOCAL_ENV } from '../../local/env.js';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ENV } from '../../functions/shared/env.js';
 import { readHttpsPort, readPassthrough } from '../../local/settings.js';
 import { makeLocalCertificate } from '../../local/tls.js';
 
@@ -41,12 +41,12 @@ describe('settings', () => {
     ['', true],
     ['true', true],
     ['false', false],
-  ])(`reads ${ENV.relayPassthrough}=%j as %s`, (raw, expected) => {
-    expect(readPassthrough(raw === undefined ? {} : { [ENV.relayPassthrough]: raw })).toBe(expected);
+  ])(`reads ${LOCAL_ENV.relayPassthrough}=%j as %s`, (raw, expected) => {
+    expect(readPassthrough(raw === undefined ? {} : { [LOCAL_ENV.relayPassthrough]: raw })).toBe(expected);
   });
 
-  it(`refuses any other ${ENV.relayPassthrough}, naming it`, () => {
-    expect(() => readPassthrough({ [ENV.relayPassthrough]: 'no' })).toThrow(`${ENV.relayPassthrough} must be true or false (got "no")`);
+  it(`refuses any other ${LOCAL_ENV.relayPassthrough}, naming it`, () => {
+    expect(() => readPassthrough({ [LOCAL_ENV.relayPassthrough]: 'no' })).toThrow(`${LOCAL_ENV.relayPassthrough} must be true or false (got "no")`);
   });
 
   it.each([
@@ -54,11 +54,11 @@ describe('settings', () => {
     ['', undefined],
     ['3443', 3443],
     ['0', 0],
-  ])(`reads ${ENV.httpsPort}=%j as %s (undefined: no https listener)`, (raw, expected) => {
-    expect(readHttpsPort(raw === undefined ? {} : { [ENV.httpsPort]: raw })).toBe(expected);
+  ])(`reads ${LOCAL_ENV.httpsPort}=%j as %s (undefined: no https listener)`, (raw, expected) => {
+    expect(readHttpsPort(raw === undefined ? {} : { [LOCAL_ENV.httpsPort]: raw })).toBe(expected);
   });
 
-  it(`refuses a ${ENV.httpsPort} that is not a port`, () => {
-    expect(() => readHttpsPort({ [ENV.httpsPort]: '70000' })).toThrow(`${ENV.httpsPort} must be a port number`);
+  it(`refuses a ${LOCAL_ENV.httpsPort} that is not a port`, () => {
+    expect(() => readHttpsPort({ [LOCAL_ENV.httpsPort]: '70000' })).toThrow(`${LOCAL_ENV.httpsPort} must be a port number`);
   });
 });

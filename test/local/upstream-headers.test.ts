@@ -3,7 +3,6 @@
  * client sent (its Authorization, Cookie, forwarding and custom headers stay at the relay), on both relay routes.
  * Checked against the simulator's own request log, through the local stack a user runs.
  */
-import '../support/silent-logs.js';
 import { describe, expect, it } from 'vitest';
 import { CORP_A } from '../../local/simulator/demo-data.js';
 import { loginDemo } from '../../local/simulator/demo-login.js';

@@ -6,7 +6,6 @@
  * Covered the two ways a body reaches the handler: raw bytes over HTTP through the local API Gateway emulator,
  * and HTTP API events as API Gateway builds them (a binary body base64-encoded with `isBase64Encoded: true`).
  */
-import '../support/silent-logs.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { handler as modifyVmrHandler } from '../../functions/modify-vmr.js';

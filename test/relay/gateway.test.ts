@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { startGateway } from '../../local/gateway/index.js';
 import type { RunningGateway } from '../../local/gateway/index.js';
+import { captureOutput } from '../support/capture-output.js';
 import { loadEventFixture } from '../support/events.js';
 import { send } from './helpers/http.js';
 
@@ -238,10 +239,17 @@ describe('result mapping', () => {
     expect([answer.status, answer.text]).toEqual([200, 'Hello from Lambda!']);
   });
 
-  it('answers 500 {"message":"Internal Server Error"} when the handler throws', async () => {
-    const answer = await send(`${gateway.url}/_local/throws`, { method: 'POST' });
+  it('answers 500 {"message":"Internal Server Error"} when the handler throws, and names the route and error on stderr', async () => {
+    const output = captureOutput();
+    let answer: Awaited<ReturnType<typeof send>>;
+    try {
+      answer = await send(`${gateway.url}/_local/throws`, { method: 'POST' });
+    } finally {
+      output.stop();
+    }
 
     expect([answer.status, answer.json]).toEqual([500, { message: 'Internal Server Error' }]);
+    expect(output.text()).toContain('[gateway] throws failed: Error: boom');
   });
 
   it('answers 503 {"message":"Service Unavailable"} when the handler outlives the function timeout', async () => {

@@ -46,6 +46,26 @@ describe('modify-VMR handler', () => {
     expect(vmr).toMatchObject({ vmrName: 'test', chairPwd: '123456', gustPwd: '654321', allowGustFirst: false });
   });
 
+  it('leaves the delivered event as it was, so one event invoked twice answers the same both times', async () => {
+    const event = httpApiEvent({
+      route: MODIFY_VMR_ROUTE,
+      pathParameters: { id: CORP_A.vmrId },
+      headers: { 'Content-Type': 'Application/JSON; charset=utf-8', 'X-Access-Token': sim.tokens.alice, 'X-Request-Id': 'twice-1' },
+      keepHeaderCase: true,
+      body: { vmrName: 'Twice' },
+    });
+    const delivered = structuredClone(event);
+
+    const first = await modifyVmrHandler(event, lambdaContext());
+    expect(event).toEqual(delivered);
+    const second = await modifyVmrHandler(event, lambdaContext());
+
+    expect(first.statusCode).toBe(200);
+    expect(second.statusCode).toBe(200);
+    expect(second.body).toBe(first.body);
+    expect(event).toEqual(delivered);
+  });
+
   it('accepts mixed-case header names and returns the client\'s X-Request-Id', async () => {
     const event = httpApiEvent({
       route: MODIFY_VMR_ROUTE,

@@ -2,17 +2,23 @@
  * End to end: HTTP client -> local API Gateway emulator -> the deployed handler modules -> Huawei client ->
  * simulator, all over loopback HTTP. The simulator's request log proves what was (and was not) relayed.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ENV } from '../../functions/shared/env.js';
 import { resetHuaweiClient } from '../../functions/shared/huawei/client.js';
 import { startGateway } from '../../local/gateway/index.js';
 import type { RunningGateway } from '../../local/gateway/index.js';
 import { CORP_A, CORP_B, DEMO_SECRETS } from '../../local/simulator/demo-data.js';
-import { captureOutput } from './helpers/capture-output.js';
+import { captureOutput, type OutputCapture } from '../support/capture-output.js';
 import { send } from './helpers/http.js';
 import type { RawAnswer } from './helpers/http.js';
 import { useRelayRegistry } from './helpers/registry.js';
 import { relayedRequests, useRelaySimulator } from './helpers/simulator.js';
+
+// One test reads the handlers' log lines: the level is set before the logger is built, at import; the whole
+// file's output is captured (and dropped) so the lines stay out of the run's output.
+vi.hoisted(() => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+});
 
 const sim = useRelaySimulator();
 // Before the gateways start: they load the resource route, which builds its registry recorder at cold start.
@@ -42,7 +48,10 @@ const SEED_RESOURCES_EXAMPLE = `[
 ]`;
 const SEED_RESOURCES_CURL = '[{"expireDate": 2549030400000,"id": "733ff391f2a14360af3b93bd1325f9f9","isDisabled": false,"type": "VMR"}]';
 
+let fileOutput: OutputCapture;
+
 beforeAll(async () => {
+  fileOutput = captureOutput();
   gateway = await startGateway({ port: 0 });
   shortGateway = await startGateway({ port: 0, functionTimeoutMs: 3_000 });
 });
@@ -50,6 +59,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await gateway.stop();
   await shortGateway.stop();
+  fileOutput.stop();
 });
 
 beforeEach(async () => {

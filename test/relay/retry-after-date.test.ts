@@ -3,7 +3,6 @@
  * is virtual (2001), so the date is far in the past for the machine's real clock: a client that ignored dates,
  * or measured them against `Date.now()`, would retry at once and get the scripted 200.
  */
-import '../support/silent-logs.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HuaweiClient } from '../../functions/shared/huawei/client.js';
 import { startScriptedUpstream } from './helpers/scripted-upstream.js';

@@ -3,6 +3,7 @@
  * cURL command through the relay to the simulator, sweeps on `POST /_local/sweep` (logging in with the default
  * demo SP App ID), and stops cleanly on SIGINT.
  */
+import { LOCAL_ENV } from '../../local/env.js';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -39,7 +40,9 @@ function waitFor(pattern: RegExp): Promise<RegExpMatchArray> {
 describe('npm start', () => {
   it('serves the relay over the simulator, sweeps on POST /_local/sweep, prints the demo logins without passwords, and stops on SIGINT', async () => {
     const environment: NodeJS.ProcessEnv = { ...process.env, PORT: '0', SIMULATOR_PORT: '0' };
-    for (const name of [ENV.huaweiBaseUrl, ENV.spCredentials, ENV.spCredentialsSecretArn, ENV.registryTableName, ENV.sweepIntervalSeconds]) {
+    // The test setup's quiet logging is not the product's: `npm start` logs as a user sees it (the sweep line is awaited).
+    const unset = ['POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_METRICS_DISABLED'];
+    for (const name of [ENV.huaweiBaseUrl, ENV.spCredentials, ENV.spCredentialsSecretArn, ENV.registryTableName, LOCAL_ENV.sweepIntervalSeconds, ...unset]) {
       delete environment[name];
     }
     child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], { cwd: REPO_ROOT, env: environment, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -3,7 +3,6 @@
  * attached) called in-process with real-shaped HTTP API v2 events, relaying to a real simulator, recording in
  * dynalite.
  */
-import './support/quiet-logs.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normaliseResourceItem } from '../../functions/shared/huawei/schemas.js';
 import type { ModResourceRequestItem } from '../../functions/shared/huawei/schemas.js';

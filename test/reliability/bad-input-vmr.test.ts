@@ -2,7 +2,6 @@
  * Bad input on `PUT /v1/usg/dcs/member/vmr/{id}`, property-based: the deployed handler called in-process with
  * real-shaped HTTP API v2 events, relaying to a real simulator, with the registry on dynalite.
  */
-import './support/quiet-logs.js';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { MODIFY_VMR_ROUTE } from '../../functions/shared/routes.js';
 import { CORP_A, DEMO_VMRS } from '../../local/simulator/demo-data.js';

@@ -11,7 +11,6 @@
  * item, no resource with a future expiry at Huawei disabled by us, none past its expiry left enabled, every
  * manual disable (through the relay or at Huawei) in place, and every deleted resource recorded gone.
  */
-import './support/quiet-logs.js';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { schedule } from './support/fault-schedule.js';

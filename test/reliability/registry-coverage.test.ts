@@ -7,7 +7,6 @@
  * has no item of. One sweep then disables every type; a type renewed on its own afterwards stays enabled (the
  * sweeper disables the type-less item type by type around it).
  */
-import './support/quiet-logs.js';
 import { describe, expect, it } from 'vitest';
 import { effectiveRecord } from '../../functions/shared/registry/relay-recording.js';
 import { CORP, DAY_MS, useScenario } from './support/scenario.js';

@@ -8,7 +8,6 @@
  * claim is safe: the relay's version bump already makes the holding sweep's record fail and reconcile. Found by
  * the fault schedules (LONG_TESTS=1, seed -2092684665).
  */
-import './support/quiet-logs.js';
 import { describe, expect, it } from 'vitest';
 import { itemKey } from '../../functions/shared/registry/keys.js';
 import { relayAndRecord } from '../../functions/shared/registry/relay-recording.js';

@@ -9,7 +9,6 @@
  * resource that Huawei disabled late is re-enabled. Reproduced with a simulator delay longer than the sweep's
  * time budget; the hold passes in virtual time.
  */
-import './support/quiet-logs.js';
 import { describe, expect, it } from 'vitest';
 import { IN_DOUBT_HOLD_MS } from '../../functions/shared/registry/state.js';
 import { DAY_MS, RESOURCE_PATH, useScenario } from './support/scenario.js';

@@ -9,7 +9,6 @@
  * the type is still expired, so it is disabled again and recorded disabled-expired; its later renewal is then
  * re-enabled by the relay. Found by the fault schedules (seed 2039297950).
  */
-import './support/quiet-logs.js';
 import { describe, expect, it } from 'vitest';
 import { DAY_MS, RESOURCE_PATH, useScenario } from './support/scenario.js';
 

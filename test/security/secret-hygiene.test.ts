@@ -7,9 +7,8 @@
  * key, through the production token provider). Every secret that crossed the wire is collected by a recording
  * proxy in front of the simulator, then searched for everywhere.
  */
-import './support/verbose-logs.js';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EnvCredentialsSource } from '../../functions/shared/auth/credentials-source.js';
 import { SpTokenProvider } from '../../functions/shared/auth/token-provider.js';
 import { ENV } from '../../functions/shared/env.js';
@@ -24,12 +23,21 @@ import type { RunningSimulator } from '../../local/simulator/index.js';
 import { startLocalStack } from '../../local/stack.js';
 import type { LocalStack } from '../../local/stack.js';
 import { LOCAL_SWEEP_PATH } from '../../local/settings.js';
-import { captureOutput } from '../auth/helpers/capture-output.js';
-import type { OutputCapture } from '../auth/helpers/capture-output.js';
+import { captureOutput } from '../support/capture-output.js';
+import type { OutputCapture } from '../support/capture-output.js';
 import { send } from '../relay/helpers/http.js';
 import type { RawAnswer } from '../relay/helpers/http.js';
 import { startWireTap } from './support/wire-tap.js';
 import type { WireTap } from './support/wire-tap.js';
+
+// The most talkative settings an operator could choose (debug level, Powertools' own event logging on), so a
+// secret in any log line at any level, or in a logged event, is caught. Hoisted: Powertools reads them when the
+// logger is built, at import.
+vi.hoisted(() => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
+  process.env.POWERTOOLS_LOGGER_LOG_EVENT = 'true';
+  delete process.env.POWERTOOLS_METRICS_DISABLED;
+});
 
 /** The demo resources already past their expiry and enabled: the sync at start adopts them, the first sweep disables them. */
 const DEMO_EXPIRED_ENABLED = DEMO_RESOURCES.filter((r) => r.expireDate === DEMO_EXPIRED && !r.isDisabled).length;

@@ -1,14 +1,19 @@
 import type { Context } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it , vi } from 'vitest';
 import { ENV } from '../../functions/shared/env.js';
 import { resetHuaweiClient } from '../../functions/shared/huawei/client.js';
 import { itemKey } from '../../functions/shared/registry/keys.js';
 import type { SweepReport } from '../../functions/sweeper/report.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamo.js';
 import { CORP_A, SP_APP } from '../../local/simulator/demo-data.js';
-import { captureOutput } from '../auth/helpers/capture-output.js';
+import { captureOutput } from '../support/capture-output.js';
 import { HOUR_MS, resources, startSweeperHarness } from './harness.js';
 import type { SweeperHarness } from './harness.js';
+
+// The handler's EMF document is asserted (captured): metrics on before they are built, at import.
+vi.hoisted(() => {
+  delete process.env.POWERTOOLS_METRICS_DISABLED;
+});
 
 // The handler reads its configuration from the environment at first use; vitest runs each file in its own
 // worker, so setting process.env here affects no other test file.

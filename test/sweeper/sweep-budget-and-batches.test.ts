@@ -4,7 +4,6 @@
  * items first when the time budget runs out. Time is virtual: the sweep's clock is injected and moves only when
  * an upstream PUT is answered.
  */
-import '../support/silent-logs.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SpCallOptions } from '../../functions/shared/huawei/sp-api.js';
 import type { ModResourceItem } from '../../functions/shared/huawei/schemas.js';
@@ -41,7 +40,11 @@ describe('a sweep, through its public entry', () => {
     const putsB = await h.huawei.control.requests({ path: corpPath(CORP_B.corpId), method: 'PUT' });
     expect(putsA.map((p) => (p.body as unknown[]).length)).toEqual([100]);
     expect(putsB.map((p) => (p.body as unknown[]).length)).toEqual([100, 100]);
-    expect(report).toMatchObject({ status: 'completed', due: 300, disabled: 300, spCalls: 3, deferred: 0 });
+    // The verified sweep's formula: per enterprise ceil(due / 100) PUTs plus the pages of Huawei's expired listing.
+    const listingsA = await h.huawei.control.requests({ path: corpPath(CORP_A.corpId), method: 'GET' });
+    const listingsB = await h.huawei.control.requests({ path: corpPath(CORP_B.corpId), method: 'GET' });
+    expect([listingsA.length, listingsB.length]).toEqual([1, 2]);
+    expect(report).toMatchObject({ status: 'completed', due: 300, disabled: 300, spCalls: 6, deferred: 0 });
     const upstreamA = await h.huawei.resources(CORP_A.corpId);
     const upstreamB = await h.huawei.resources(CORP_B.corpId);
     for (const r of dueA) expect(upstreamA.get(key(r))?.isDisabled, key(r)).toBe(true);

@@ -3,7 +3,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CORP_A, CORP_B, DEMO_SECRETS } from '../../local/simulator/demo-data.js';
 import type { RegistryItem } from '../../functions/shared/registry/model.js';
-import { captureOutput } from '../auth/helpers/capture-output.js';
+import { captureOutput } from '../support/capture-output.js';
 import { HOUR_MS, key, resources, startSweeperHarness, waitFor } from './harness.js';
 import type { SweeperHarness } from './harness.js';
 
@@ -101,7 +101,7 @@ describe('sweep modes', () => {
     await h.register(resources(CORP_A.corpId, 'logged', 3, Date.now() - HOUR_MS));
     await h.huawei.control.expireTokens();
     const output = captureOutput();
-    const logger = new Logger({ serviceName: 'sweeper-test' });
+    const logger = new Logger({ serviceName: 'sweeper-test', logLevel: 'INFO' });
 
     // Act
     let report;

@@ -1,5 +1,6 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { ENV } from '../env.js';
+import { envText } from '../env-values.js';
 import { parseSpCredentials, type SpCredentials } from './credentials.js';
 import { SpAuthError } from './errors.js';
 
@@ -109,9 +110,9 @@ class MissingCredentialsSource implements SpCredentialsSource {
 
 /** The secret ARN wins when both are set: a deployed function must never fall back to an env var. */
 export function credentialsSourceFromEnv(env: NodeJS.ProcessEnv = process.env): SpCredentialsSource {
-  const secretId = env[ENV.spCredentialsSecretArn]?.trim();
-  if (secretId) return new SecretsManagerCredentialsSource({ secretId });
-  const inline = env[ENV.spCredentials];
-  if (inline !== undefined && inline !== '') return new EnvCredentialsSource(inline);
+  const secretId = envText(env, ENV.spCredentialsSecretArn);
+  if (secretId !== undefined) return new SecretsManagerCredentialsSource({ secretId });
+  const inline = envText(env, ENV.spCredentials);
+  if (inline !== undefined) return new EnvCredentialsSource(inline);
   return new MissingCredentialsSource();
 }

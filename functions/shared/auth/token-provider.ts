@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { ENV } from '../env.js';
+import { envInteger } from '../env-values.js';
 import { getHuaweiClient, type HuaweiClient, type UpstreamResponse } from '../huawei/client.js';
 import { logger, metrics } from '../observability.js';
 import { credentialsSourceFromEnv, type SpCredentialsSource } from './credentials-source.js';
@@ -133,13 +134,12 @@ export class SpTokenProvider {
 
 /** Reads ENV.tokenRenewMarginSeconds; a bad value is a deployment error, reported by name. */
 export function renewMarginFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env[ENV.tokenRenewMarginSeconds];
-  if (raw === undefined || raw.trim() === '') return DEFAULT_RENEW_MARGIN_SECONDS;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > MAX_RENEW_MARGIN_SECONDS) {
-    throw new Error(`${ENV.tokenRenewMarginSeconds} must be a whole number of seconds from 0 to ${MAX_RENEW_MARGIN_SECONDS}`);
-  }
-  return value;
+  return envInteger(env, ENV.tokenRenewMarginSeconds, {
+    fallback: DEFAULT_RENEW_MARGIN_SECONDS,
+    min: 0,
+    max: MAX_RENEW_MARGIN_SECONDS,
+    rule: `must be a whole number of seconds from 0 to ${MAX_RENEW_MARGIN_SECONDS}`,
+  });
 }
 
 let singleton: SpTokenProvider | undefined;

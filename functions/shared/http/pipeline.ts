@@ -1,7 +1,8 @@
 /**
  * The middy pipeline shared by the relay's HTTP handlers. Order matters:
  *
- *  1. responses   (registered first, so its onError runs last and sees every error; maps it to Huawei's shape,
+ *  0. own copy    (the middlewares below rewrite a copy of the event; the delivered one is left as it was)
+ *  1. responses   (registered early, so its onError runs last and sees every error; maps it to Huawei's shape,
  *                  puts X-Request-Id on every answer, logs one line per request)
  *  2. Powertools logger context (never logs the event: it holds the access token)
  *  3. header normaliser (lowercase names)
@@ -59,7 +60,7 @@ export interface RelayHandlerSpec<P extends string, B> {
 
 export type RelayHandler = MiddyfiedHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>;
 
-/** Per-request state filled by the middlewares, keyed by the event object. */
+/** Per-request state filled by the middlewares. */
 interface RelayState {
   requestId: string;
   startedAt: number;
@@ -68,6 +69,18 @@ interface RelayState {
   pathParameters?: Record<string, string>;
   body?: unknown;
 }
+
+/**
+ * The pipeline's own copy of the delivered event, carrying the request's state as a plain field. The middlewares
+ * (the header normaliser, the JSON parser) rewrite this copy, never the caller's event.
+ */
+type RelayEvent = APIGatewayProxyEventV2 & { relayState: RelayState };
+
+/**
+ * The media type and charset were checked by bodyChecks, case-insensitively; the parser's own check is
+ * case-sensitive, so it is turned off (an option of 6.4.5's code that its .d.ts does not declare).
+ */
+const JSON_PARSER_OPTIONS = { disableContentTypeCheck: true } as Parameters<typeof httpJsonBodyParser>[0];
 
 type Request = middy.Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>;
 type Middleware = MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>;
@@ -78,28 +91,24 @@ export function createRelayHandler<P extends string, B>(spec: RelayHandlerSpec<P
     throw new Error(`route ${spec.route.id}: path parameters ${declared.join()} do not match ${spec.pathParameters.join()}`);
   }
   const now = spec.now ?? Date.now;
-  const states = new WeakMap<object, RelayState>();
-  const stateFor = (event: APIGatewayProxyEventV2): RelayState => {
-    let state = states.get(event);
-    if (state === undefined) {
-      state = { requestId: readRequestId({}).requestId, startedAt: now() };
-      states.set(event, state);
-    }
-    return state;
+  const stateOf = (request: Request): RelayState => {
+    const event = request.event as Partial<RelayEvent>;
+    // Only missing when the copy itself failed (no event at all): the error answer still needs a request id.
+    return event.relayState ?? { requestId: readRequestId({}).requestId, startedAt: now() };
   };
-  const stateOf = (request: Request): RelayState => stateFor(request.event);
 
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
+    .use(ownCopyOfEvent(now))
     .use(responses(spec.route, stateOf, now))
     .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
     .use(httpHeaderNormalizer())
     .use(relayHeaders(stateOf, now))
     .use(pathParameters(spec.pathParameters, stateOf))
     .use(bodyChecks())
-    .use(httpJsonBodyParser())
+    .use(httpJsonBodyParser(JSON_PARSER_OPTIONS))
     .use(bodyValidation(spec.bodySchema, stateOf))
     .handler(async (event, context) => {
-      const state = stateFor(event);
+      const state = (event as RelayEvent).relayState;
       if (state.accessToken === undefined || state.pathParameters === undefined) {
         throw new Error('relay pipeline did not run');
       }
@@ -114,6 +123,21 @@ export function createRelayHandler<P extends string, B>(spec: RelayHandlerSpec<P
         },
       });
     });
+}
+
+/** Replaces the delivered event with a shallow copy (headers included), so invoking twice with one event answers the same. */
+function ownCopyOfEvent(now: () => number): Middleware {
+  return {
+    before: (request) => {
+      const delivered = request.event;
+      const copy: RelayEvent = {
+        ...delivered,
+        ...(delivered.headers === undefined ? {} : { headers: { ...delivered.headers } }),
+        relayState: { requestId: readRequestId({}).requestId, startedAt: now() },
+      };
+      request.event = copy;
+    },
+  };
 }
 
 function responses(route: HttpRoute, stateOf: (request: Request) => RelayState, now: () => number): Middleware {
@@ -191,10 +215,9 @@ function bodyChecks(): Middleware {
       assertJsonContentType(headers?.['content-type']);
       assertBodySize(body, isBase64Encoded);
       assertBodyPresent(body, isBase64Encoded);
+      // The pipeline's own copy of the event (ownCopyOfEvent): the delivered one keeps its body.
       request.event.body = utf8BodyText(body ?? '', isBase64Encoded);
       request.event.isBase64Encoded = false;
-      // The JSON parser's own type check is case-sensitive; the media type was checked above.
-      request.event.headers = { ...headers, 'content-type': 'application/json' };
     },
   };
 }

@@ -129,8 +129,8 @@ export class HuaweiClient {
       // A server's keep-alive hint may not stretch idle sockets past our own limit.
       keepAliveMaxTimeout: this.settings.keepAliveTimeoutMs,
     });
-    // throwOnError false: once retries end, the last non-2xx answer reaches us with its body.
-    this.dispatcher = this.pool.compose(interceptors.retry({ throwOnError: false }));
+    // Retry is configured once, per request (request(): its decisions need the call's deadline).
+    this.dispatcher = this.pool.compose(interceptors.retry());
   }
 
   async request(r: UpstreamRequest): Promise<UpstreamResponse> {
@@ -183,6 +183,8 @@ export class HuaweiClient {
         // A string body is replayable, so the RetryHandler can resend it.
         body,
         signal: abort.signal,
+        // undici's RetryHandler does the resending; `retry` decides (jitter, Retry-After cap, the call's deadline:
+        // undici's own decisions have none of the three). throwOnError false: the last non-2xx answer reaches us.
         retryOptions: { retry, throwOnError: false },
       };
       const response = await this.dispatcher.request(options);

@@ -3,6 +3,8 @@
  * nothing from an incoming request ever chooses it.
  */
 import { ENV } from '../env.js';
+import { envText } from '../env-values.js';
+import { RELAY_DEADLINE_MS } from '../limits.js';
 
 export const DEFAULT_HUAWEI_BASE_URL = 'https://api.meeting.huaweicloud.com';
 
@@ -42,8 +44,7 @@ export function parseHuaweiBaseUrl(raw: string): string {
 
 /** Base URL from `HUAWEI_MEETING_BASE_URL`, defaulting to Huawei's production host. */
 export function huaweiBaseUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
-  const raw = env[ENV.huaweiBaseUrl];
-  return parseHuaweiBaseUrl(raw === undefined || raw.trim() === '' ? DEFAULT_HUAWEI_BASE_URL : raw.trim());
+  return parseHuaweiBaseUrl(envText(env, ENV.huaweiBaseUrl) ?? DEFAULT_HUAWEI_BASE_URL);
 }
 
 /** Connection and retry settings. Defaults fit a Lambda behind API Gateway's 30 s limit. */
@@ -82,6 +83,6 @@ export const DEFAULT_HUAWEI_CLIENT_SETTINGS: Readonly<HuaweiClientSettings> = {
   minRetryDelayMs: 200,
   maxRetryDelayMs: 2_000,
   maxRetryAfterMs: 5_000,
-  defaultDeadlineMs: 28_000,
+  defaultDeadlineMs: RELAY_DEADLINE_MS,
   connections: 64,
 };

@@ -19,7 +19,11 @@ import {
 import { VMR_PACKAGES } from '../vmr-packages.js';
 import { requireOwnCorp, requireSpAdmin } from './sp-scope.js';
 
-/** Documented: at most 100 items per add, modify or delete request. */
+/**
+ * Documented: at most 100 items per add, modify or delete request. The simulator's own copy of Huawei's rule, on
+ * purpose: it models Huawei independently of the relay's limits (functions/shared/limits.ts), so a wrong limit
+ * in the relay shows up as a disagreement in tests instead of being shared by both.
+ */
 export const MAX_BATCH_ITEMS = 100;
 
 /** The documented resource types (ModResourceDTO's list; IDEA_HUB is not supported here). */

@@ -83,7 +83,8 @@ export function useLocalStack(options: LocalStackOptions = {}): LocalStackFixtur
   beforeAll(async () => {
     // The stack starts its own simulator and defaults the SP credentials only when these are unset.
     for (const name of [ENV.huaweiBaseUrl, ENV.spCredentials, ENV.spCredentialsSecretArn, ENV.registryTableName]) delete process.env[name];
-    stack = await startLocalStack({ port: 0, simulatorPort: 0, sweepIntervalSeconds: 0, syncAtStart: false, onRequest: () => {}, ...options });
+    // Access-log and sweeper/sync lines stay out of the test output; a test that reads them passes its own.
+    stack = await startLocalStack({ port: 0, simulatorPort: 0, sweepIntervalSeconds: 0, syncAtStart: false, onRequest: () => {}, log: () => {}, ...options });
     control = new SimulatorControl(need(stack.simulatorUrl));
     spToken = await loginDemo.spAdmin(need(stack.simulatorUrl));
     store = new RegistryStore({ documentClient: stack.dynamo.documentClient, tableName: stack.dynamo.tableName });
