@@ -5,9 +5,21 @@ import { ENV } from '../functions/shared/env.js';
 import { RELAY_FUNCTION_TIMEOUT_MS } from '../functions/shared/limits.js';
 import { REGISTRY_TABLE } from '../functions/shared/registry/table.js';
 import type { SweepReport } from '../functions/sweeper/report.js';
-import { HTTP_ROUTES, MODIFY_RESOURCES_ROUTE, MODIFY_VMR_ROUTE, NO_ROUTE, PASSTHROUGH_PREFIXES, type HttpRoute } from '../functions/shared/routes.js';
+import {
+  HTTP_ROUTES,
+  MODIFY_RESOURCES_ROUTE,
+  MODIFY_VMR_ROUTE,
+  NO_ROUTE,
+  PASSTHROUGH_PREFIXES,
+  REGISTRY_API_FUNCTION_ID,
+  REGISTRY_ROUTES,
+  type HttpRoute,
+} from '../functions/shared/routes.js';
 import type { StackConfig } from './config.js';
 import { RegistryTable } from './constructs/registry-table.js';
+import { ExpiryNotices } from './constructs/expiry-notices.js';
+import { RelayDashboard } from './constructs/relay-dashboard.js';
+import { DEFAULT_EXPIRY_NOTICE_DAYS } from '../functions/notices/notify.js';
 import { ALARM_PERIOD, RelayAlarms } from './constructs/relay-alarms.js';
 import { RelayApi, type RelayRouteBinding } from './constructs/relay-api.js';
 import { RelayFunction, functionMemoryMb, type TableAccess } from './constructs/relay-function.js';
@@ -26,6 +38,9 @@ export const RELAY_TIMEOUT = Duration.millis(RELAY_FUNCTION_TIMEOUT_MS);
 
 export const SWEEPER_ENTRY = { entry: 'functions/sweeper.ts', handlerExport: 'handler' } as const;
 export const SYNC_ENTRY = { entry: 'functions/sync.ts', handlerExport: 'handler' } as const;
+export const NOTICES_ENTRY = { entry: 'functions/notices.ts', handlerExport: 'handler' } as const;
+/** The metric the notices job publishes per run (functions/notices.ts). */
+export const NOTICES_SENT_METRIC = 'noticesSent';
 
 /** The `$default` route's function builds one small JSON answer: the smallest memory and a short timeout do. */
 export const NO_ROUTE_MEMORY_MB = functionMemoryMb(NO_ROUTE.id);
@@ -34,6 +49,7 @@ export const NO_ROUTE_TIMEOUT = Duration.seconds(3);
 export const SERVICE_NAME_PREFIX = SERVICE_NAME;
 export const SWEEPER_SERVICE_NAME = `${SERVICE_NAME_PREFIX}-sweeper`;
 export const SYNC_SERVICE_NAME = `${SERVICE_NAME_PREFIX}-sync`;
+export const NOTICES_SERVICE_NAME = `${SERVICE_NAME_PREFIX}-notices`;
 /**
  * The sweeper publishes each count of its report as a metric named after the report field
  * (functions/sweeper/report.ts, addSweepMetrics); `failed` counts items it gave up on this sweep.
@@ -67,9 +83,13 @@ export class MeetingRelayStack extends Stack {
   readonly api: RelayApi;
   readonly routeFunctions: ReadonlyMap<string, RelayFunction>;
   readonly noRouteFunction: RelayFunction;
+  /** Serves every route of REGISTRY_ROUTES: reads the table and its due index, nothing else. */
+  readonly registryApiFunction: RelayFunction;
   readonly sweeper: Sweeper;
   readonly sync: RegistrySync;
   readonly alarms: RelayAlarms;
+  readonly notices: ExpiryNotices;
+  readonly dashboard: RelayDashboard;
 
   constructor(scope: Construct, id: string, props: MeetingRelayStackProps) {
     super(scope, id, props);
@@ -100,8 +120,27 @@ export class MeetingRelayStack extends Stack {
       logRetention: config.logRetentionDays,
     });
 
+    const [firstRegistryRoute] = REGISTRY_ROUTES;
+    if (firstRegistryRoute === undefined) throw new Error('REGISTRY_ROUTES is empty');
+    this.registryApiFunction = new RelayFunction(this, constructId(REGISTRY_API_FUNCTION_ID), {
+      entry: projectPath(firstRegistryRoute.entry),
+      handlerExport: firstRegistryRoute.handlerExport,
+      description: 'meeting-relay registry read API (operators, IAM-authorized): resources, expiring window, history',
+      serviceName: `${SERVICE_NAME_PREFIX}-${REGISTRY_API_FUNCTION_ID}`,
+      memorySize: functionMemoryMb(REGISTRY_API_FUNCTION_ID),
+      timeout: RELAY_TIMEOUT,
+      logRetention: config.logRetentionDays,
+    });
+    this.registryApiFunction.bindTable({ table: this.registry, access: 'read', indexNames: [this.registry.dueIndexName] });
+
     this.api = new RelayApi(this, 'Api', {
       routes: bindings,
+      operatorRoutes: REGISTRY_ROUTES.map((route) => ({
+        id: constructId(route.id),
+        method: route.method,
+        path: route.path,
+        handler: this.registryApiFunction,
+      })),
       ...(config.passthrough ? { passthrough: { origin: config.huaweiBaseUrl, prefixes: PASSTHROUGH_PREFIXES } } : {}),
       defaultHandler: this.noRouteFunction,
       authorizationMode: config.authorizationMode,
@@ -147,6 +186,34 @@ export class MeetingRelayStack extends Stack {
       alarmEmail: config.alarmEmail,
     });
 
+    this.notices = new ExpiryNotices(this, 'Notices', {
+      entry: projectPath(NOTICES_ENTRY.entry),
+      handlerExport: NOTICES_ENTRY.handlerExport,
+      serviceName: NOTICES_SERVICE_NAME,
+      logRetention: config.logRetentionDays,
+      environment: { [ENV.powertoolsMetricsNamespace]: METRICS_NAMESPACE },
+      table: this.registry,
+      expiryNoticeDays: DEFAULT_EXPIRY_NOTICE_DAYS,
+    });
+
+    this.dashboard = new RelayDashboard(this, 'Dashboard', {
+      httpApi: this.api.httpApi,
+      routes: [...HTTP_ROUTES, ...REGISTRY_ROUTES],
+      sweeperService: SWEEPER_SERVICE_NAME,
+      syncService: SYNC_SERVICE_NAME,
+      noticesService: NOTICES_SERVICE_NAME,
+      noticesSentMetric: NOTICES_SENT_METRIC,
+      alarms: [
+        this.alarms.sweeperErrors,
+        this.alarms.failedItems,
+        this.alarms.relay5xxRate,
+        this.alarms.failureQueueDepth,
+        this.alarms.syncErrors,
+        this.alarms.syncFailureQueueDepth,
+      ],
+    });
+
+    new CfnOutput(this, 'NoticeBusName', { description: 'EventBridge bus of the expiry notices', value: this.notices.bus.eventBusName });
     new CfnOutput(this, 'ApiUrl', { description: 'Base URL of the relay (paths mirror Huawei\'s)', value: this.api.stage.url });
     new CfnOutput(this, 'RegistryTableName', { description: 'DynamoDB registry table', value: this.registry.tableName });
     new CfnOutput(this, 'SpCredentialsSecretArn', {

@@ -15,6 +15,11 @@ export const LOCAL_SWEEP_METHOD = 'POST';
 /** The local-only route that runs one sync (adoption and drift repair) now. */
 export const LOCAL_SYNC_PATH = '/_local/sync';
 export const LOCAL_SYNC_METHOD = 'POST';
+/** The OpenAPI document of the routes (docs/openapi.json, built from the same code). */
+export const LOCAL_OPENAPI_PATH = '/_local/openapi.json';
+/** Runs the expiry notices now (POST), and the events they published so far (GET). */
+export const LOCAL_NOTICES_PATH = '/_local/notices';
+export const LOCAL_EVENTS_PATH = '/_local/events';
 
 export function readPort(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
   return envInteger(env, name, { fallback, min: 0, max: 65535, rule: 'must be a port number' });

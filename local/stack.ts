@@ -34,6 +34,9 @@ import { readHttpsPort, readPassthrough, readPort, readSweepInterval } from './s
 import { makeLocalCertificate } from './tls.js';
 import { localSweepRoute } from './sweep-endpoint.js';
 import { LocalSync } from './local-sync.js';
+import { localOpenApiRoute } from './openapi-endpoint.js';
+import { LocalNotices } from './local-notices.js';
+import { expiryNoticeDaysFromEnv } from '../functions/notices/notify.js';
 import { localSyncRoute } from './sync-endpoint.js';
 import { LOCAL_SYNC_METHOD, LOCAL_SYNC_PATH } from './settings.js';
 import { syncSettingsFromEnv } from '../functions/sync/config.js';
@@ -80,6 +83,8 @@ export interface LocalStack {
   dynamo: RunningDynamo;
   sweeper: LocalSweeper;
   sync: LocalSync;
+  /** Expiry notices: run at start and on POST /_local/notices; events kept for GET /_local/events. */
+  notices: LocalNotices;
   /** The report of the sync run at start (undefined when turned off). */
   startSync: SyncReport | undefined;
   services: readonly StartedService[];
@@ -195,10 +200,17 @@ async function startServices(options: LocalStackOptions, services: StartedServic
     },
   });
 
+  const notices = new LocalNotices({ store, documentClient, noticeDays: expiryNoticeDaysFromEnv(), log });
+  try {
+    await notices.runNow();
+  } catch (error) {
+    log(`[notices] the run at start failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+
   const certificate = httpsPort === undefined ? undefined : await makeLocalCertificate();
   const gateway = await startGateway({
     port: gatewayPort,
-    extraRoutes: [localSweepRoute(sweeper), localSyncRoute(localSync)],
+    extraRoutes: [localSweepRoute(sweeper), localSyncRoute(localSync), localOpenApiRoute(), ...notices.routes()],
     defaultRoute: true,
     ...(passthrough ? { passthroughOrigin: huaweiBaseUrl } : {}),
     ...(certificate === undefined ? {} : { https: { port: httpsPort ?? 0, key: certificate.key, cert: certificate.cert } }),
@@ -219,6 +231,7 @@ async function startServices(options: LocalStackOptions, services: StartedServic
     dynamo,
     sweeper,
     sync: localSync,
+    notices,
     startSync,
     services,
     stop: () => stopAll(services, log),

@@ -27,6 +27,10 @@ export const ENV = {
   syncCorpIds: 'SYNC_CORP_IDS',
   /** "true" to make the sync report what it would adopt and repair without writing or pushing anything. */
   syncDryRun: 'SYNC_DRY_RUN',
+  /** Days ahead an expiry is announced in an expiry notice (1 to 31, default 7). */
+  expiryNoticeDays: 'EXPIRY_NOTICE_DAYS',
+  /** Name of the EventBridge bus the expiry notices go to (deployed; the stack sets it). */
+  noticeBusName: 'NOTICE_BUS_NAME',
   /** Powertools: service name on every log line and metric (set per function by the stack). */
   powertoolsServiceName: 'POWERTOOLS_SERVICE_NAME',
   /** Powertools: CloudWatch namespace of the EMF metrics. */

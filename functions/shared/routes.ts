@@ -42,6 +42,46 @@ export const MODIFY_RESOURCES_ROUTE = {
 export const HTTP_ROUTES: readonly HttpRoute[] = [MODIFY_VMR_ROUTE, MODIFY_RESOURCES_ROUTE];
 
 /**
+ * The registry read API for the SP's operators (not for enterprise callers): under a prefix of our own, never one
+ * of Huawei's, and always behind API Gateway's IAM (SigV4) authorizer, whatever `authorizationMode` the relay
+ * routes use. One function serves all three (functions/registry-api.ts).
+ */
+export const REGISTRY_API_PREFIX = '/_registry/v1';
+const REGISTRY_API_ENTRY = 'functions/registry-api.ts';
+
+export const REGISTRY_CORP_RESOURCES_ROUTE = {
+  id: 'registry-corp-resources',
+  method: 'GET',
+  path: `${REGISTRY_API_PREFIX}/corps/{corp_id}/resources`,
+  entry: REGISTRY_API_ENTRY,
+  handlerExport: 'handler',
+  description: "An enterprise's registered resources with their state, expiry and last change (paged, filter by status).",
+} as const satisfies HttpRoute;
+
+export const REGISTRY_EXPIRING_ROUTE = {
+  id: 'registry-expiring',
+  method: 'GET',
+  path: `${REGISTRY_API_PREFIX}/expiring`,
+  entry: REGISTRY_API_ENTRY,
+  handlerExport: 'handler',
+  description: 'Active resources of every enterprise whose expiry falls in a window, read from the due index.',
+} as const satisfies HttpRoute;
+
+export const REGISTRY_HISTORY_ROUTE = {
+  id: 'registry-history',
+  method: 'GET',
+  path: `${REGISTRY_API_PREFIX}/corps/{corp_id}/resources/{resource_id}/history`,
+  entry: REGISTRY_API_ENTRY,
+  handlerExport: 'handler',
+  description: "One resource's changes in order: time, source (relay request id, sweep id, sync id), state before and after.",
+} as const satisfies HttpRoute;
+
+export const REGISTRY_ROUTES: readonly HttpRoute[] = [REGISTRY_CORP_RESOURCES_ROUTE, REGISTRY_EXPIRING_ROUTE, REGISTRY_HISTORY_ROUTE];
+
+/** Id of the one function behind REGISTRY_ROUTES (memory table, construct id). */
+export const REGISTRY_API_FUNCTION_ID = 'registry-api';
+
+/**
  * Huawei's API path prefixes. Every request under one of them that no validated route takes goes to the configured
  * Huawei origin unchanged (logins, token refresh, every GET, every other SP and enterprise API). The set is every
  * first two segments of the paths in Huawei's SDK route lists (huaweicloud-sdk-python-v3 `meeting_client.py`,

@@ -108,7 +108,8 @@ export async function sync(deps: SyncDeps): Promise<SyncReport> {
   const now = deps.now ?? Date.now;
   const startedAt = now();
   const report = emptySyncReport(deps.syncId ?? randomUUID(), startedAt, deps.config.dryRun);
-  const run = new SyncRun(deps, now, report);
+  // Every registry write of this run is attributed to it in the history.
+  const run = new SyncRun({ ...deps, store: deps.store.withSource({ kind: 'sync', id: report.syncId }) }, now, report);
   try {
     const corpIds = deps.config.corpIds.length ? [...deps.config.corpIds] : await listCorpIds(run);
     if (corpIds !== undefined) {

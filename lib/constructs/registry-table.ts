@@ -52,6 +52,8 @@ export class RegistryTable extends TableV2 {
       billing: Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
+      // History entries (functions/shared/registry/history.ts) expire through it; resource items never carry it.
+      timeToLiveAttribute: definition.timeToLiveAttribute,
       removalPolicy: RemovalPolicy.RETAIN,
       encryption: TableEncryptionV2.awsManagedKey(),
       globalSecondaryIndexes: [

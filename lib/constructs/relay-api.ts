@@ -58,6 +58,8 @@ export interface PassthroughBinding {
 
 export interface RelayApiProps {
   routes: readonly RelayRouteBinding[];
+  /** The registry read API's routes: always behind the IAM (SigV4) authorizer, whatever `authorizationMode` says. */
+  operatorRoutes?: readonly RelayRouteBinding[];
   /** Absent: no passthrough routes (the `passthrough` context switch off). */
   passthrough?: PassthroughBinding;
   /** Answers every request no other route takes (`$default`), in Huawei's error shape. */
@@ -82,6 +84,8 @@ export class RelayApi extends Construct {
   /** Passthrough routes by prefix (empty with passthrough off). */
   readonly passthroughRoutes: ReadonlyMap<string, HttpRoute>;
   readonly defaultRoute: HttpRoute;
+  /** The registry API's routes by id (IAM-authorized). */
+  readonly operatorRoutes: ReadonlyMap<string, HttpRoute>;
 
   constructor(scope: Construct, id: string, props: RelayApiProps) {
     super(scope, id);
@@ -101,6 +105,8 @@ export class RelayApi extends Construct {
       stageName: '$default',
       autoDeploy: true,
       throttle: props.throttle,
+      // Per-route metrics (Resource, Method) for the dashboard.
+      detailedMetricsEnabled: true,
       accessLogSettings: {
         destination: new LogGroupLogDestination(this.accessLogGroup),
         format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
@@ -129,6 +135,21 @@ export class RelayApi extends Construct {
       routes.set(route.id, httpRoute);
     }
     this.routes = routes;
+
+    // Operators sign their calls with AWS credentials: the registry API never depends on the relay's mode.
+    const operatorAuthorizer = authorizer ?? new HttpIamAuthorizer();
+    const operatorRoutes = new Map<string, HttpRoute>();
+    for (const route of props.operatorRoutes ?? []) {
+      const [httpRoute] = this.httpApi.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: new HttpLambdaIntegration(`${route.id}Integration`, route.handler),
+        authorizer: operatorAuthorizer,
+      });
+      if (!httpRoute) throw new Error(`No route was created for ${route.method} ${route.path}`);
+      operatorRoutes.set(route.id, httpRoute);
+    }
+    this.operatorRoutes = operatorRoutes;
 
     const passthroughRoutes = new Map<string, HttpRoute>();
     for (const prefix of props.passthrough?.prefixes ?? []) {

@@ -25,6 +25,10 @@ export const FUNCTION_MEMORY_MB: Readonly<Record<string, number>> = {
   sync: 1024,
   // The `$default` route (NO_ROUTE): one small JSON answer, no upstream; the smallest size does.
   'no-route': 128,
+  // The registry read API: a few Queries and a JSON answer per call, like the VMR relay's work.
+  'registry-api': 1024,
+  // A few index Queries and conditional puts per hour.
+  notices: 512,
 };
 
 /** For a function not in the table yet (a new route): the relays' size. */

@@ -42,7 +42,8 @@ export interface ScheduledJobProps {
   tableAccess: TableAccess;
   /** Registry indexes the job queries (least privilege: none unless listed). */
   indexNames: readonly string[];
-  secret: ISecret;
+  /** The SP credentials, for jobs that call Huawei (not the notices). */
+  secret?: ISecret;
 }
 
 /**
@@ -82,7 +83,7 @@ export class ScheduledJob extends Construct {
       onFailure: new SqsDestination(this.failureQueue),
     });
     this.function.bindTable({ table: props.table, access: props.tableAccess, indexNames: [...props.indexNames] });
-    this.function.bindSecret(props.secret);
+    if (props.secret) this.function.bindSecret(props.secret);
 
     this.rule = new Rule(this, 'Schedule', {
       description: props.ruleDescription,

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { HTTP_ROUTES, NO_ROUTE, passthroughPrefixOf, routeKey } from '../../functions/shared/routes.js';
+import { HTTP_ROUTES, NO_ROUTE, REGISTRY_ROUTES, passthroughPrefixOf, routeKey } from '../../functions/shared/routes.js';
 import type { HttpRoute } from '../../functions/shared/routes.js';
 import { createPassthrough } from './passthrough.js';
 import type { Passthrough } from './passthrough.js';
@@ -37,7 +37,7 @@ export interface GatewayOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
-  /** Routes whose `entry` modules are imported; default the product's route table. */
+  /** Routes whose `entry` modules are imported; default the product's route table (relay and registry API). */
   routes?: readonly HttpRoute[];
   extraRoutes?: readonly LocalRoute[];
   /** The functions' configured timeout: sets `getRemainingTimeInMillis`; past it the gateway answers 503. */
@@ -97,7 +97,7 @@ export async function loadRouteHandler(route: Pick<HttpRoute, 'entry' | 'handler
 
 export async function startGateway(options: GatewayOptions = {}): Promise<RunningGateway> {
   const routes: ServedRoute[] = [
-    ...(options.routes ?? HTTP_ROUTES).map((route) => ({ ...route, load: once(() => loadRouteHandler(route)) })),
+    ...(options.routes ?? [...HTTP_ROUTES, ...REGISTRY_ROUTES]).map((route) => ({ ...route, load: once(() => loadRouteHandler(route)) })),
     ...(options.extraRoutes ?? []).map((route) => ({ ...route, load: () => Promise.resolve(route.handler) })),
   ];
   const defaultRoute: ServedRoute | undefined =

@@ -33,9 +33,12 @@ const DEFAULT_ACKNOWLEDGEMENTS = [
   'AwsSolutions-IAM5[Resource::*] on MeetingRelay/ModifyResourcesRole',
   'AwsSolutions-IAM5[Resource::*] on MeetingRelay/ModifyVmrRole',
   'AwsSolutions-IAM5[Resource::*] on MeetingRelay/NoRouteRole',
+  'AwsSolutions-IAM5[Resource::*] on MeetingRelay/Notices/FunctionRole',
+  'AwsSolutions-IAM5[Resource::*] on MeetingRelay/RegistryApiRole',
   'AwsSolutions-IAM5[Resource::*] on MeetingRelay/Sweeper/FunctionRole',
   'AwsSolutions-IAM5[Resource::*] on MeetingRelay/Sync/FunctionRole',
   'AwsSolutions-SMG4 on MeetingRelay/SpCredentials',
+  'AwsSolutions-SQS3 on MeetingRelay/Notices/FailureQueue',
   'AwsSolutions-SQS3 on MeetingRelay/Sweeper/FailureQueue',
   'AwsSolutions-SQS3 on MeetingRelay/Sync/FailureQueue',
 ];

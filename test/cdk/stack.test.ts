@@ -13,10 +13,12 @@ import {
   MODIFY_VMR_ROUTE,
   NO_ROUTE,
   PASSTHROUGH_PREFIXES,
+  REGISTRY_ROUTES,
   passthroughRoutePath,
   routeKey,
 } from '../../functions/shared/routes.js';
 import { FUNCTION_NODE_OPTIONS, LAMBDA_RUNTIME } from '../../lib/bundling.js';
+import { NOTICE_SCHEDULE } from '../../lib/constructs/expiry-notices.js';
 import { FUNCTION_MEMORY_MB, TABLE_ACTIONS } from '../../lib/constructs/relay-function.js';
 import { PLACEHOLDER_APP_ID } from '../../lib/constructs/sp-credentials-secret.js';
 import {
@@ -91,7 +93,7 @@ describe('HTTP API', () => {
     const routeKeys = resourcesOfType(defaults.json, 'AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties?.RouteKey);
 
     expect(routeKeys.sort()).toEqual(
-      [...HTTP_ROUTES.map(routeKey), ...PASSTHROUGH_PREFIXES.map((prefix) => `ANY ${passthroughRoutePath(prefix)}`), '$default'].sort(),
+      [...HTTP_ROUTES.map(routeKey), ...REGISTRY_ROUTES.map(routeKey), ...PASSTHROUGH_PREFIXES.map((prefix) => `ANY ${passthroughRoutePath(prefix)}`), '$default'].sort(),
     );
   });
 
@@ -139,17 +141,41 @@ describe('HTTP API', () => {
     expect(Object.values(format).some((variable) => /header|authorizer/i.test(variable))).toBe(false);
   });
 
-  it('leaves routes unauthorized by API Gateway in the default NONE mode', () => {
+  it('leaves the relay routes unauthorized by API Gateway in the default NONE mode', () => {
+    const registryKeys = new Set(REGISTRY_ROUTES.map(routeKey));
     for (const [, route] of resourcesOfType(defaults.json, 'AWS::ApiGatewayV2::Route')) {
+      if (registryKeys.has(route.Properties?.RouteKey)) continue;
       expect(route.Properties?.AuthorizationType ?? 'NONE').toBe('NONE');
     }
+  });
+
+  it('refuses unsigned calls of the registry API in every mode: IAM (SigV4) on each of its routes', () => {
+    for (const synth of [defaults, synthMeetingRelay({ context: { authorizationMode: 'IAM' } })]) {
+      const byKey = new Map(resourcesOfType(synth.json, 'AWS::ApiGatewayV2::Route').map(([, route]) => [route.Properties?.RouteKey, route]));
+      for (const route of REGISTRY_ROUTES) {
+        expect(route.path.startsWith('/_registry/'), route.path).toBe(true);
+        expect(byKey.get(routeKey(route))?.Properties?.AuthorizationType, routeKey(route)).toBe('AWS_IAM');
+      }
+    }
+  });
+
+  it('sends the registry API routes to one function that may only read the table and its due index', () => {
+    const functionId = logicalId(defaults.stack, defaults.stack.registryApiFunction);
+    const integrations = integrationsByRouteKey(defaults.json);
+    for (const route of REGISTRY_ROUTES) {
+      expect(integrations.get(routeKey(route))?.IntegrationUri?.['Fn::GetAtt']?.[0], routeKey(route)).toBe(functionId);
+    }
+    const statements = specificStatements(defaults, functionId);
+    expect(statements.flatMap((statement) => statement.actions).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+    expect(JSON.stringify(statements)).toContain(REGISTRY_TABLE.dueIndex.name);
+    expect(environmentOf(defaults, functionId)[ENV.spCredentialsSecretArn]).toBeUndefined();
   });
 
   it('requires IAM (SigV4) authorization on every route in IAM mode', () => {
     const synth = synthMeetingRelay({ context: { authorizationMode: 'IAM' } });
     const routes = resourcesOfType(synth.json, 'AWS::ApiGatewayV2::Route');
 
-    expect(routes).toHaveLength(HTTP_ROUTES.length + PASSTHROUGH_PREFIXES.length + 1);
+    expect(routes).toHaveLength(HTTP_ROUTES.length + REGISTRY_ROUTES.length + PASSTHROUGH_PREFIXES.length + 1);
     for (const [, route] of routes) expect(route.Properties?.AuthorizationType).toBe('AWS_IAM');
   });
 });
@@ -193,7 +219,7 @@ describe('passthrough (Huawei\'s other paths)', () => {
     const synth = synthMeetingRelay({ context: { passthrough: 'false' } });
     const routeKeys = resourcesOfType(synth.json, 'AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties?.RouteKey);
 
-    expect(routeKeys.sort()).toEqual([...HTTP_ROUTES.map(routeKey), '$default'].sort());
+    expect(routeKeys.sort()).toEqual([...HTTP_ROUTES.map(routeKey), ...REGISTRY_ROUTES.map(routeKey), '$default'].sort());
     expect(resourcesOfType(synth.json, 'AWS::ApiGatewayV2::Integration').map(([, integration]) => integration.Properties?.IntegrationType)).not.toContain('HTTP_PROXY');
   });
 
@@ -235,8 +261,8 @@ describe('functions', () => {
   it('all use that runtime on ARM64 with active tracing and the NODE_OPTIONS of lib/bundling.ts', () => {
     const functions = resourcesOfType(defaults.json, 'AWS::Lambda::Function');
 
-    // The route functions, the $default route's, the sweeper and the sync.
-    expect(functions).toHaveLength(HTTP_ROUTES.length + 3);
+    // The route functions, the $default route's, the registry API's, the sweeper, the sync and the notices.
+    expect(functions).toHaveLength(HTTP_ROUTES.length + 5);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: LAMBDA_RUNTIME.name,
@@ -651,5 +677,51 @@ describe('outputs', () => {
     expect(JSON.stringify(outputs.ApiUrl?.Value)).toContain(logicalId(defaults.stack, defaults.stack.api.httpApi));
     expect(outputs.RegistryTableName?.Value).toEqual({ Ref: logicalId(defaults.stack, defaults.stack.registry) });
     expect(outputs.SpCredentialsSecretArn?.Value).toEqual({ Ref: onlyResourceOfType(defaults.json, 'AWS::SecretsManager::Secret')[0] });
+  });
+});
+
+describe('expiry notices', () => {
+  it('run on their own hourly schedule, read the due index, put to the bus the stack creates, and get no SP secret', () => {
+    const functionId = logicalId(defaults.stack, defaults.stack.notices.function);
+    const busId = logicalId(defaults.stack, defaults.stack.notices.bus);
+    const environment = environmentOf(defaults, functionId);
+
+    expect(onlyResourceOfType(defaults.json, 'AWS::Events::EventBus')[0]).toBe(busId);
+    expect(environment[ENV.noticeBusName]).toEqual({ Ref: busId });
+    expect(environment[ENV.expiryNoticeDays]).toBe('7');
+    expect(environment[ENV.spCredentialsSecretArn]).toBeUndefined();
+    defaults.template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: NOTICE_SCHEDULE,
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionId, 'Arn'] } })],
+    });
+    const statements = specificStatements(defaults, functionId);
+    expect(statements.flatMap((statement) => statement.actions)).toContain('events:PutEvents');
+    expect(JSON.stringify(statements)).toContain(REGISTRY_TABLE.dueIndex.name);
+    expect(JSON.stringify(statements)).not.toContain('secretsmanager');
+  });
+});
+
+describe('dashboard', () => {
+  const body = (): string => {
+    const [, dashboard] = onlyResourceOfType(defaults.json, 'AWS::CloudWatch::Dashboard');
+    return JSON.stringify(dashboard.Properties?.DashboardBody);
+  };
+
+  it('graphs requests, 4xx, 5xx and latency per route from the stage\'s detailed metrics', () => {
+    defaults.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: Match.objectLike({ DetailedMetricsEnabled: true }) });
+    const text = body();
+    for (const metric of ['Count', '4xx', '5xx', 'Latency']) expect(text).toContain(`\\"AWS/ApiGateway\\",\\"${metric}\\"`);
+    for (const route of [...HTTP_ROUTES, ...REGISTRY_ROUTES]) expect(text, route.path).toContain(route.path);
+  });
+
+  it('graphs the sweep, the sync and the notices from the metrics they publish, and shows every alarm', () => {
+    const text = body();
+    for (const metric of ['due', 'disabled', 'failed', 'spCalls', 'oldestLatenessMs', 'adopted', 'repaired', 'noticesSent']) {
+      expect(text, metric).toContain(`\\"${metric}\\"`);
+    }
+    for (const service of ['meeting-relay-sweeper', 'meeting-relay-sync', 'meeting-relay-notices']) expect(text).toContain(service);
+    const alarmIds = resourcesOfType(defaults.json, 'AWS::CloudWatch::Alarm').map(([id]) => id);
+    expect(alarmIds.length).toBeGreaterThanOrEqual(6);
+    for (const id of alarmIds) expect(text, id).toContain(id);
   });
 });

@@ -7,7 +7,7 @@
  */
 import type { CfnElement } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HTTP_ROUTES } from '../../functions/shared/routes.js';
+import { HTTP_ROUTES, REGISTRY_ROUTES } from '../../functions/shared/routes.js';
 import { removeSynthOutputs, resourcesOfType, synthMeetingRelay } from '../cdk/synth-helpers.js';
 import type { TemplateJson } from '../cdk/synth-helpers.js';
 
@@ -134,8 +134,8 @@ describe.each(synths)('the CloudFormation template ($name)', ({ json, stack }) =
     const apiId = resourcesOfType(json, 'AWS::ApiGatewayV2::Api')[0]?.[0];
     const noRouteFunctionId = stack.getLogicalId(stack.noRouteFunction.node.defaultChild as CfnElement);
 
-    // One per validated route, and the $default route's.
-    expect(permissions).toHaveLength(HTTP_ROUTES.length + 1);
+    // One per validated route, one per registry API route (one function serves them), and the $default route's.
+    expect(permissions).toHaveLength(HTTP_ROUTES.length + REGISTRY_ROUTES.length + 1);
     for (const [id, permission] of permissions) {
       const properties = permission.Properties ?? {};
       const parts = properties.SourceArn?.['Fn::Join']?.[1] as unknown[] | undefined;
@@ -149,16 +149,16 @@ describe.each(synths)('the CloudFormation template ($name)', ({ json, stack }) =
         continue;
       }
       // Any stage and method of this API (HTTP API's own ARN shape), on exactly one route path.
-      expect(HTTP_ROUTES.map((route) => `/*/*${route.path}`), id).toContain(suffix);
+      expect([...HTTP_ROUTES, ...REGISTRY_ROUTES].map((route) => `/*/*${route.path}`), id).toContain(suffix);
     }
   });
 
-  it('lets EventBridge invoke only the sweeper and the sync, each only from its own schedule rule', () => {
+  it('lets EventBridge invoke only the sweeper, the sync and the notices, each only from its own schedule rule', () => {
     const others = resourcesOfType(json, 'AWS::Lambda::Permission').filter(([, p]) => p.Properties?.Principal !== 'apigateway.amazonaws.com');
     const rules = resourcesOfType(json, 'AWS::Events::Rule');
 
-    expect(rules).toHaveLength(2);
-    expect(others).toHaveLength(2);
+    expect(rules).toHaveLength(3);
+    expect(others).toHaveLength(3);
     for (const [ruleId, rule] of rules) {
       const targetArn = rule.Properties?.Targets?.[0]?.Arn;
       const permissions = others.filter(([, p]) => JSON.stringify(p.Properties?.SourceArn) === JSON.stringify({ 'Fn::GetAtt': [ruleId, 'Arn'] }));

@@ -24,6 +24,7 @@ export const RELAY_ERRORS = {
   invalidPathParameter: { status: 400, code: 'RELAY.400002', meaning: 'A path parameter breaks its rule' },
   malformedJson: { status: 400, code: 'RELAY.400003', meaning: 'The body is not valid JSON in UTF-8' },
   invalidHeader: { status: 400, code: 'RELAY.400004', meaning: 'A header breaks its rule' },
+  invalidQueryParameter: { status: 400, code: 'RELAY.400005', meaning: 'A query parameter breaks its rule (registry API)' },
   missingAccessToken: { status: 401, code: 'RELAY.401001', meaning: 'X-Access-Token is missing' },
   noRoute: { status: 404, code: 'RELAY.404001', meaning: 'No route for this method and path' },
   bodyTooLarge: { status: 413, code: 'RELAY.413001', meaning: 'The body is larger than the limit' },

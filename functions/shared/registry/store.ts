@@ -5,13 +5,15 @@
  * RegistryUnavailableError.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { mapWithConcurrency } from './concurrency.js';
 import { RegistryUnavailableError } from './errors.js';
 import { Expression } from './expression.js';
 import { allDueShards, corpPartitionKey, resourceSortKeyPrefix } from './keys.js';
 import type { ItemKey } from './keys.js';
+import { historyEntryFor, historyEntrySchema, historyPartitionKey, historySortKeyPrefix } from './history.js';
+import type { HistoryEntry, HistorySource } from './history.js';
 import { dueEntrySchema, registryItemSchema } from './model.js';
 import type { DueEntry, RegistryItem } from './model.js';
 import { ATTR, REGISTRY_TABLE } from './table.js';
@@ -19,6 +21,8 @@ import { ATTR, REGISTRY_TABLE } from './table.js';
 export interface RegistryStoreOptions {
   documentClient: DynamoDBDocumentClient;
   tableName: string;
+  /** Who writes through this store, for the history entries; default the relay. See `withSource`. */
+  source?: HistorySource;
 }
 
 export interface DueQueryResult {
@@ -36,11 +40,18 @@ export interface ClaimRequest {
 
 export class RegistryStore {
   readonly tableName: string;
+  readonly source: HistorySource;
   private readonly db: DynamoDBDocumentClient;
 
   constructor(options: RegistryStoreOptions) {
     this.db = options.documentClient;
     this.tableName = options.tableName;
+    this.source = options.source ?? { kind: 'relay' };
+  }
+
+  /** The same table, with every write's history entry attributed to `source` (one sweep, one sync run). */
+  withSource(source: HistorySource): RegistryStore {
+    return new RegistryStore({ documentClient: this.db, tableName: this.tableName, source });
   }
 
   /** Strongly consistent read of one item. */
@@ -170,7 +181,7 @@ export class RegistryStore {
   /** Writes a new item if none exists under its key. False if one appeared meanwhile. */
   async create(item: RegistryItem): Promise<boolean> {
     const e = new Expression();
-    return this.conditional('PutItem (create)', () =>
+    const written = await this.conditional('PutItem (create)', () =>
       this.db.send(
         new PutCommand({
           TableName: this.tableName,
@@ -180,6 +191,8 @@ export class RegistryStore {
         }),
       ),
     );
+    if (written) await this.recordHistory(item);
+    return written;
   }
 
   /**
@@ -192,7 +205,7 @@ export class RegistryStore {
     if (expected.claimedBy !== undefined) {
       conditions.push(`${e.name(ATTR.claimedBy)} = ${e.value(expected.claimedBy)}`);
     }
-    return this.conditional('PutItem (replace)', () =>
+    const written = await this.conditional('PutItem (replace)', () =>
       this.db.send(
         new PutCommand({
           TableName: this.tableName,
@@ -202,6 +215,81 @@ export class RegistryStore {
         }),
       ),
     );
+    if (written) await this.recordHistory(item);
+    return written;
+  }
+
+  /**
+   * The history entry of a write that landed: the one seam where history is kept, so every writer (relay, sweep,
+   * sync) records it without knowing. Written after the item (dynalite has no transactions): a failure here is a
+   * RegistryUnavailableError like any other, so the caller retries and the retry's write gets its own entry.
+   */
+  private async recordHistory(item: RegistryItem): Promise<void> {
+    const entry = historyEntryFor(item, this.source);
+    await this.call('PutItem (history)', () => this.db.send(new PutCommand({ TableName: this.tableName, Item: entry })));
+  }
+
+  /** History entries of a resource id (one type, or all of its items), in version order per item; strongly consistent. */
+  async listHistory(corpId: string, resourceId: string, type?: string): Promise<{ entries: HistoryEntry[]; itemsRead: number }> {
+    const e = new Expression();
+    const keyCondition = `${e.name(ATTR.pk)} = ${e.value(historyPartitionKey(corpId, resourceId))}`;
+    const { items, itemsRead } = await this.queryAll({
+      TableName: this.tableName,
+      ConsistentRead: true,
+      KeyConditionExpression:
+        type === undefined ? keyCondition : `${keyCondition} AND begins_with(${e.name(ATTR.sk)}, ${e.value(historySortKeyPrefix(type))})`,
+      ...e.parameters(),
+    });
+    return { entries: items.map((raw) => historyEntrySchema.parse(raw)), itemsRead };
+  }
+
+  /**
+   * One page of an enterprise's resource items, optionally only those of one status (a filter: DynamoDB reads
+   * `limit` items and returns the matching ones, so a page may be short while `nextKey` is set).
+   */
+  async pageCorp(
+    corpId: string,
+    page: { limit: number; startSortKey?: string; status?: string },
+  ): Promise<{ items: RegistryItem[]; nextSortKey: string | undefined; itemsRead: number }> {
+    const e = new Expression();
+    const pk = corpPartitionKey(corpId);
+    const input: QueryCommandInput = {
+      TableName: this.tableName,
+      ConsistentRead: true,
+      KeyConditionExpression: `${e.name(ATTR.pk)} = ${e.value(pk)}`,
+      Limit: page.limit,
+      ...(page.startSortKey === undefined ? {} : { ExclusiveStartKey: { pk, sk: page.startSortKey } }),
+    };
+    if (page.status !== undefined) input.FilterExpression = `${e.name(ATTR.status)} = ${e.value(page.status)}`;
+    Object.assign(input, e.parameters());
+    const output = await this.call('Query', () => this.db.send(new QueryCommand(input)));
+    const last = output.LastEvaluatedKey?.[ATTR.sk];
+    return {
+      items: (output.Items ?? []).map((raw) => registryItemSchema.parse(raw)),
+      nextSortKey: typeof last === 'string' ? last : undefined,
+      itemsRead: output.ScannedCount ?? 0,
+    };
+  }
+
+  /**
+   * Due-index entries with `from <= dueAt < to`, all shards, paged to the end: the reads grow with the entries in
+   * the window, not with the registry. Eventually consistent, like every index read.
+   */
+  async queryDueWindow(from: number, to: number): Promise<DueQueryResult> {
+    const perShard = await mapWithConcurrency(allDueShards(), REGISTRY_TABLE.dueShardCount, async (shard) => {
+      const e = new Expression();
+      const { items, itemsRead } = await this.queryAll({
+        TableName: this.tableName,
+        IndexName: REGISTRY_TABLE.dueIndex.name,
+        KeyConditionExpression: `${e.name(ATTR.dueShard)} = ${e.value(shard)} AND ${e.name(ATTR.dueAt)} BETWEEN ${e.value(from)} AND ${e.value(to - 1)}`,
+        ...e.parameters(),
+      });
+      return { entries: items.map((raw) => dueEntrySchema.parse(raw)), itemsRead };
+    });
+    return {
+      entries: perShard.flatMap((r) => r.entries).sort((a, b) => (a.dueAt ?? 0) - (b.dueAt ?? 0)),
+      itemsRead: perShard.reduce((sum, r) => sum + r.itemsRead, 0),
+    };
   }
 
   private async conditional(operation: string, send: () => Promise<unknown>): Promise<boolean> {

@@ -5,7 +5,8 @@
  * One table holds two kinds of item:
  * - a resource item per (enterprise, resource id, type): pk `CORP#<corpId>`, sk `RES#<resourceId>#<type|*>`
  *   (`*` = recorded without a type, i.e. "every type with this id");
- * - the sweeper's lease: pk/sk `REGISTRY_LEASE_KEY`.
+ * - the sweeper's lease: pk/sk `REGISTRY_LEASE_KEY`;
+ * - history entries of each resource: pk `HIST#<corpId>#<resourceId>` (history.ts), removed by TTL (`purgeAt`).
  */
 
 /** Attribute names of every item. Stored names are short words, none of them a DynamoDB reserved word. */
@@ -50,6 +51,15 @@ export const ATTR = {
    */
   dueShard: 'dueShard',
   dueAt: 'dueAt',
+  /** History entries only (history.ts): when, by whom (relay/sweep/sync and its id), the state after. */
+  at: 'at',
+  source: 'source',
+  sourceId: 'sourceId',
+  after: 'after',
+  /** History entries only: TTL attribute (epoch seconds) after which DynamoDB deletes the entry. */
+  purgeAt: 'purgeAt',
+  /** Expiry-notice markers only: when the notice was sent. */
+  noticedAt: 'noticedAt',
   /** Lease item only. */
   leaseOwner: 'owner',
   leaseExpiresAt: 'expiresAt',
@@ -75,6 +85,8 @@ export interface TableDefinition {
   readonly sortKey: KeyAttribute;
   readonly billingMode: 'PAY_PER_REQUEST';
   readonly dueIndex: IndexDefinition;
+  /** TTL attribute (epoch seconds); only history entries carry it. */
+  readonly timeToLiveAttribute: string;
   /** Number of `dueShard` values (`DUE#0` .. `DUE#<n-1>`). Only ever increase it; see docs/registry-and-sweeper.md. */
   readonly dueShardCount: number;
 }
@@ -92,6 +104,7 @@ export const REGISTRY_TABLE: TableDefinition = {
   partitionKey: { name: ATTR.pk, type: 'S' },
   sortKey: { name: ATTR.sk, type: 'S' },
   billingMode: 'PAY_PER_REQUEST',
+  timeToLiveAttribute: ATTR.purgeAt,
   dueIndex: {
     name: 'due-index',
     partitionKey: { name: ATTR.dueShard, type: 'S' },
@@ -125,6 +138,10 @@ export const KEY_PREFIX = {
   corp: 'CORP#',
   resource: 'RES#',
   dueShard: 'DUE#',
+  /** Partition of a resource's history entries (history.ts). */
+  history: 'HIST#',
+  /** Partition of an enterprise's expiry-notice markers (functions/notices/notify.ts). */
+  notice: 'NOTICE#',
   /** Sort-key suffix of a type-less item. */
   anyType: '*',
 } as const;
