@@ -76,6 +76,14 @@ export class MemoryRegistryStore {
     return this as unknown as RegistryStore;
   }
 
+  /**
+   * The production store writes a history entry per landed write, attributed to this source; the simulation keeps
+   * no history (it checks item state only), so every source shares this one store.
+   */
+  withSource(): RegistryStore {
+    return this.asStore();
+  }
+
   get(key: ItemKey): Promise<RegistryItem | undefined> {
     return this.gate(`get ${key.sk}`, () => {
       const item = this.table.items.get(MemoryTable.keyOf(key));
