@@ -4,9 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CORP_A, CORP_B, SP_APP } from '../../local/simulator/demo-data.js';
-import { LOCAL_EVENTS_PATH, LOCAL_NOTICES_PATH } from '../../local/settings.js';
+import { LOCAL_EVENTS_PATH, LOCAL_NOTICES_PATH, LOCAL_SYNC_PATH } from '../../local/settings.js';
 import type { LocalEvent } from '../../local/local-notices.js';
 import type { NoticeReport } from '../../functions/notices/notify.js';
+import type { SyncReport } from '../../functions/sync/report.js';
 import { DAY_MS, useLocalStack } from './helpers/local-stack.js';
 
 const local = useLocalStack();
@@ -19,6 +20,22 @@ async function runNotices(): Promise<NoticeReport> {
 
 async function events(): Promise<LocalEvent[]> {
   return (await (await fetch(`${local.stack.gatewayUrl}${LOCAL_EVENTS_PATH}`)).json()) as LocalEvent[];
+}
+
+/** Deletes resources at the simulator (Huawei's DeleteResource), as an operator would, bypassing the relay. */
+async function deleteUpstream(corpId: string, ids: readonly string[]): Promise<void> {
+  const answer = await fetch(`${local.stack.huaweiBaseUrl}/v1/usg/dcs/sp/corp/${corpId}/resource/delete`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'X-Access-Token': local.spToken },
+    body: JSON.stringify(ids),
+  });
+  expect(answer.status).toBe(200);
+}
+
+async function runSync(): Promise<SyncReport> {
+  const answer = await fetch(`${local.stack.gatewayUrl}${LOCAL_SYNC_PATH}`, { method: 'POST' });
+  expect(answer.status).toBe(200);
+  return (await answer.json()) as SyncReport;
 }
 
 function noticesOf(all: readonly LocalEvent[], resourceId: string) {
@@ -78,6 +95,27 @@ describe('expiry notices', () => {
     const all = await events();
     expect(noticesOf(all, disabled.id)).toEqual([]);
     expect(noticesOf(all, beyond.id)).toEqual([]);
+  });
+
+  it('announce nothing for a resource the sync recorded gone (deleted at Huawei) though it expires in the window', async () => {
+    const [gone, kept] = await local.newResources(CORP_A.corpId, ['VMR', 'VMR']);
+    if (!gone || !kept) throw new Error('resources not created');
+    const inThreeDays = Date.now() + 3 * DAY_MS;
+    expect(
+      (await local.relay(CORP_A.corpId, [{ id: gone.id, type: 'VMR', expireDate: inThreeDays }, { id: kept.id, type: 'VMR', expireDate: inThreeDays }])).status,
+    ).toBe(200);
+    await deleteUpstream(CORP_A.corpId, [gone.id]);
+
+    const sync = await runSync();
+    await runNotices();
+
+    expect(sync.status).toBe('completed');
+    expect(await local.upstream(gone)).toBeUndefined();
+    expect(await local.registered(gone)).toMatchObject({ status: 'gone', expireDate: inThreeDays });
+    expect(await local.registered(kept)).toMatchObject({ status: 'active', expireDate: inThreeDays });
+    const all = await events();
+    expect(noticesOf(all, gone.id)).toEqual([]);
+    expect(noticesOf(all, kept.id)).toEqual([{ corpId: CORP_A.corpId, resourceId: kept.id, type: 'VMR', expireDate: inThreeDays }]);
   });
 
   it('carry no token, password or SP key in any event', async () => {
