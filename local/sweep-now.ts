@@ -6,15 +6,13 @@
  * renewals it could not confirm, or work left because of problems); 2 when no sweep ran (the stack is not
  * running, another sweep holds the lease, or the answer was not a report).
  */
-import { LOCAL_ENV } from './env.js';
 import type { ReportedItem, ReportedRejection, SweepReport } from '../functions/sweeper/report.js';
-import { DEFAULT_GATEWAY_PORT } from './gateway/server.js';
-import { LOCAL_SWEEP_METHOD, LOCAL_SWEEP_PATH, readPort } from './settings.js';
+import { NOTHING_RAN, requestLocalReport } from './run-now.js';
+import { LOCAL_SWEEP_METHOD, LOCAL_SWEEP_PATH } from './settings.js';
 
 /** A hang guard only: the gateway ends every invocation within its function timeout (30 s). */
-const REQUEST_TIMEOUT_MS = 60_000;
 
-const EXIT = { ok: 0, sweepFailures: 1, noSweep: 2 } as const;
+const EXIT = { ok: 0, sweepFailures: 1, noSweep: NOTHING_RAN } as const;
 
 function isReport(value: unknown): value is SweepReport {
   if (typeof value !== 'object' || value === null) return false;
@@ -70,31 +68,10 @@ function exitCodeFor(report: SweepReport): number {
 }
 
 async function main(): Promise<number> {
-  const port = readPort(LOCAL_ENV.port, DEFAULT_GATEWAY_PORT);
-  const url = `http://127.0.0.1:${port}${LOCAL_SWEEP_PATH}`;
-  let response: Response;
-  try {
-    response = await fetch(url, { method: LOCAL_SWEEP_METHOD, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-  } catch (error) {
-    const reason = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
-    console.error(`No local stack answered at ${url} (${reason}).`);
-    console.error(`Start it with "npm start" (and give this command the same ${LOCAL_ENV.port}).`);
-    return EXIT.noSweep;
-  }
-  const text = await response.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  if (!isReport(body)) {
-    console.error(`${LOCAL_SWEEP_METHOD} ${url} answered HTTP ${response.status}: ${text.slice(0, 500)}`);
-    if (response.status === 404) console.error('Is this the meeting-relay local stack (npm start)?');
-    return EXIT.noSweep;
-  }
-  console.log(formatReport(body));
-  return exitCodeFor(body);
+  const report = await requestLocalReport(LOCAL_SWEEP_METHOD, LOCAL_SWEEP_PATH, isReport);
+  if (report === undefined) return EXIT.noSweep;
+  console.log(formatReport(report));
+  return exitCodeFor(report);
 }
 
 process.exitCode = await main();

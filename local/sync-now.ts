@@ -4,12 +4,10 @@
  *
  * Exit status: 0 the sync completed (or ran dry); 1 it was partial (see the problems); 2 no sync ran.
  */
-import { LOCAL_ENV } from './env.js';
 import type { SyncReport } from '../functions/sync/report.js';
-import { DEFAULT_GATEWAY_PORT } from './gateway/server.js';
-import { LOCAL_SYNC_METHOD, LOCAL_SYNC_PATH, readPort } from './settings.js';
+import { NOTHING_RAN, requestLocalReport } from './run-now.js';
+import { LOCAL_SYNC_METHOD, LOCAL_SYNC_PATH } from './settings.js';
 
-const REQUEST_TIMEOUT_MS = 60_000;
 
 function isReport(value: unknown): value is SyncReport {
   if (typeof value !== 'object' || value === null) return false;
@@ -28,29 +26,10 @@ function formatSyncReport(report: SyncReport): string {
 }
 
 async function main(): Promise<number> {
-  const port = readPort(LOCAL_ENV.port, DEFAULT_GATEWAY_PORT);
-  const url = `http://127.0.0.1:${port}${LOCAL_SYNC_PATH}`;
-  let response: Response;
-  try {
-    response = await fetch(url, { method: LOCAL_SYNC_METHOD, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-  } catch (error) {
-    const reason = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
-    console.error(`No local stack answered at ${url} (${reason}). Start it with "npm start" (same ${LOCAL_ENV.port}).`);
-    return 2;
-  }
-  const text = await response.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  if (!isReport(body)) {
-    console.error(`${LOCAL_SYNC_METHOD} ${url} answered HTTP ${response.status}: ${text.slice(0, 500)}`);
-    return 2;
-  }
-  console.log(formatSyncReport(body));
-  return body.status === 'partial' ? 1 : 0;
+  const report = await requestLocalReport(LOCAL_SYNC_METHOD, LOCAL_SYNC_PATH, isReport);
+  if (report === undefined) return NOTHING_RAN;
+  console.log(formatSyncReport(report));
+  return report.status === 'partial' ? 1 : 0;
 }
 
 process.exitCode = await main();

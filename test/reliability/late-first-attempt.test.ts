@@ -12,28 +12,19 @@
  * Sequence 3: the relay's own disable (answered after a retry), then the caller re-enables it. Before the fix the
  * relay did not record its retried write in doubt, so no sweep ever looked at the item again.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ENV } from '../../functions/shared/env.js';
-import { resetHuaweiClient } from '../../functions/shared/huawei/client.js';
-import type { ModResourceRequestItem } from '../../functions/shared/huawei/schemas.js';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { itemKey } from '../../functions/shared/registry/keys.js';
 import { IN_DOUBT_HOLD_MS } from '../../functions/shared/registry/state.js';
-import { MODIFY_RESOURCES_ROUTE } from '../../functions/shared/routes.js';
-import { httpApiEvent, lambdaContext } from '../support/events.js';
-import { startInterposer } from './support/interposer.js';
-import type { Interposer } from './support/interposer.js';
+import { useInterposer } from './support/interposer.js';
 import { CORP, DAY_MS, RESOURCE_PATH, useScenario } from './support/scenario.js';
 
 const run = useScenario();
-let hop: Interposer;
+const interposed = useInterposer(() => run.stack.simulator.url);
 /** PUTs on the resource path still to hold (the next ones to arrive). */
 let putsToHold = 0;
 
-beforeAll(async () => {
-  hop = await startInterposer(run.stack.simulator.url);
-  process.env[ENV.huaweiBaseUrl] = hop.url;
-  await resetHuaweiClient();
-  hop.setHook(async (request) => {
+beforeAll(() => {
+  interposed.hop.setHook(async (request) => {
     if (request.method !== 'PUT' || !request.url.startsWith(RESOURCE_PATH) || putsToHold === 0) return undefined;
     putsToHold -= 1;
     return { hold: true };
@@ -44,34 +35,19 @@ beforeEach(() => {
   putsToHold = 0;
 });
 
-afterAll(async () => {
-  await resetHuaweiClient();
-  await hop.stop();
-});
-
-async function relay(items: readonly ModResourceRequestItem[]): Promise<number> {
-  const event = httpApiEvent({
-    route: MODIFY_RESOURCES_ROUTE,
-    pathParameters: { corp_id: CORP },
-    headers: { 'content-type': 'application/json', 'x-access-token': run.scenario.spToken },
-    body: [...items],
-  });
-  return (await run.stack.handlers.modifyResources(event, lambdaContext())).statusCode ?? 0;
-}
-
 describe('the sweeper\'s disable answered after a retry, a renewal meanwhile, the first attempt landing last (issue 15, sequence 2)', () => {
   it('is repaired by the first sweep after the in-doubt hold, and no sweep before it pushes anything', async () => {
     // Prepare: a due resource; the sweeper's first disable attempt will be held.
     const id = 'sweeper-retried';
     await run.scenario.addUpstream(id, ['SOFT'], Date.now() - DAY_MS);
-    expect(await relay([{ id, type: 'SOFT', expireDate: Date.now() - DAY_MS }])).toBe(200);
+    expect(await run.scenario.relay([{ id, type: 'SOFT', expireDate: Date.now() - DAY_MS }])).toBe(200);
     const renewedUntil = Date.now() + 30 * DAY_MS;
     putsToHold = 1;
 
     // Act: sweep (retried, 200); renewal through the relay; the held attempt lands; sweeps follow.
     const first = await run.scenario.sweep();
-    expect(await relay([{ id, type: 'SOFT', expireDate: renewedUntil }])).toBe(200);
-    expect(await hop.deliverHeld()).toEqual([200]);
+    expect(await run.scenario.relay([{ id, type: 'SOFT', expireDate: renewedUntil }])).toBe(200);
+    expect(await interposed.hop.deliverHeld()).toEqual([200]);
     const disabledLate = await run.scenario.upstream(id, 'SOFT');
     const clean = await run.scenario.sweep();
     const lastWithinHold = await run.scenario.sweepLater(IN_DOUBT_HOLD_MS - 1_000);
@@ -96,14 +72,14 @@ describe('the relay\'s disable answered after a retry, re-enabled, the first att
     const id = 'relay-retried';
     const until = Date.now() + 30 * DAY_MS;
     await run.scenario.addUpstream(id, ['VMR'], until);
-    expect(await relay([{ id, type: 'VMR', expireDate: until }])).toBe(200);
+    expect(await run.scenario.relay([{ id, type: 'VMR', expireDate: until }])).toBe(200);
     putsToHold = 1;
 
     // Act: disable (first attempt held, retry 200); re-enable (200); the held attempt lands; sweeps follow.
-    expect(await relay([{ id, type: 'VMR', isDisabled: true }])).toBe(200);
+    expect(await run.scenario.relay([{ id, type: 'VMR', isDisabled: true }])).toBe(200);
     const afterDisable = await run.stack.registry.store.get(itemKey(CORP, id, 'VMR'));
-    expect(await relay([{ id, type: 'VMR', isDisabled: false }])).toBe(200);
-    expect(await hop.deliverHeld()).toEqual([200]);
+    expect(await run.scenario.relay([{ id, type: 'VMR', isDisabled: false }])).toBe(200);
+    expect(await interposed.hop.deliverHeld()).toEqual([200]);
     const disabledLate = await run.scenario.upstream(id, 'VMR');
     const clean = await run.scenario.sweep();
     const afterHold = await run.scenario.sweepLater(IN_DOUBT_HOLD_MS + 1_000);

@@ -8,41 +8,14 @@
  * PUT arrives; the relay's PUT is held until the sweep has finished), so no timing is involved. The sweep runs
  * through the deployed sweeper handler, the relay through the deployed resource handler.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENV } from '../../functions/shared/env.js';
-import { resetHuaweiClient } from '../../functions/shared/huawei/client.js';
-import type { ModResourceRequestItem } from '../../functions/shared/huawei/schemas.js';
+import { describe, expect, it } from 'vitest';
 import { itemKey } from '../../functions/shared/registry/keys.js';
-import { MODIFY_RESOURCES_ROUTE } from '../../functions/shared/routes.js';
 import type { SweepReport } from '../../functions/sweeper/report.js';
-import { httpApiEvent, lambdaContext } from '../support/events.js';
-import { signal, startInterposer } from './support/interposer.js';
-import type { Interposer } from './support/interposer.js';
+import { signal, useInterposer } from './support/interposer.js';
 import { CORP, DAY_MS, RESOURCE_PATH, useScenario } from './support/scenario.js';
 
 const run = useScenario();
-let hop: Interposer;
-
-beforeAll(async () => {
-  hop = await startInterposer(run.stack.simulator.url);
-  process.env[ENV.huaweiBaseUrl] = hop.url;
-  await resetHuaweiClient();
-});
-
-afterAll(async () => {
-  await resetHuaweiClient();
-  await hop.stop();
-});
-
-async function relay(items: readonly ModResourceRequestItem[], requestId: string) {
-  const event = httpApiEvent({
-    route: MODIFY_RESOURCES_ROUTE,
-    pathParameters: { corp_id: CORP },
-    headers: { 'content-type': 'application/json', 'x-access-token': run.scenario.spToken, 'x-request-id': requestId },
-    body: [...items],
-  });
-  return run.stack.handlers.modifyResources(event, lambdaContext());
-}
+const interposed = useInterposer(() => run.stack.simulator.url);
 
 describe('a relayed update read while a sweep held the item and recorded after the sweep released it', () => {
   it('is recorded with its one PUT, and the released claim does not come back', async () => {
@@ -50,12 +23,12 @@ describe('a relayed update read while a sweep held the item and recorded after t
     const id = 'claim-released';
     const expired = Date.now() - DAY_MS;
     await run.scenario.addUpstream(id, ['SOFT'], expired);
-    expect((await relay([{ id, type: 'SOFT', expireDate: expired }], 'prepare-1')).statusCode).toBe(200);
+    expect((await run.scenario.relayed([{ id, type: 'SOFT', expireDate: expired }], 'prepare-1')).statusCode).toBe(200);
     const stillExpired = expired - 60_000;
     const sweepPutHeld = signal();
     const relayPutArrived = signal();
     const sweepDone = signal<SweepReport>();
-    hop.setHook(async (request) => {
+    interposed.hop.setHook(async (request) => {
       if (request.method !== 'PUT' || !request.url.startsWith(RESOURCE_PATH)) return undefined;
       if (request.requestId === 'released-1') {
         // The relay read the item while the sweep held it; let the sweep finish (and release) first.
@@ -75,9 +48,9 @@ describe('a relayed update read while a sweep held the item and recorded after t
       return report;
     });
     await sweepPutHeld.promise;
-    const relayed = await relay([{ id, type: 'SOFT', expireDate: stillExpired }], 'released-1');
+    const relayed = await run.scenario.relayed([{ id, type: 'SOFT', expireDate: stillExpired }], 'released-1');
     const first = await sweeping;
-    hop.setHook(undefined);
+    interposed.hop.setHook(undefined);
     const second = await run.scenario.sweep();
 
     // Assess

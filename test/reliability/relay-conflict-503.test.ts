@@ -5,65 +5,38 @@
  * second relayed update, made at the exact moment between the first one's PUT and its record by a hook on the
  * loopback hop to the simulator; no timing is involved.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENV } from '../../functions/shared/env.js';
-import { resetHuaweiClient } from '../../functions/shared/huawei/client.js';
-import type { ModResourceRequestItem } from '../../functions/shared/huawei/schemas.js';
+import { describe, expect, it } from 'vitest';
 import { itemKey } from '../../functions/shared/registry/keys.js';
-import { MODIFY_RESOURCES_ROUTE } from '../../functions/shared/routes.js';
-import { httpApiEvent, lambdaContext } from '../support/events.js';
-import { startInterposer } from './support/interposer.js';
-import type { Interposer } from './support/interposer.js';
+import { useInterposer } from './support/interposer.js';
 import { CORP, DAY_MS, RESOURCE_PATH, useScenario } from './support/scenario.js';
 
 const run = useScenario();
-let hop: Interposer;
-
-beforeAll(async () => {
-  hop = await startInterposer(run.stack.simulator.url);
-  process.env[ENV.huaweiBaseUrl] = hop.url;
-  await resetHuaweiClient();
-});
-
-afterAll(async () => {
-  await resetHuaweiClient();
-  await hop.stop();
-});
-
-async function relay(items: readonly ModResourceRequestItem[], requestId: string) {
-  const event = httpApiEvent({
-    route: MODIFY_RESOURCES_ROUTE,
-    pathParameters: { corp_id: CORP },
-    headers: { 'content-type': 'application/json', 'x-access-token': run.scenario.spToken, 'x-request-id': requestId },
-    body: [...items],
-  });
-  return run.stack.handlers.modifyResources(event, lambdaContext());
-}
+const interposed = useInterposer(() => run.stack.simulator.url);
 
 describe('a relayed update whose records lose every race', () => {
   it('answers 503 RELAY.503001 in Huawei\'s shape, and the caller\'s retry is applied and recorded', async () => {
     // Prepare
     const id = 'always-contended';
     await run.scenario.addUpstream(id, ['VMR'], Date.now() + DAY_MS);
-    expect((await relay([{ id, type: 'VMR', expireDate: Date.now() + DAY_MS }], 'prepare-1')).statusCode).toBe(200);
+    expect((await run.scenario.relayed([{ id, type: 'VMR', expireDate: Date.now() + DAY_MS }], 'prepare-1')).statusCode).toBe(200);
     const wanted = Date.now() + 30 * DAY_MS;
     let interferences = 0;
-    hop.setHook(async (request) => {
+    interposed.hop.setHook(async (request) => {
       if (request.method !== 'PUT' || request.requestId !== 'contended-1') return undefined;
       // After Huawei applied the caller's PUT and before the relay records it, another caller updates the resource.
       return {
         after: async () => {
           interferences += 1;
-          const other = await relay([{ id, type: 'VMR', expireDate: Date.now() + 2 * DAY_MS + interferences }], `interferer-${interferences}`);
+          const other = await run.scenario.relayed([{ id, type: 'VMR', expireDate: Date.now() + 2 * DAY_MS + interferences }], `interferer-${interferences}`);
           expect(other.statusCode).toBe(200);
         },
       };
     });
 
     // Act
-    const contended = await relay([{ id, type: 'VMR', expireDate: wanted }], 'contended-1');
-    hop.setHook(undefined);
-    const retried = await relay([{ id, type: 'VMR', expireDate: wanted }], 'contended-1');
+    const contended = await run.scenario.relayed([{ id, type: 'VMR', expireDate: wanted }], 'contended-1');
+    interposed.hop.setHook(undefined);
+    const retried = await run.scenario.relayed([{ id, type: 'VMR', expireDate: wanted }], 'contended-1');
 
     // Assess
     const body = JSON.parse(String(contended.body)) as Record<string, unknown>;

@@ -9,50 +9,23 @@
  * was written: Huawei disabled, registry enabled, and later renewals did not fix it. The sweep runs at the exact
  * point between the relay's read and its PUT, from a hook on the loopback hop to the simulator: no timing.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENV } from '../../functions/shared/env.js';
-import { resetHuaweiClient } from '../../functions/shared/huawei/client.js';
-import type { ModResourceRequestItem } from '../../functions/shared/huawei/schemas.js';
+import { describe, expect, it } from 'vitest';
 import { itemKey } from '../../functions/shared/registry/keys.js';
-import { MODIFY_RESOURCES_ROUTE } from '../../functions/shared/routes.js';
-import { httpApiEvent, lambdaContext } from '../support/events.js';
-import { startInterposer } from './support/interposer.js';
-import type { Interposer } from './support/interposer.js';
+import { useInterposer } from './support/interposer.js';
 import { CORP, DAY_MS, useScenario } from './support/scenario.js';
 
 const run = useScenario();
-let hop: Interposer;
-
-beforeAll(async () => {
-  hop = await startInterposer(run.stack.simulator.url);
-  process.env[ENV.huaweiBaseUrl] = hop.url;
-  await resetHuaweiClient();
-});
-
-afterAll(async () => {
-  await resetHuaweiClient();
-  await hop.stop();
-});
-
-async function relay(items: readonly ModResourceRequestItem[], requestId: string): Promise<number> {
-  const event = httpApiEvent({
-    route: MODIFY_RESOURCES_ROUTE,
-    pathParameters: { corp_id: CORP },
-    headers: { 'content-type': 'application/json', 'x-access-token': run.scenario.spToken, 'x-request-id': requestId },
-    body: [...items],
-  });
-  return (await run.stack.handlers.modifyResources(event, lambdaContext())).statusCode ?? 0;
-}
+const interposed = useInterposer(() => run.stack.simulator.url);
 
 describe('a typed renewal of an id registered without a type, while a sweep disables the id (issue 15, sequence 1)', () => {
   it('ends enabled at Huawei with the new expiry, and the registry agrees', async () => {
     // Prepare: CONF_CALL exists at Huawei, expired; the relay registered the id without a type.
     const id = 'typeless-then-typed';
     await run.scenario.addUpstream(id, ['CONF_CALL'], Date.now() - DAY_MS);
-    expect(await relay([{ id, expireDate: Date.now() - DAY_MS }], 'register-typeless')).toBe(200);
+    expect(await run.scenario.relay([{ id, expireDate: Date.now() - DAY_MS }], 'register-typeless')).toBe(200);
     const renewedUntil = Date.now() + 365 * DAY_MS;
     const sweeps: Array<{ disabled: number }> = [];
-    hop.setHook(async (request) => {
+    interposed.hop.setHook(async (request) => {
       if (request.method !== 'PUT' || request.requestId !== 'typed-renewal' || sweeps.length > 0) return undefined;
       // The relay has read the registry (type-less item still active); a whole sweep runs before its PUT lands.
       sweeps.push(await run.scenario.sweep());
@@ -60,8 +33,8 @@ describe('a typed renewal of an id registered without a type, while a sweep disa
     });
 
     // Act
-    const status = await relay([{ id, type: 'CONF_CALL', expireDate: renewedUntil }], 'typed-renewal');
-    hop.setHook(undefined);
+    const status = await run.scenario.relay([{ id, type: 'CONF_CALL', expireDate: renewedUntil }], 'typed-renewal');
+    interposed.hop.setHook(undefined);
 
     // Assess: the sweep did disable the id in between (the race happened), and the renewal won everywhere.
     expect(status).toBe(200);

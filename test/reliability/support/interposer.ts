@@ -5,6 +5,9 @@
  * the real simulator unchanged and its answer comes back unchanged. No hook: a plain pass-through.
  */
 import { createServer, request } from 'node:http';
+import { afterAll, beforeAll } from 'vitest';
+import { ENV } from '../../../functions/shared/env.js';
+import { resetHuaweiClient } from '../../../functions/shared/huawei/client.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -119,4 +122,27 @@ export function signal<T = void>(): { promise: Promise<T>; resolve: (value: T) =
   let resolve: (value: T) => void = () => {};
   const promise = new Promise<T>((done) => (resolve = done));
   return { promise, resolve };
+}
+
+/**
+ * For a whole test file: an interposer in front of `simulatorUrl()` (read in beforeAll, once the stack runs),
+ * with the production Huawei client pointed at it, and the client reset and the hop stopped afterwards.
+ */
+export function useInterposer(simulatorUrl: () => string): { readonly hop: Interposer } {
+  let hop: Interposer | undefined;
+  beforeAll(async () => {
+    hop = await startInterposer(simulatorUrl());
+    process.env[ENV.huaweiBaseUrl] = hop.url;
+    await resetHuaweiClient();
+  });
+  afterAll(async () => {
+    await resetHuaweiClient();
+    await hop?.stop();
+  });
+  return {
+    get hop() {
+      if (hop === undefined) throw new Error('interposer not started');
+      return hop;
+    },
+  };
 }

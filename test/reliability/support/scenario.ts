@@ -34,16 +34,17 @@ export class Scenario {
     expect(answer.status, await answer.text()).toBe(200);
   }
 
+  /** One update through the resource handler, with the caller's X-Request-Id when given; returns its result. */
+  relayed(items: readonly ModResourceRequestItem[], requestId?: string) {
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-access-token': this.spToken };
+    if (requestId !== undefined) headers['x-request-id'] = requestId;
+    const event = httpApiEvent({ route: MODIFY_RESOURCES_ROUTE, pathParameters: { corp_id: CORP }, headers, body: [...items] });
+    return this.stack.handlers.modifyResources(event, lambdaContext());
+  }
+
   /** One update through the resource handler; returns its status. */
-  async relay(items: readonly ModResourceRequestItem[]): Promise<number> {
-    const event = httpApiEvent({
-      route: MODIFY_RESOURCES_ROUTE,
-      pathParameters: { corp_id: CORP },
-      headers: { 'content-type': 'application/json', 'x-access-token': this.spToken },
-      body: [...items],
-    });
-    const result = await this.stack.handlers.modifyResources(event, lambdaContext());
-    return result.statusCode ?? 0;
+  async relay(items: readonly ModResourceRequestItem[], requestId?: string): Promise<number> {
+    return (await this.relayed(items, requestId)).statusCode ?? 0;
   }
 
   sweep(remainingMs = 60_000): Promise<SweepReport> {
