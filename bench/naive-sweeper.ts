@@ -16,7 +16,7 @@ import type { RegistryItem } from '../functions/shared/registry/model.js';
 import type { RegistryStore } from '../functions/shared/registry/store.js';
 import { ATTR } from '../functions/shared/registry/table.js';
 import { markExpiredDisabled } from '../functions/shared/registry/transitions.js';
-import type { SweeperSpApi } from '../functions/sweeper/run.js';
+import type { SweeperSpApi } from '../functions/sweep/run.js';
 
 export interface NaiveSweepDeps {
   documentClient: DynamoDBDocumentClient;

@@ -2,7 +2,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { z } from 'zod';
 import { DEFAULT_HUAWEI_BASE_URL, parseHuaweiBaseUrl } from '../functions/shared/huawei/config.js';
-import { SWEEP_DEFAULTS } from '../functions/sweeper/config.js';
+import { SWEEP_DEFAULTS } from '../functions/sweep/config.js';
 import { SYNC_DEFAULTS } from '../functions/sync/config.js';
 
 /**

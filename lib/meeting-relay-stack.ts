@@ -4,7 +4,7 @@ import type { Construct } from 'constructs';
 import { ENV } from '../functions/shared/env.js';
 import { RELAY_FUNCTION_TIMEOUT_MS } from '../functions/shared/limits.js';
 import { REGISTRY_TABLE } from '../functions/shared/registry/table.js';
-import type { SweepReport } from '../functions/sweeper/report.js';
+import type { SweepReport } from '../functions/sweep/report.js';
 import {
   HTTP_ROUTES,
   MODIFY_RESOURCES_ROUTE,
@@ -36,10 +36,10 @@ import { METRICS_NAMESPACE, SERVICE_NAME } from '../functions/shared/service-ide
  */
 export const RELAY_TIMEOUT = Duration.millis(RELAY_FUNCTION_TIMEOUT_MS);
 
-export const SWEEPER_ENTRY = { entry: 'functions/sweeper.ts', handlerExport: 'handler' } as const;
-export const SYNC_ENTRY = { entry: 'functions/sync.ts', handlerExport: 'handler' } as const;
-export const NOTICES_ENTRY = { entry: 'functions/notices.ts', handlerExport: 'handler' } as const;
-/** The metric the notices job publishes per run (functions/notices.ts). */
+export const SWEEPER_ENTRY = { entry: 'functions/sweep/handler.ts', handlerExport: 'handler' } as const;
+export const SYNC_ENTRY = { entry: 'functions/sync/handler.ts', handlerExport: 'handler' } as const;
+export const NOTICES_ENTRY = { entry: 'functions/notices/handler.ts', handlerExport: 'handler' } as const;
+/** The metric the notices job publishes per run (functions/notices/handler.ts). */
 export const NOTICES_SENT_METRIC = 'noticesSent';
 
 /** The `$default` route's function builds one small JSON answer: the smallest memory and a short timeout do. */
@@ -52,7 +52,7 @@ export const SYNC_SERVICE_NAME = `${SERVICE_NAME_PREFIX}-sync`;
 export const NOTICES_SERVICE_NAME = `${SERVICE_NAME_PREFIX}-notices`;
 /**
  * The sweeper publishes each count of its report as a metric named after the report field
- * (functions/sweeper/report.ts, addSweepMetrics); `failed` counts items it gave up on this sweep.
+ * (functions/sweep/report.ts, addSweepMetrics); `failed` counts items it gave up on this sweep.
  */
 export const SWEEPER_FAILED_METRIC = 'failed' satisfies keyof SweepReport;
 

@@ -14,11 +14,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { SweepLease } from '../functions/shared/registry/lease.js';
 import type { RegistryStore } from '../functions/shared/registry/store.js';
-import { DEFAULT_SWEEP_BUDGET_MS, sweepBudget } from '../functions/sweeper/budget.js';
-import type { SweepConfig } from '../functions/sweeper/config.js';
-import type { SweepReport } from '../functions/sweeper/report.js';
-import type { SweeperSpApi } from '../functions/sweeper/run.js';
-import { sweep } from '../functions/sweeper/sweep.js';
+import { DEFAULT_SWEEP_BUDGET_MS, sweepBudget } from '../functions/sweep/budget.js';
+import type { SweepConfig } from '../functions/sweep/config.js';
+import type { SweepReport } from '../functions/sweep/report.js';
+import type { SweeperSpApi } from '../functions/sweep/run.js';
+import { sweep } from '../functions/sweep/sweep.js';
 
 /** How long `stop()` waits for a running sweep before abandoning it. */
 export const DEFAULT_STOP_GRACE_MS = 5_000;

@@ -23,7 +23,7 @@ import { parseHuaweiBaseUrl } from '../functions/shared/huawei/config.js';
 import { resetHuaweiClient } from '../functions/shared/huawei/client.js';
 import { SweepLease } from '../functions/shared/registry/lease.js';
 import { RegistryStore } from '../functions/shared/registry/store.js';
-import { sweepSettingsFromEnv } from '../functions/sweeper/config.js';
+import { sweepSettingsFromEnv } from '../functions/sweep/config.js';
 import { DEFAULT_GATEWAY_PORT, startGateway } from './gateway/index.js';
 import { startDynamo, LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamo.js';
 import type { RunningDynamo } from './dynamo.js';

@@ -6,7 +6,7 @@
  * renewals it could not confirm, or work left because of problems); 2 when no sweep ran (the stack is not
  * running, another sweep holds the lease, or the answer was not a report).
  */
-import type { ReportedItem, ReportedRejection, SweepReport } from '../functions/sweeper/report.js';
+import type { ReportedItem, ReportedRejection, SweepReport } from '../functions/sweep/report.js';
 import { NOTHING_RAN, requestLocalReport } from './run-now.js';
 import { LOCAL_SWEEP_METHOD, LOCAL_SWEEP_PATH } from './settings.js';
 

@@ -4,7 +4,7 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type * as z from 'zod/mini';
-import { RELAY_ERRORS, RelayError } from '../shared/huawei/errors.js';
+import { RELAY_ERRORS, RelayError } from '../shared/http/relay-errors.js';
 import { REQUEST_ID_RULE } from '../shared/http/request-headers.js';
 import { describeIssues } from '../shared/http/issues.js';
 import { JSON_CONTENT_TYPE, errorResult } from '../shared/http/responses.js';

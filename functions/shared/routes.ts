@@ -25,7 +25,7 @@ export const MODIFY_VMR_ROUTE = {
   id: 'modify-vmr',
   method: 'PUT',
   path: '/v1/usg/dcs/member/vmr/{id}',
-  entry: 'functions/modify-vmr.ts',
+  entry: 'functions/vmr/handler.ts',
   handlerExport: 'handler',
   description: 'Modify a cloud meeting room or personal meeting ID (enterprise user token).',
 } as const satisfies HttpRoute;
@@ -34,7 +34,7 @@ export const MODIFY_RESOURCES_ROUTE = {
   id: 'modify-resources',
   method: 'PUT',
   path: '/v1/usg/dcs/sp/corp/{corp_id}/resource',
-  entry: 'functions/modify-resources.ts',
+  entry: 'functions/resources/handler.ts',
   handlerExport: 'handler',
   description: 'Modify the expiry and suspension state of enterprise resources (SP administrator token).',
 } as const satisfies HttpRoute;
@@ -44,10 +44,10 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [MODIFY_VMR_ROUTE, MODIFY_RESOU
 /**
  * The registry read API for the SP's operators (not for enterprise callers): under a prefix of our own, never one
  * of Huawei's, and always behind API Gateway's IAM (SigV4) authorizer, whatever `authorizationMode` the relay
- * routes use. One function serves all three (functions/registry-api.ts).
+ * routes use. One function serves all three (functions/registry-api/handler.ts).
  */
 export const REGISTRY_API_PREFIX = '/_registry/v1';
-const REGISTRY_API_ENTRY = 'functions/registry-api.ts';
+const REGISTRY_API_ENTRY = 'functions/registry-api/handler.ts';
 
 export const REGISTRY_CORP_RESOURCES_ROUTE = {
   id: 'registry-corp-resources',
@@ -109,7 +109,7 @@ export function passthroughRoutePath(prefix: PassthroughPrefix): string {
  */
 export const NO_ROUTE = {
   id: 'no-route',
-  entry: 'functions/no-route.ts',
+  entry: 'functions/no-route/handler.ts',
   handlerExport: 'handler',
   description: 'Answers requests no route takes: 404 RELAY.404001 in Huawei\'s error shape.',
 } as const;

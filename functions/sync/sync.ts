@@ -20,7 +20,7 @@ import { z } from 'zod';
 import { SpAuthError } from '../shared/auth/errors.js';
 import { UpstreamTimeoutError, UpstreamUnavailableError } from '../shared/huawei/client.js';
 import type { UpstreamResponse } from '../shared/huawei/client.js';
-import { isHuaweiErrorBody } from '../shared/huawei/errors.js';
+import { isHuaweiErrorBody } from '../shared/http/relay-errors.js';
 import type { ModResourceItem } from '../shared/huawei/schemas.js';
 import type { CorpQuery, ResourceQuery, SpCallOptions } from '../shared/huawei/sp-api.js';
 import { MAX_RESOURCE_ITEMS } from '../shared/limits.js';

@@ -5,8 +5,8 @@
  * runtime serves it at `GET /_local/openapi.json`.
  */
 import * as z from 'zod/mini';
-import { RELAY_ERRORS } from '../../functions/shared/huawei/errors.js';
-import type { RelayErrorDefinition } from '../../functions/shared/huawei/errors.js';
+import { RELAY_ERRORS } from '../../functions/shared/http/relay-errors.js';
+import type { RelayErrorDefinition } from '../../functions/shared/http/relay-errors.js';
 import { modResourcesBodySchema, modVmrBodySchema } from '../../functions/shared/huawei/schemas.js';
 import {
   ACCESS_TOKEN_PATTERN,

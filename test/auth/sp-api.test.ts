@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SpTokenProvider } from '../../functions/shared/auth/token-provider.js';
 import { UpstreamTimeoutError } from '../../functions/shared/huawei/client.js';
-import { RelayError } from '../../functions/shared/huawei/errors.js';
+import { RelayError } from '../../functions/shared/http/relay-errors.js';
 import type { ModResourceItem } from '../../functions/shared/huawei/schemas.js';
 import { SpApi } from '../../functions/shared/huawei/sp-api.js';
 import { CORP_A, CORP_B, OTHER_SP_CORP } from '../../local/simulator/demo-data.js';

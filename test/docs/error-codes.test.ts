@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { RELAY_ERRORS } from '../../functions/shared/huawei/errors.js';
+import { RELAY_ERRORS } from '../../functions/shared/http/relay-errors.js';
 
 const COPIES = ['README.md', 'docs/relay.md'] as const;
 

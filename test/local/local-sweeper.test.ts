@@ -7,7 +7,7 @@ import { LOCAL_ENV } from '../../local/env.js';
 import { describe, expect, it } from 'vitest';
 import { getSpApi } from '../../functions/shared/huawei/sp-api.js';
 import { SweepLease } from '../../functions/shared/registry/lease.js';
-import { sweepSettingsFromEnv } from '../../functions/sweeper/config.js';
+import { sweepSettingsFromEnv } from '../../functions/sweep/config.js';
 import { LocalSweeper, LocalSweeperStoppedError } from '../../local/local-sweeper.js';
 import { CORP_B } from '../../local/simulator/demo-data.js';
 import { DEFAULT_SWEEP_INTERVAL_SECONDS, readSweepInterval } from '../../local/settings.js';

@@ -12,7 +12,7 @@ beforeAll(() => {
 
 describe('resource route without REGISTRY_TABLE_NAME', () => {
   it('fails to load, naming the variable', async () => {
-    await expect(import('../../functions/modify-resources.js')).rejects.toThrow(`${ENV.registryTableName} must name the registry table`);
+    await expect(import('../../functions/resources/handler.js')).rejects.toThrow(`${ENV.registryTableName} must name the registry table`);
   });
 
   it('keeps the local gateway from starting', async () => {

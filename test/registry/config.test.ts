@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ENV } from '../../functions/shared/env.js';
-import { renewalReenableFromEnv } from '../../functions/shared/registry/config.js';
+import { renewalReenableFromEnv } from '../../functions/resources/config.js';
 
 describe('renewal re-enable setting', () => {
   it('is on when RENEWAL_REENABLE is not set', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ModResourceItem, ResourceType } from '../../functions/shared/huawei/schemas.js';
 import type { RegistryItem } from '../../functions/shared/registry/model.js';
-import { planRelayedUpdate, recordWrites } from '../../functions/shared/registry/relay-recording.js';
+import { planRelayedUpdate, recordWrites } from '../../functions/resources/relay-recording.js';
 import { applyRelayedChange, finishWrite, markExpiredDisabled, newItem } from '../../functions/shared/registry/transitions.js';
 import type { ResourceChange } from '../../functions/shared/registry/transitions.js';
 

@@ -3,7 +3,7 @@ import type { ModResourceItem } from '../../functions/shared/huawei/schemas.js';
 import { RegistryConflictError, RegistryUnavailableError } from '../../functions/shared/registry/errors.js';
 import { itemKey } from '../../functions/shared/registry/keys.js';
 import type { RegistryItem } from '../../functions/shared/registry/model.js';
-import { relayAndRecord } from '../../functions/shared/registry/relay-recording.js';
+import { relayAndRecord } from '../../functions/resources/relay-recording.js';
 import { RegistryStore } from '../../functions/shared/registry/store.js';
 import { IN_DOUBT_HOLD_MS } from '../../functions/shared/registry/state.js';
 import { UpstreamTimeoutError } from '../../functions/shared/huawei/client.js';
@@ -154,34 +154,5 @@ describe('relaying and recording a resource update', () => {
     // Assess
     await expect(relaying).rejects.toBeInstanceOf(RegistryConflictError);
     expect(upstreamCalls).toHaveLength(3);
-  });
-});
-
-describe('the relay seam', () => {
-  it('satisfies the relay route\'s ResourceUpdateRecorder and answers Huawei\'s response', async () => {
-    // Prepare
-    const { RegistryRecorder } = await import('../../functions/shared/registry/recorder.js');
-    const registry = await startTestRegistry();
-    const huawei = await startTestHuawei();
-    try {
-      const recorder: import('../../functions/relay/modify-resources.js').ResourceUpdateRecorder = new RegistryRecorder({
-        store: registry.store,
-        reenableRenewed: true,
-      });
-      const expireDate = Date.now() + HOUR;
-      await huawei.addResources(CORP, [{ id: 'seam-1', type: 'VMR', expireDate }]);
-
-      // Act
-      const response = await recorder.relayAndRecord(CORP, [{ id: 'seam-1', type: 'VMR', expireDate }], (items) => huawei.spApi.updateResources(CORP, [...items]), {
-        requestId: 'r-1',
-      });
-
-      // Assess
-      expect(response.status).toBe(200);
-      expect(await registry.store.get(itemKey(CORP, 'seam-1', 'VMR'))).toMatchObject({ expireDate, lastRequestId: response.requestId });
-    } finally {
-      await huawei.stop();
-      await registry.stop();
-    }
   });
 });

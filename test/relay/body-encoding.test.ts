@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { handler as modifyVmrHandler } from '../../functions/modify-vmr.js';
+import { handler as modifyVmrHandler } from '../../functions/vmr/handler.js';
 import { MODIFY_RESOURCES_ROUTE, MODIFY_VMR_ROUTE } from '../../functions/shared/routes.js';
 import { startGateway } from '../../local/gateway/index.js';
 import type { RunningGateway } from '../../local/gateway/index.js';
@@ -149,7 +149,7 @@ describe('HTTP API events as API Gateway delivers them', () => {
       headers: { 'content-type': 'application/json; charset=latin1', 'x-access-token': sim.tokens.spAdmin },
       body: [{ id: CORP_A.vmrResourceId, type: 'VMR', isDisabled: false }],
     });
-    const { handler } = await import('../../functions/modify-resources.js');
+    const { handler } = await import('../../functions/resources/handler.js');
 
     const result = await handler(event, lambdaContext());
 

@@ -3,7 +3,7 @@
  * simulator does not record request headers).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { handler as modifyVmrHandler } from '../../functions/modify-vmr.js';
+import { handler as modifyVmrHandler } from '../../functions/vmr/handler.js';
 import { ENV } from '../../functions/shared/env.js';
 import { resetHuaweiClient } from '../../functions/shared/huawei/client.js';
 import { MODIFY_VMR_ROUTE } from '../../functions/shared/routes.js';

@@ -3,7 +3,7 @@
  * over loopback HTTP.
  */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { handler as modifyVmrHandler } from '../../functions/modify-vmr.js';
+import { handler as modifyVmrHandler } from '../../functions/vmr/handler.js';
 import { MODIFY_RESOURCES_ROUTE, MODIFY_VMR_ROUTE } from '../../functions/shared/routes.js';
 import { CORP_A, CORP_B, DEMO_RESOURCES } from '../../local/simulator/demo-data.js';
 import { httpApiEvent, lambdaContext, loadEventFixture } from '../support/events.js';
@@ -13,10 +13,10 @@ import { relayedRequests, useRelaySimulator } from './helpers/simulator.js';
 const sim = useRelaySimulator();
 useRelayRegistry();
 // Loaded once the registry is bound: the resource route builds its registry recorder at cold start.
-let modifyResourcesHandler: (typeof import('../../functions/modify-resources.js'))['handler'];
+let modifyResourcesHandler: (typeof import('../../functions/resources/handler.js'))['handler'];
 
 beforeAll(async () => {
-  ({ handler: modifyResourcesHandler } = await import('../../functions/modify-resources.js'));
+  ({ handler: modifyResourcesHandler } = await import('../../functions/resources/handler.js'));
 });
 
 const RESOURCE_ITEM = { expireDate: 2549030400000, id: CORP_A.vmrResourceId, isDisabled: false, type: 'VMR' };

@@ -5,7 +5,7 @@ import { classifyError, errorResultFor } from '../../functions/shared/http/error
 import { joinCapped } from '../../functions/shared/http/issues.js';
 import { pickLanguage, readAccessToken, readRequestId } from '../../functions/shared/http/request-headers.js';
 import { UpstreamTimeoutError, UpstreamUnavailableError } from '../../functions/shared/huawei/client.js';
-import { RELAY_ERRORS, RelayError } from '../../functions/shared/huawei/errors.js';
+import { RELAY_ERRORS, RelayError } from '../../functions/shared/http/relay-errors.js';
 import { LAMBDA_SAFETY_MARGIN_MS, MAX_BODY_BYTES, RELAY_DEADLINE_MS } from '../../functions/shared/limits.js';
 import { HTTP_ROUTES, fillPath, pathParameterNames, routeKey } from '../../functions/shared/routes.js';
 
@@ -161,8 +161,8 @@ describe('error mapping', () => {
 describe('route table', () => {
   it('declares both Huawei routes with their entries', () => {
     expect(HTTP_ROUTES.map((route) => [routeKey(route), route.entry])).toEqual([
-      ['PUT /v1/usg/dcs/member/vmr/{id}', 'functions/modify-vmr.ts'],
-      ['PUT /v1/usg/dcs/sp/corp/{corp_id}/resource', 'functions/modify-resources.ts'],
+      ['PUT /v1/usg/dcs/member/vmr/{id}', 'functions/vmr/handler.ts'],
+      ['PUT /v1/usg/dcs/sp/corp/{corp_id}/resource', 'functions/resources/handler.ts'],
     ]);
   });
 

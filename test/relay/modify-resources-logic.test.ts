@@ -1,22 +1,30 @@
 /**
- * The modify-resources logic function and its registry seam, called directly with a real HuaweiClient against
- * the simulator. The recorder here is a plain in-test object; the registry's own recorder is tested in
- * test/registry and, wired into the route, in test/local.
+ * The modify-resources route's logic called directly: a real HuaweiClient against the simulator and a real
+ * registry on dynalite (both over loopback), the same parts the Lambda entry wires at cold start.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { modifyResources } from '../../functions/relay/modify-resources.js';
-import type { ResourceUpdateRecorder } from '../../functions/relay/modify-resources.js';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { modifyResources } from '../../functions/resources/modify-resources.js';
 import type { RelayCall } from '../../functions/shared/http/pipeline.js';
 import { HuaweiClient } from '../../functions/shared/huawei/client.js';
-import type { UpstreamResponse } from '../../functions/shared/huawei/client.js';
-import type { ModResourceItem } from '../../functions/shared/huawei/schemas.js';
 import { classifyError, errorResultFor } from '../../functions/shared/http/error-mapper.js';
 import { RegistryUnavailableError } from '../../functions/shared/registry/errors.js';
+import { itemKey } from '../../functions/shared/registry/keys.js';
 import { CORP_A } from '../../local/simulator/demo-data.js';
+import { startTestRegistry } from '../support/dynamo.js';
+import type { TestRegistry } from '../support/dynamo.js';
 import { relayedRequests, useRelaySimulator } from './helpers/simulator.js';
 
 const sim = useRelaySimulator();
+let registry: TestRegistry;
 let client: HuaweiClient;
+
+beforeAll(async () => {
+  registry = await startTestRegistry();
+});
+
+afterAll(async () => {
+  await registry.stop();
+});
 
 beforeEach(async () => {
   await sim.control.reset();
@@ -31,27 +39,16 @@ function call(token: string): RelayCall {
   return { requestId: 'logic-1', accessToken: token, language: undefined, deadline: Date.now() + 10_000 };
 }
 
-/** Records what it was given and what Huawei answered; optionally rewrites the items first. */
-function recordingRecorder(rewrite: (items: readonly ModResourceItem[]) => ModResourceItem[] = (items) => [...items]) {
-  const seen: Array<{ corpId: string; items: readonly ModResourceItem[]; requestId: string; status: number }> = [];
-  const recorder: ResourceUpdateRecorder = {
-    relayAndRecord: async (corpId, items, relay, context): Promise<UpstreamResponse> => {
-      const response = await relay(rewrite(items));
-      seen.push({ corpId, items, requestId: context.requestId, status: response.status });
-      return response;
-    },
-  };
-  return { recorder, seen };
+function deps() {
+  return { client, store: registry.store, reenableRenewed: true };
 }
 
 describe('modifyResources', () => {
   it('relays string booleans as real booleans, since the registry records typed values', async () => {
-    const { recorder } = recordingRecorder();
-
     const result = await modifyResources(
       { corpId: CORP_A.corpId, items: [{ id: CORP_A.vmrResourceId, isDisabled: 'false' }] },
       call(sim.tokens.spAdmin),
-      { client, recorder },
+      deps(),
     );
 
     const [relayed] = await relayedRequests(sim.control);
@@ -60,46 +57,34 @@ describe('modifyResources', () => {
     expect(relayed?.body).toEqual([{ id: CORP_A.vmrResourceId, isDisabled: false }]);
   });
 
-  it('hands the recorder normalised items and passes its answer through', async () => {
-    const { recorder, seen } = recordingRecorder();
+  it('records what Huawei accepted before answering 200', async () => {
+    const expireDate = 2549030400000;
 
     const result = await modifyResources(
-      { corpId: CORP_A.corpId, items: [{ id: CORP_A.vmrResourceId, type: 'VMR', isDisabled: 'true' }] },
+      { corpId: CORP_A.corpId, items: [{ id: CORP_A.vmrResourceId, type: 'VMR', expireDate, isDisabled: 'true' }] },
       call(sim.tokens.spAdmin),
-      { client, recorder },
+      deps(),
     );
 
     expect(result.statusCode).toBe(200);
-    expect(seen).toEqual([
-      { corpId: CORP_A.corpId, items: [{ id: CORP_A.vmrResourceId, type: 'VMR', isDisabled: true }], requestId: 'logic-1', status: 200 },
-    ]);
+    expect(await registry.store.get(itemKey(CORP_A.corpId, CORP_A.vmrResourceId, 'VMR'))).toMatchObject({
+      expireDate,
+      status: 'disabled-manual',
+    });
   });
 
-  it('relays the items the recorder decided on (renewal re-enable seam)', async () => {
-    const { recorder } = recordingRecorder((items) => items.map((item) => ({ ...item, isDisabled: false })));
-
-    await modifyResources(
-      { corpId: CORP_A.corpId, items: [{ id: CORP_A.vmrResourceId, type: 'VMR', expireDate: 2549030400000 }] },
-      call(sim.tokens.spAdmin),
-      { client, recorder },
-    );
-
-    const [relayed] = await relayedRequests(sim.control);
-    expect(relayed?.body).toEqual([{ id: CORP_A.vmrResourceId, type: 'VMR', expireDate: 2549030400000, isDisabled: false }]);
-  });
-
-  it('passes Huawei\'s refusal through the recorder to the client', async () => {
-    const { recorder, seen } = recordingRecorder();
+  it('passes Huawei\'s refusal through to the client and records nothing', async () => {
+    const missing = 'doesnotexist0000000000000000000a';
 
     const result = await modifyResources(
-      { corpId: CORP_A.corpId, items: [{ id: 'doesnotexist0000000000000000000a', type: 'VMR' }] },
+      { corpId: CORP_A.corpId, items: [{ id: missing, type: 'VMR' }] },
       call(sim.tokens.spAdmin),
-      { client, recorder },
+      deps(),
     );
 
     expect(result.statusCode).toBe(400);
-    expect(seen[0]?.status).toBe(400);
     expect(JSON.parse(String(result.body)).error_code).toMatch(/^USG\./);
+    expect(await registry.store.get(itemKey(CORP_A.corpId, missing, 'VMR'))).toBeUndefined();
   });
 
   it('maps a registry outage to 503 RELAY.503001 without internals', () => {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normaliseResourceItem } from '../../functions/shared/huawei/schemas.js';
 import type { ModResourceRequestItem } from '../../functions/shared/huawei/schemas.js';
-import { effectiveRecord } from '../../functions/shared/registry/relay-recording.js';
+import { effectiveRecord } from '../../functions/resources/relay-recording.js';
 import { MODIFY_RESOURCES_ROUTE } from '../../functions/shared/routes.js';
 import { CORP_A, DEMO_RESOURCES } from '../../local/simulator/demo-data.js';
 import { invalidResourcesBody, validResourceItems } from '../support/arbitraries.js';

@@ -3,7 +3,7 @@
  * 35 of 50 were answered 503 RELAY.503001 (the relay gave up after 3 rounds of read, relay, record), and a
  * caller that did not retry left the registry and Huawei disagreeing on the expiry. The relay now merges
  * concurrent updates of one resource with more rounds and jittered waits inside the request's deadline
- * (functions/shared/registry/relay-recording.ts); a 503 stays "nothing confirmed, retry". The assertion is a
+ * (functions/resources/relay-recording.ts); a 503 stays "nothing confirmed, retry". The assertion is a
  * count of answers, not a time.
  */
 import { describe, expect, it } from 'vitest';

@@ -2,13 +2,13 @@
  * The registry must record every resource an accepted update changed, or the sweeper never learns its expiry.
  *
  * A type-less update of an id that the registry knows only under some of its types updates those typed items
- * and also the type-less item, created if missing (functions/shared/registry/relay-recording.ts `recordWrites`):
+ * and also the type-less item, created if missing (functions/resources/relay-recording.ts `recordWrites`):
  * Huawei applied the update to every type of the id, and the type-less item stands for the types the registry
  * has no item of. One sweep then disables every type; a type renewed on its own afterwards stays enabled (the
  * sweeper disables the type-less item type by type around it).
  */
 import { describe, expect, it } from 'vitest';
-import { effectiveRecord } from '../../functions/shared/registry/relay-recording.js';
+import { effectiveRecord } from '../../functions/resources/relay-recording.js';
 import { CORP, DAY_MS, useScenario } from './support/scenario.js';
 
 const run = useScenario();

@@ -10,7 +10,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { itemKey } from '../../functions/shared/registry/keys.js';
-import type { SweepReport } from '../../functions/sweeper/report.js';
+import type { SweepReport } from '../../functions/sweep/report.js';
 import { signal, useInterposer } from './support/interposer.js';
 import { CORP, DAY_MS, RESOURCE_PATH, useScenario } from './support/scenario.js';
 

@@ -2,7 +2,7 @@
  * A sweep that gives up on an item releases its claim, so that the next sweep can take it at once.
  *
  * The relay records an item by writing the whole item it read, but without the claim fields
- * (functions/shared/registry/relay-recording.ts `recordWrites` applies `withoutClaim`). So when the relay read
+ * (functions/resources/relay-recording.ts `recordWrites` applies `withoutClaim`). So when the relay read
  * the item while a sweep held it and writes after that sweep released it, the released claim does not come back
  * and the next sweep claims and disables the due item at once (instead of one lease later). Dropping a live
  * claim is safe: the relay's version bump already makes the holding sweep's record fail and reconcile. Found by
@@ -10,7 +10,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { itemKey } from '../../functions/shared/registry/keys.js';
-import { relayAndRecord } from '../../functions/shared/registry/relay-recording.js';
+import { relayAndRecord } from '../../functions/resources/relay-recording.js';
 import { CORP, DAY_MS, RESOURCE_PATH, useScenario } from './support/scenario.js';
 
 /** The sweep gets 6.5 s from its Lambda: its upstream calls (login, listing, disable) must end within 1.5 s. */

@@ -2,8 +2,8 @@
  * A disable the sweeper sent but got no answer for may still be applied by Huawei later. A renewal recorded in
  * between must still end enabled upstream.
  *
- * When the sweeper's disable gets no answer (functions/sweeper/corp-sweep.ts `sendDisableBatch`), it records the
- * items as in doubt (functions/sweeper/in-doubt.ts: `inDoubtSince`, re-reading an item a renewal wrote
+ * When the sweeper's disable gets no answer (functions/sweep/corp-sweep.ts `sendDisableBatch`), it records the
+ * items as in doubt (functions/sweep/in-doubt.ts: `inDoubtSince`, re-reading an item a renewal wrote
  * meanwhile) instead of only dropping its claims. The items stay in the due index until the in-doubt hold is
  * over; the first sweep after it reads Huawei's state and pushes the registry's: here the renewal, so the
  * resource that Huawei disabled late is re-enabled. Reproduced with a simulator delay longer than the sweep's

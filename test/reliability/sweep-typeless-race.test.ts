@@ -4,7 +4,7 @@
  *
  * The sweeper's record of a type-less disable is conditioned only on the type-less item's version, while a typed
  * update writes the typed item. So after a type-less disable is accepted, the sweeper re-reads the id's typed
- * items (functions/sweeper/typeless-siblings.ts, called from corp-sweep.ts `recordDisabled`) and pushes the
+ * items (functions/sweep/typeless-siblings.ts, called from corp-sweep.ts `recordDisabled`) and pushes the
  * registry's state again for each type its PUT touched that changed or appeared since it planned the PUT. Here
  * the type is still expired, so it is disabled again and recorded disabled-expired; its later renewal is then
  * re-enabled by the relay. Found by the fault schedules (seed 2039297950).

@@ -5,7 +5,7 @@
  * answer to invalid JSON depends only on its size is the proof that the parser never saw the large one.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { RELAY_ERRORS } from '../../functions/shared/huawei/errors.js';
+import { RELAY_ERRORS } from '../../functions/shared/http/relay-errors.js';
 import { MAX_BODY_BYTES } from '../../functions/shared/limits.js';
 import { MODIFY_RESOURCES_ROUTE, MODIFY_VMR_ROUTE, fillPath } from '../../functions/shared/routes.js';
 import { CORP_A } from '../../local/simulator/demo-data.js';

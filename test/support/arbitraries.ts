@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check';
 import type { Arbitrary } from 'fast-check';
-import { RELAY_ERRORS } from '../../functions/shared/huawei/errors.js';
+import { RELAY_ERRORS } from '../../functions/shared/http/relay-errors.js';
 import { modResourceRequestItemSchema, modVmrBodySchema, RESOURCE_TYPES } from '../../functions/shared/huawei/schemas.js';
 import type { ModResourceRequestItem, ModVmrBody } from '../../functions/shared/huawei/schemas.js';
 import {
@@ -27,7 +27,7 @@ import {
   VMR_NAME_MAX_LENGTH,
   VMR_NAME_MIN_LENGTH,
 } from '../../functions/shared/limits.js';
-import type { RelayErrorKind } from '../../functions/shared/huawei/errors.js';
+import type { RelayErrorKind } from '../../functions/shared/http/relay-errors.js';
 
 /** The upper bound of a pattern's `{min,max}` quantifier, read from the pattern itself. */
 function maxLengthOf(pattern: RegExp): number {

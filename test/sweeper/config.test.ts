@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ENV } from '../../functions/shared/env.js';
-import { LEASE_EXTRA_MS, SWEEP_SAFETY_MARGIN_MS, sweepBudget } from '../../functions/sweeper/budget.js';
-import { SWEEP_DEFAULTS, SweepConfigError, sweepSettingsFromEnv } from '../../functions/sweeper/config.js';
+import { LEASE_EXTRA_MS, SWEEP_SAFETY_MARGIN_MS, sweepBudget } from '../../functions/sweep/budget.js';
+import { SWEEP_DEFAULTS, SweepConfigError, sweepSettingsFromEnv } from '../../functions/sweep/config.js';
 
 describe('sweeper settings', () => {
   it('uses the documented defaults when nothing is set', () => {

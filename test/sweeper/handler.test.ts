@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it , vi } from 'vitest';
 import { ENV } from '../../functions/shared/env.js';
 import { resetHuaweiClient } from '../../functions/shared/huawei/client.js';
 import { itemKey } from '../../functions/shared/registry/keys.js';
-import type { SweepReport } from '../../functions/sweeper/report.js';
+import type { SweepReport } from '../../functions/sweep/report.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamo.js';
 import { CORP_A, SP_APP } from '../../local/simulator/demo-data.js';
 import { captureOutput } from '../support/capture-output.js';
@@ -44,7 +44,7 @@ describe('scheduled sweeper handler', () => {
     // Prepare
     const due = resources(CORP_A.corpId, 'handler', 3, Date.now() - HOUR_MS);
     await h.register(due);
-    const { handler } = await import('../../functions/sweeper.js');
+    const { handler } = await import('../../functions/sweep/handler.js');
     const context = { functionName: 'sweeper', awsRequestId: 'req-1', getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
     const output = captureOutput();
 

@@ -62,7 +62,7 @@ describe('sweep races with relayed updates', () => {
     let sweepReport: Awaited<ReturnType<SweeperHarness['sweepOnce']>> | undefined;
 
     // Act: the relay has read "active" (no re-enable needed); a whole sweep runs before its PUT and record.
-    const { relayAndRecord } = await import('../../functions/shared/registry/relay-recording.js');
+    const { relayAndRecord } = await import('../../functions/resources/relay-recording.js');
     const result = await relayAndRecord(
       { store: h.registry.store, now: Date.now, reenableRenewed: true },
       CORP_A.corpId,

@@ -4,7 +4,7 @@
  * is refused rather than decoded lossily (a replaced byte would silently change the caller's data).
  */
 import { MAX_BODY_BYTES } from '../limits.js';
-import { RelayError } from '../huawei/errors.js';
+import { RelayError } from './relay-errors.js';
 
 /** `application/json`, any case, with or without parameters such as `charset=UTF-8`. */
 const JSON_CONTENT_TYPE = /^application\/json\s*(;.*)?$/i;

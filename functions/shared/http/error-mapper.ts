@@ -2,8 +2,8 @@
  * Turns every failure into Huawei's error shape with a relay error code. A 500 never shows internals.
  */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { RELAY_ERRORS, RelayError } from '../huawei/errors.js';
-import type { RelayErrorKind } from '../huawei/errors.js';
+import { RELAY_ERRORS, RelayError } from './relay-errors.js';
+import type { RelayErrorKind } from './relay-errors.js';
 import { UpstreamTimeoutError, UpstreamUnavailableError } from '../huawei/client.js';
 import { RegistryConflictError, RegistryUnavailableError } from '../registry/errors.js';
 import { errorResult } from './responses.js';

@@ -23,7 +23,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type { z } from 'zod/mini';
 import { logger } from '../observability.js';
 import { PATH_PARAM_PATTERN, PATH_PARAM_RULE } from '../limits.js';
-import { RelayError } from '../huawei/errors.js';
+import { RelayError } from './relay-errors.js';
 import { pathParameterNames } from '../routes.js';
 import type { HttpRoute } from '../routes.js';
 import { assertBodyPresent, assertBodySize, assertJsonContentType, utf8BodyText } from './body.js';

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ACCESS_TOKEN_PATTERN, REQUEST_ID_PATTERN, SUPPORTED_LANGUAGES } from '../limits.js';
-import { RelayError } from '../huawei/errors.js';
+import { RelayError } from './relay-errors.js';
 
 export type SupportedLanguage = (typeof SUPPORTED_LANGUAGES)[number];
 

@@ -2,7 +2,7 @@
  * API Gateway v2 results the relay returns: Huawei-shaped errors and upstream answers passed through.
  */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { huaweiErrorBody } from '../huawei/errors.js';
+import { huaweiErrorBody } from './relay-errors.js';
 import type { UpstreamResponse } from '../huawei/client.js';
 
 export const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';

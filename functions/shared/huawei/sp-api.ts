@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { getSpTokenProvider, type SpTokenProvider } from '../auth/token-provider.js';
 import { MAX_RESOURCE_ITEMS, MIN_RESOURCE_ITEMS, PATH_PARAM_PATTERN, PATH_PARAM_RULE, REQUEST_ID_PATTERN } from '../limits.js';
 import { getHuaweiClient, type HuaweiClient, type UpstreamRequest, type UpstreamResponse } from './client.js';
-import { RelayError } from './errors.js';
+import { RelayError } from '../http/relay-errors.js';
 import { modResourceItemSchema, type ModResourceItem, type ResourceType } from './schemas.js';
 
 /** The SP enterprise paths, built only from validated ids. */

@@ -11,7 +11,7 @@ import type { ModResourceRequestItem, ResourceType } from '../../../functions/sh
 import { itemKey } from '../../../functions/shared/registry/keys.js';
 import type { RegistryItem } from '../../../functions/shared/registry/model.js';
 import { RegistryStore } from '../../../functions/shared/registry/store.js';
-import type { SweepReport } from '../../../functions/sweeper/report.js';
+import type { SweepReport } from '../../../functions/sweep/report.js';
 import { SimulatorControl } from '../../../local/simulator/control-client.js';
 import { loginDemo } from '../../../local/simulator/demo-login.js';
 import { startLocalStack } from '../../../local/stack.js';

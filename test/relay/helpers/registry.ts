@@ -1,7 +1,7 @@
 /**
  * The resource route always records what it relays, so any test that loads its handler needs a registry: one
  * in-process dynalite per test file, bound through the environment the way `npm start` binds it. Register it
- * before anything imports functions/modify-resources.ts (the recorder is built at cold start).
+ * before anything imports functions/resources/handler.ts (the recorder is built at cold start).
  */
 import { afterAll, beforeAll } from 'vitest';
 import { startDynamo } from '../../../local/dynamo.js';

@@ -7,7 +7,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { ENV } from '../../../functions/shared/env.js';
 import { resetHuaweiClient } from '../../../functions/shared/huawei/client.js';
-import type { SweepReport } from '../../../functions/sweeper/report.js';
+import type { SweepReport } from '../../../functions/sweep/report.js';
 import type { SyncReport } from '../../../functions/sync/report.js';
 import { SimulatorControl } from '../../../local/simulator/control-client.js';
 import { SP_APP } from '../../../local/simulator/demo-data.js';
@@ -43,10 +43,10 @@ export async function startInProcessStack(): Promise<InProcessStack> {
   await resetHuaweiClient();
 
   const [vmr, resources, sweeper, syncer] = await Promise.all([
-    import('../../../functions/modify-vmr.js'),
-    import('../../../functions/modify-resources.js'),
-    import('../../../functions/sweeper.js'),
-    import('../../../functions/sync.js'),
+    import('../../../functions/vmr/handler.js'),
+    import('../../../functions/resources/handler.js'),
+    import('../../../functions/sweep/handler.js'),
+    import('../../../functions/sync/handler.js'),
   ]);
   return {
     simulator,

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { ModResourceRequestItem, ResourceType } from '../../../functions/shared/huawei/schemas.js';
 import { MODIFY_RESOURCES_ROUTE, fillPath } from '../../../functions/shared/routes.js';
-import type { SweepReport } from '../../../functions/sweeper/report.js';
+import type { SweepReport } from '../../../functions/sweep/report.js';
 import { CORP_A } from '../../../local/simulator/demo-data.js';
 import { httpApiEvent, lambdaContext } from '../../support/events.js';
 import { loginCallers, startInProcessStack } from './in-process-stack.js';
@@ -56,7 +56,7 @@ export class Scenario {
    * the in-doubt hold, without waiting for it).
    */
   async sweepLater(laterMs: number): Promise<SweepReport> {
-    const { sweep } = await import('../../../functions/sweeper/sweep.js');
+    const { sweep } = await import('../../../functions/sweep/sweep.js');
     const { getSpApi } = await import('../../../functions/shared/huawei/sp-api.js');
     const now = () => Date.now() + laterMs;
     return sweep({

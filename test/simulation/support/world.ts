@@ -10,9 +10,9 @@ import { UpstreamTimeoutError, UpstreamUnavailableError } from '../../../functio
 import type { ModResourceItem, ResourceType } from '../../../functions/shared/huawei/schemas.js';
 import { RegistryConflictError } from '../../../functions/shared/registry/errors.js';
 import type { RegistryItem } from '../../../functions/shared/registry/model.js';
-import { relayAndRecord } from '../../../functions/shared/registry/relay-recording.js';
+import { relayAndRecord } from '../../../functions/resources/relay-recording.js';
 import { IN_DOUBT_HOLD_MS } from '../../../functions/shared/registry/state.js';
-import { sweep } from '../../../functions/sweeper/sweep.js';
+import { sweep } from '../../../functions/sweep/sweep.js';
 import { sync } from '../../../functions/sync/sync.js';
 import { orderIdFor } from '../../../local/simulator/state.js';
 import { CLEAN_OUTCOMES, CORP_ID, FAULTY_OUTCOMES, HuaweiModel, MAX_DELIVERY_MS, SimulatedSpApi } from './huawei-model.js';

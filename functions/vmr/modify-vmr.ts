@@ -6,7 +6,7 @@ import type { HuaweiClient } from '../shared/huawei/client.js';
 import type { ModVmrBody } from '../shared/huawei/schemas.js';
 import type { RelayCall } from '../shared/http/pipeline.js';
 import { MODIFY_VMR_ROUTE, fillPath } from '../shared/routes.js';
-import { callUpstream, toClientResult } from './upstream-call.js';
+import { callUpstream, toClientResult } from '../shared/http/upstream-call.js';
 
 export interface ModifyVmrInput {
   /** The VMR's unique id (path `{id}`), already validated. */

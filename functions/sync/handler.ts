@@ -7,16 +7,16 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context } from 'aws-lambda';
-import { ENV } from './shared/env.js';
-import { requireEnv } from './shared/env-values.js';
-import { getSpApi } from './shared/huawei/sp-api.js';
-import { logger, metrics } from './shared/observability.js';
-import { createRegistryDocumentClient } from './shared/registry/document-client.js';
-import { RegistryStore } from './shared/registry/store.js';
-import { syncSettingsFromEnv } from './sync/config.js';
-import type { SyncConfig } from './sync/config.js';
-import type { SyncReport } from './sync/report.js';
-import { sync } from './sync/sync.js';
+import { ENV } from '../shared/env.js';
+import { requireEnv } from '../shared/env-values.js';
+import { getSpApi } from '../shared/huawei/sp-api.js';
+import { logger, metrics } from '../shared/observability.js';
+import { createRegistryDocumentClient } from '../shared/registry/document-client.js';
+import { RegistryStore } from '../shared/registry/store.js';
+import { syncSettingsFromEnv } from './config.js';
+import type { SyncConfig } from './config.js';
+import type { SyncReport } from './report.js';
+import { sync } from './sync.js';
 
 /** Kept back from the Lambda's remaining time so the last enterprise and the report finish before the timeout. */
 export const SYNC_SAFETY_MARGIN_MS = 30_000;

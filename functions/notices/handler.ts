@@ -7,14 +7,14 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { ENV } from './shared/env.js';
-import { requireEnv } from './shared/env-values.js';
-import { logger, metrics } from './shared/observability.js';
-import { createRegistryDocumentClient } from './shared/registry/document-client.js';
-import { RegistryStore } from './shared/registry/store.js';
-import { EventBridgePublisher } from './notices/eventbridge-publisher.js';
-import { expiryNoticeDaysFromEnv, sendExpiryNotices } from './notices/notify.js';
-import type { NoticeDeps, NoticeReport } from './notices/notify.js';
+import { ENV } from '../shared/env.js';
+import { requireEnv } from '../shared/env-values.js';
+import { logger, metrics } from '../shared/observability.js';
+import { createRegistryDocumentClient } from '../shared/registry/document-client.js';
+import { RegistryStore } from '../shared/registry/store.js';
+import { EventBridgePublisher } from './eventbridge-publisher.js';
+import { expiryNoticeDaysFromEnv, sendExpiryNotices } from './notify.js';
+import type { NoticeDeps, NoticeReport } from './notify.js';
 
 /** The metric the dashboard shows (lib/meeting-relay-stack.ts names it too). */
 const NOTICES_SENT_METRIC = 'noticesSent';

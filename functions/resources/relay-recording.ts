@@ -13,17 +13,17 @@
  * re-decides and re-relays them (the PUT is idempotent) before recording again, so the last recorded state is
  * also the last state sent upstream. See docs/registry-and-sweeper.md for the race walk-through.
  */
-import type { UpstreamResponse } from '../huawei/client.js';
-import type { ModResourceItem, ResourceType } from '../huawei/schemas.js';
-import { MAX_RESOURCE_ITEMS } from '../limits.js';
-import { mapWithConcurrency } from './concurrency.js';
-import { RegistryConflictError } from './errors.js';
-import { itemKey } from './keys.js';
-import type { RegistryItem, ResourceRef } from './model.js';
-import type { RegistryStore } from './store.js';
-import { mayBeDisabledByUs } from './state.js';
-import { applyRelayedChange, finishWrite, markInDoubt, markReenableOwed, newItem, withoutClaim } from './transitions.js';
-import type { WriteContext } from './transitions.js';
+import type { UpstreamResponse } from '../shared/huawei/client.js';
+import type { ModResourceItem, ResourceType } from '../shared/huawei/schemas.js';
+import { MAX_RESOURCE_ITEMS } from '../shared/limits.js';
+import { mapWithConcurrency } from '../shared/registry/concurrency.js';
+import { RegistryConflictError } from '../shared/registry/errors.js';
+import { itemKey } from '../shared/registry/keys.js';
+import type { RegistryItem, ResourceRef } from '../shared/registry/model.js';
+import type { RegistryStore } from '../shared/registry/store.js';
+import { mayBeDisabledByUs } from '../shared/registry/state.js';
+import { applyRelayedChange, finishWrite, markInDoubt, markReenableOwed, newItem, withoutClaim } from '../shared/registry/transitions.js';
+import type { WriteContext } from '../shared/registry/transitions.js';
 
 /** Registered items per resource id, as read before relaying. */
 export type RegisteredResources = ReadonlyMap<string, readonly RegistryItem[]>;

@@ -3,7 +3,7 @@
  * (or one in Huawei's form), so a Huawei client parses it like any other Huawei error.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { RELAY_ERRORS } from '../shared/huawei/errors.js';
+import { RELAY_ERRORS } from '../shared/http/relay-errors.js';
 import { readRequestId } from '../shared/http/request-headers.js';
 import { errorResult } from '../shared/http/responses.js';
 

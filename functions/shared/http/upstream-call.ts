@@ -2,10 +2,10 @@
  * Sends one validated request to Huawei on the client's behalf and passes the answer through.
  */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { HuaweiClient, UpstreamRequest, UpstreamResponse } from '../shared/huawei/client.js';
-import type { RelayCall } from '../shared/http/pipeline.js';
-import { passThroughResult } from '../shared/http/responses.js';
-import { logger } from '../shared/observability.js';
+import type { HuaweiClient, UpstreamRequest, UpstreamResponse } from '../huawei/client.js';
+import type { RelayCall } from './pipeline.js';
+import { passThroughResult } from './responses.js';
+import { logger } from '../observability.js';
 
 /** Huawei's request headers for this call: the client's token, request id and (supported) language. */
 export function upstreamHeaders(call: RelayCall): Record<string, string> {

@@ -38,7 +38,16 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
   const sweepId = deps.sweepId ?? randomUUID();
   const startedAt = now();
   const report = emptyReport(sweepId, startedAt, deps.config.dryRun);
-  const run = new SweepRun(sweepId, deps.store.withSource({ kind: 'sweep', id: sweepId }), deps.spApi, now, deps.config, deps.deadline, startedAt + deps.config.leaseMs, report);
+  const run = new SweepRun({
+    sweepId,
+    store: deps.store.withSource({ kind: 'sweep', id: sweepId }),
+    spApi: deps.spApi,
+    now,
+    config: deps.config,
+    deadline: deps.deadline,
+    claimExpiresAt: startedAt + deps.config.leaseMs,
+    report,
+  });
 
   try {
     if (deps.config.dryRun) {

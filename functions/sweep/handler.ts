@@ -7,17 +7,17 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context } from 'aws-lambda';
-import { ENV } from './shared/env.js';
-import { requireEnv } from './shared/env-values.js';
-import { getSpApi } from './shared/huawei/sp-api.js';
-import { logger, metrics } from './shared/observability.js';
-import { createRegistryDocumentClient } from './shared/registry/document-client.js';
-import { SweepLease } from './shared/registry/lease.js';
-import { RegistryStore } from './shared/registry/store.js';
-import { sweepBudget } from './sweeper/budget.js';
-import { sweepSettingsFromEnv } from './sweeper/config.js';
-import type { SweepReport } from './sweeper/report.js';
-import { sweep } from './sweeper/sweep.js';
+import { ENV } from '../shared/env.js';
+import { requireEnv } from '../shared/env-values.js';
+import { getSpApi } from '../shared/huawei/sp-api.js';
+import { logger, metrics } from '../shared/observability.js';
+import { createRegistryDocumentClient } from '../shared/registry/document-client.js';
+import { SweepLease } from '../shared/registry/lease.js';
+import { RegistryStore } from '../shared/registry/store.js';
+import { sweepBudget } from './budget.js';
+import { sweepSettingsFromEnv } from './config.js';
+import type { SweepReport } from './report.js';
+import { sweep } from './sweep.js';
 
 interface SweeperDependencies {
   store: RegistryStore;

@@ -5,7 +5,7 @@
 import { SpAuthError } from '../shared/auth/errors.js';
 import { UpstreamTimeoutError, UpstreamUnavailableError } from '../shared/huawei/client.js';
 import type { UpstreamResponse } from '../shared/huawei/client.js';
-import { isHuaweiErrorBody } from '../shared/huawei/errors.js';
+import { isHuaweiErrorBody } from '../shared/http/relay-errors.js';
 import type { ModResourceItem } from '../shared/huawei/schemas.js';
 import type { ResourceQuery, SpCallOptions } from '../shared/huawei/sp-api.js';
 import type { UpstreamError } from '../shared/registry/model.js';
@@ -26,6 +26,20 @@ export interface SweeperSpApi {
  */
 export type SpOutcome = { answered: true; response: UpstreamResponse } | { answered: false; maybeApplied: boolean };
 
+export interface SweepRunOptions {
+  sweepId: string;
+  /** The registry, attributing its history entries to this sweep. */
+  store: RegistryStore;
+  spApi: SweeperSpApi;
+  now: () => number;
+  config: SweepConfig;
+  /** Absolute epoch ms by which the whole sweep must be over. */
+  deadline: number;
+  /** When this sweep's lease and claims expire. */
+  claimExpiresAt: number;
+  report: SweepReport;
+}
+
 export class SweepRun {
   /** Keys (pk|sk) of due entries that reached an outcome this sweep; the rest are deferred. */
   private readonly settled = new Set<string>();
@@ -34,20 +48,27 @@ export class SweepRun {
   stopped = false;
   /** Exact look-ups this sweep may still make (`SweepConfig.maxLookups`). */
   lookupsLeft: number;
+  readonly sweepId: string;
+  readonly store: RegistryStore;
+  readonly spApi: SweeperSpApi;
+  readonly now: () => number;
+  readonly config: SweepConfig;
+  readonly deadline: number;
+  readonly claimExpiresAt: number;
+  readonly report: SweepReport;
 
-  constructor(
-    readonly sweepId: string,
-    readonly store: RegistryStore,
-    readonly spApi: SweeperSpApi,
-    readonly now: () => number,
-    readonly config: SweepConfig,
-    /** Absolute epoch ms by which the whole sweep must be over. */
-    readonly deadline: number,
-    /** When this sweep's lease and claims expire. */
-    readonly claimExpiresAt: number,
-    readonly report: SweepReport,
-  ) {
-    this.lookupsLeft = config.maxLookups ?? SWEEP_DEFAULTS.maxLookups;
+  constructor(options: SweepRunOptions) {
+    ({
+      sweepId: this.sweepId,
+      store: this.store,
+      spApi: this.spApi,
+      now: this.now,
+      config: this.config,
+      deadline: this.deadline,
+      claimExpiresAt: this.claimExpiresAt,
+      report: this.report,
+    } = options);
+    this.lookupsLeft = options.config.maxLookups ?? SWEEP_DEFAULTS.maxLookups;
   }
 
   /** Upstream calls and new work must end by then, leaving `recordReserveMs` to record what they did. */
