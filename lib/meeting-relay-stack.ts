@@ -1,4 +1,5 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { constructIdOf } from './construct-id.js';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { ENV } from '../functions/shared/env.js';
@@ -105,12 +106,12 @@ export class MeetingRelayStack extends Stack {
     const bindings: RelayRouteBinding[] = HTTP_ROUTES.map((route) => {
       const fn = this.routeFunction(route, config, sharedEnvironment);
       routeFunctions.set(route.id, fn);
-      return { id: constructId(route.id), method: route.method, path: route.path, handler: fn };
+      return { id: constructIdOf(route.id), method: route.method, path: route.path, handler: fn };
     });
     this.routeFunctions = routeFunctions;
 
     // Reads nothing and calls nothing: no table, no secret, no upstream URL.
-    this.noRouteFunction = new RelayFunction(this, constructId(NO_ROUTE.id), {
+    this.noRouteFunction = new RelayFunction(this, constructIdOf(NO_ROUTE.id), {
       entry: projectPath(NO_ROUTE.entry),
       handlerExport: NO_ROUTE.handlerExport,
       description: `meeting-relay $default: ${NO_ROUTE.description}`,
@@ -122,7 +123,7 @@ export class MeetingRelayStack extends Stack {
 
     const [firstRegistryRoute] = REGISTRY_ROUTES;
     if (firstRegistryRoute === undefined) throw new Error('REGISTRY_ROUTES is empty');
-    this.registryApiFunction = new RelayFunction(this, constructId(REGISTRY_API_FUNCTION_ID), {
+    this.registryApiFunction = new RelayFunction(this, constructIdOf(REGISTRY_API_FUNCTION_ID), {
       entry: projectPath(firstRegistryRoute.entry),
       handlerExport: firstRegistryRoute.handlerExport,
       description: 'meeting-relay registry read API (operators, IAM-authorized): resources, expiring window, history',
@@ -136,7 +137,7 @@ export class MeetingRelayStack extends Stack {
     this.api = new RelayApi(this, 'Api', {
       routes: bindings,
       operatorRoutes: REGISTRY_ROUTES.map((route) => ({
-        id: constructId(route.id),
+        id: constructIdOf(route.id),
         method: route.method,
         path: route.path,
         handler: this.registryApiFunction,
@@ -148,27 +149,19 @@ export class MeetingRelayStack extends Stack {
       logRetention: config.logRetentionDays,
     });
 
-    this.sweeper = new Sweeper(this, 'Sweeper', {
-      entry: projectPath(SWEEPER_ENTRY.entry),
-      handlerExport: SWEEPER_ENTRY.handlerExport,
-      serviceName: SWEEPER_SERVICE_NAME,
-      schedule: config.sweepSchedule,
+    /** What the SP-calling jobs share: their entry, schedule, logs, table and secret, and their dry-run switch. */
+    const jobProps = (job: { entry: string; handlerExport: string }, serviceName: string, schedule: string, dryRun: Record<string, string>) => ({
+      entry: projectPath(job.entry),
+      handlerExport: job.handlerExport,
+      serviceName,
+      schedule,
       logRetention: config.logRetentionDays,
-      environment: { ...sharedEnvironment, [ENV.sweepDryRun]: String(config.sweepDryRun) },
+      environment: { ...sharedEnvironment, ...dryRun },
       table: this.registry,
       secret,
     });
-
-    this.sync = new RegistrySync(this, 'Sync', {
-      entry: projectPath(SYNC_ENTRY.entry),
-      handlerExport: SYNC_ENTRY.handlerExport,
-      serviceName: SYNC_SERVICE_NAME,
-      schedule: config.syncSchedule,
-      logRetention: config.logRetentionDays,
-      environment: { ...sharedEnvironment, [ENV.syncDryRun]: String(config.syncDryRun) },
-      table: this.registry,
-      secret,
-    });
+    this.sweeper = new Sweeper(this, 'Sweeper', jobProps(SWEEPER_ENTRY, SWEEPER_SERVICE_NAME, config.sweepSchedule, { [ENV.sweepDryRun]: String(config.sweepDryRun) }));
+    this.sync = new RegistrySync(this, 'Sync', jobProps(SYNC_ENTRY, SYNC_SERVICE_NAME, config.syncSchedule, { [ENV.syncDryRun]: String(config.syncDryRun) }));
 
     this.alarms = new RelayAlarms(this, 'Alarms', {
       sweeper: this.sweeper.function,
@@ -227,7 +220,7 @@ export class MeetingRelayStack extends Stack {
     if (needs === undefined) {
       throw new Error(`Route ${route.id} has no entry in ROUTE_NEEDS (lib/meeting-relay-stack.ts): decide what it may access`);
     }
-    const fn = new RelayFunction(this, constructId(route.id), {
+    const fn = new RelayFunction(this, constructIdOf(route.id), {
       entry: projectPath(route.entry),
       handlerExport: route.handlerExport,
       // Lambda allows 256 characters.
@@ -242,13 +235,4 @@ export class MeetingRelayStack extends Stack {
     if (needs.renewalReenable) fn.addEnvironment(ENV.renewalReenable, String(config.renewalReenable));
     return fn;
   }
-}
-
-/** `modify-vmr` -> `ModifyVmr`: construct ids stay readable in the console and in cdk-nag reports. */
-function constructId(routeId: string): string {
-  return routeId
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('');
 }

@@ -3,12 +3,12 @@
  * prints each event and keeps it for `GET /_local/events` (instead of EventBridge). Runs at start and on
  * `POST /_local/notices`.
  */
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NOTICE_DETAIL_TYPE, NOTICE_SOURCE, sendExpiryNotices } from '../functions/notices/notify.js';
 import type { ExpiryNotice, NoticePublisher, NoticeReport } from '../functions/notices/notify.js';
 import type { RegistryStore } from '../functions/shared/registry/store.js';
 import type { LocalRoute } from './gateway/index.js';
+import { jsonResult } from './job-routes.js';
 import { LOCAL_EVENTS_PATH, LOCAL_NOTICES_PATH } from './settings.js';
 
 /** An event as EventBridge would carry it (the fields a rule matches on). */
@@ -39,14 +39,9 @@ export class LocalNotices implements NoticePublisher {
   }
 
   routes(): LocalRoute[] {
-    const json = (statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 => ({
-      statusCode,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
     return [
-      { id: 'local-notices', method: 'POST', path: LOCAL_NOTICES_PATH, handler: async () => json(200, await this.runNow()) },
-      { id: 'local-events', method: 'GET', path: LOCAL_EVENTS_PATH, handler: async () => json(200, this.events) },
+      { id: 'local-notices', method: 'POST', path: LOCAL_NOTICES_PATH, handler: async () => jsonResult(200, await this.runNow()) },
+      { id: 'local-events', method: 'GET', path: LOCAL_EVENTS_PATH, handler: async () => jsonResult(200, this.events) },
     ];
   }
 }

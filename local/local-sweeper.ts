@@ -10,7 +10,6 @@
  *   running after that is abandoned: the embedded registry goes away with the process, and a deployed sweeper
  *   would leave the same state behind after a crash (lease and claims expire, the PUTs are idempotent).
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { SweepLease } from '../functions/shared/registry/lease.js';
 import type { RegistryStore } from '../functions/shared/registry/store.js';
@@ -19,6 +18,7 @@ import type { SweepConfig } from '../functions/sweep/config.js';
 import type { SweepReport } from '../functions/sweep/report.js';
 import type { SweeperSpApi } from '../functions/sweep/run.js';
 import { sweep } from '../functions/sweep/sweep.js';
+import { LocalJobStoppedError, RunningJobs } from './running-jobs.js';
 
 /** How long `stop()` waits for a running sweep before abandoning it. */
 export const DEFAULT_STOP_GRACE_MS = 5_000;
@@ -37,21 +37,13 @@ export interface LocalSweeperOptions {
   log?: (line: string) => void;
 }
 
-export class LocalSweeperStoppedError extends Error {
-  constructor() {
-    super('the local sweeper is stopping');
-    this.name = 'LocalSweeperStoppedError';
-  }
-}
-
 export class LocalSweeper {
   readonly intervalSeconds: number;
   private readonly options: LocalSweeperOptions;
   /** Sweep metrics stay local: nothing reads EMF here, and the report carries the same counts. */
   private readonly metrics = new Metrics({ namespace: 'MeetingRelayLocal', serviceName: 'meeting-relay-local-sweeper' });
-  private readonly running = new Set<Promise<SweepReport>>();
+  private readonly running = new RunningJobs<SweepReport>('sweeper', () => this.metrics.clearMetrics());
   private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
 
   constructor(options: LocalSweeperOptions) {
     if (!Number.isInteger(options.intervalSeconds) || options.intervalSeconds < 0) {
@@ -76,43 +68,31 @@ export class LocalSweeper {
    * function timeout for `POST /_local/sweep`), so the sweep ends before its caller gives up on it.
    */
   runNow(remainingTimeMs: number = this.options.timerBudgetMs ?? DEFAULT_SWEEP_BUDGET_MS): Promise<SweepReport> {
-    if (this.stopped) return Promise.reject(new LocalSweeperStoppedError());
-    const budget = sweepBudget(Date.now(), remainingTimeMs);
-    const run = sweep({
-      store: this.options.store,
-      lease: this.options.lease,
-      spApi: this.options.spApi,
-      config: { ...this.options.settings, leaseMs: budget.leaseMs },
-      deadline: budget.deadline,
-      metrics: this.metrics,
-    }).finally(() => {
-      this.running.delete(run);
-      this.metrics.clearMetrics();
+    return this.running.start(() => {
+      const budget = sweepBudget(Date.now(), remainingTimeMs);
+      return sweep({
+        store: this.options.store,
+        lease: this.options.lease,
+        spApi: this.options.spApi,
+        config: { ...this.options.settings, leaseMs: budget.leaseMs },
+        deadline: budget.deadline,
+        metrics: this.metrics,
+      });
     });
-    this.running.add(run);
-    return run;
   }
 
   /** Stops the timer and refuses new sweeps; waits up to the grace period for running ones. */
   async stop(): Promise<{ abandoned: number }> {
-    this.stopped = true;
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.running.size === 0) return { abandoned: 0 };
     const graceMs = this.options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
-    const grace = new AbortController();
-    const finished = await Promise.race([
-      Promise.allSettled([...this.running]).then(() => true),
-      sleep(graceMs, false, { signal: grace.signal }).catch(() => false),
-    ]);
-    grace.abort();
-    const abandoned = finished ? 0 : this.running.size;
+    const abandoned = await this.running.stop(graceMs);
     if (abandoned > 0) this.log(`abandoned ${abandoned} running sweep(s) after ${graceMs} ms: the embedded registry ends with this process`);
     return { abandoned };
   }
 
   private scheduleNextTick(): void {
-    if (this.stopped) return;
+    if (this.running.stopping) return;
     this.timer = setTimeout(() => void this.tick(), this.intervalSeconds * 1000);
     // The servers keep the process alive; a pending tick alone should not.
     this.timer.unref();
@@ -124,7 +104,7 @@ export class LocalSweeper {
       try {
         await this.runNow();
       } catch (error) {
-        if (!(error instanceof LocalSweeperStoppedError)) this.log(`scheduled sweep failed: ${describeError(error)}`);
+        if (!(error instanceof LocalJobStoppedError)) this.log(`scheduled sweep failed: ${describeError(error)}`);
       }
     }
     this.scheduleNextTick();

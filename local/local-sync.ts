@@ -4,13 +4,13 @@
  * deployed. Syncs may overlap safely (every write is conditional), so there is no lease; `stop()` refuses new
  * syncs and waits a short grace for running ones.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { RegistryStore } from '../functions/shared/registry/store.js';
 import type { SyncConfig } from '../functions/sync/config.js';
 import type { SyncReport } from '../functions/sync/report.js';
 import { CALL_GRACE_MS, sync } from '../functions/sync/sync.js';
 import type { SyncSpApi } from '../functions/sync/sync.js';
+import { RunningJobs } from './running-jobs.js';
 
 /** Time budget of a sync started without a caller's limit (the one at start). */
 export const DEFAULT_LOCAL_SYNC_BUDGET_MS = 60_000;
@@ -18,42 +18,26 @@ const STOP_GRACE_MS = 5_000;
 /** Kept back from the caller's limit, so the sync answers before its caller gives up (calls may run past its deadline). */
 const ANSWER_MARGIN_MS = 2_000 + CALL_GRACE_MS;
 
-export class LocalSyncStoppedError extends Error {
-  constructor() {
-    super('the local sync is stopping');
-    this.name = 'LocalSyncStoppedError';
-  }
-}
-
 export class LocalSync {
   /** Sync metrics stay local: the report carries the same counts. */
   private readonly metrics = new Metrics({ namespace: 'MeetingRelayLocal', serviceName: 'meeting-relay-local-sync' });
-  private readonly running = new Set<Promise<SyncReport>>();
-  private stopped = false;
+  private readonly running = new RunningJobs<SyncReport>('sync', () => this.metrics.clearMetrics());
 
   constructor(private readonly options: { store: RegistryStore; spApi: SyncSpApi; settings: SyncConfig }) {}
 
   runNow(remainingTimeMs: number = DEFAULT_LOCAL_SYNC_BUDGET_MS): Promise<SyncReport> {
-    if (this.stopped) return Promise.reject(new LocalSyncStoppedError());
-    const run = sync({
-      store: this.options.store,
-      spApi: this.options.spApi,
-      config: this.options.settings,
-      deadline: Date.now() + Math.max(0, remainingTimeMs - ANSWER_MARGIN_MS),
-      metrics: this.metrics,
-    }).finally(() => {
-      this.running.delete(run);
-      this.metrics.clearMetrics();
-    });
-    this.running.add(run);
-    return run;
+    return this.running.start(() =>
+      sync({
+        store: this.options.store,
+        spApi: this.options.spApi,
+        config: this.options.settings,
+        deadline: Date.now() + Math.max(0, remainingTimeMs - ANSWER_MARGIN_MS),
+        metrics: this.metrics,
+      }),
+    );
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.running.size === 0) return;
-    const grace = new AbortController();
-    await Promise.race([Promise.allSettled([...this.running]), sleep(STOP_GRACE_MS, undefined, { signal: grace.signal }).catch(() => undefined)]);
-    grace.abort();
+    await this.running.stop(STOP_GRACE_MS);
   }
 }

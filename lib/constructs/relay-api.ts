@@ -1,4 +1,5 @@
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { constructIdOf } from '../construct-id.js';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi,
@@ -187,13 +188,4 @@ export class RelayApi extends Construct {
       });
     }
   }
-}
-
-/** `/v1/usg/` -> `V1Usg`: readable construct ids per prefix. */
-function constructIdOf(prefix: string): string {
-  return prefix
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('');
 }

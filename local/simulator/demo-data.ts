@@ -7,6 +7,7 @@
  * These are demo secrets for a local simulator only. Tests search all captured output for them to prove that
  * no secret is ever logged.
  */
+import type { SimVmr } from './state.js';
 
 export const SP_ID = 'demo-sp';
 
@@ -22,12 +23,19 @@ export const SP_APP = {
   appKey: 'demo-sp-app-key-2026-0123456789ab',
 } as const;
 
+/** A demo enterprise: its administrator and one user, each with the demo's password. */
+function demoCorp(corpId: string, name: string, user: { name: string; password: string }) {
+  return {
+    corpId,
+    name,
+    admin: { account: `corp-admin@${corpId}`, password: 'Corp-admin-2026!' },
+    user: { account: `${user.name}@${corpId}`, password: user.password, thirdUserId: user.name },
+  } as const;
+}
+
 /** The seeds' example enterprise. */
 export const CORP_A = {
-  corpId: '818803911',
-  name: 'Demo Enterprise A',
-  admin: { account: 'corp-admin@818803911', password: 'Corp-admin-2026!' },
-  user: { account: 'alice@818803911', password: 'Alice-pass-2026!', thirdUserId: 'alice' },
+  ...demoCorp('818803911', 'Demo Enterprise A', { name: 'alice', password: 'Alice-pass-2026!' }),
   /** VMR owned by alice: the id in the modify-VMR seed. */
   vmrId: 'ff80808167ef1edf0167f33d650c0662',
   /** VMR resource: the id in the modify-enterprise-resources seed. */
@@ -35,10 +43,7 @@ export const CORP_A = {
 } as const;
 
 export const CORP_B = {
-  corpId: '818803912',
-  name: 'Demo Enterprise B',
-  admin: { account: 'corp-admin@818803912', password: 'Corp-admin-2026!' },
-  user: { account: 'bob@818803912', password: 'Bob-pass-2026!', thirdUserId: 'bob' },
+  ...demoCorp('818803912', 'Demo Enterprise B', { name: 'bob', password: 'Bob-pass-2026!' }),
   vmrId: 'ff80808167ef1edf0167f33d650c0777',
 } as const;
 
@@ -93,21 +98,9 @@ export const DEMO_RESOURCES: readonly DemoResource[] = [
   { corpId: CORP_B.corpId, id: 'b2d1e0f3a4c5469e8b1c2d3e4f5a6b06', type: 'LIVE', count: 1, expireDate: DEMO_EXPIRED, isDisabled: false },
 ];
 
-export interface DemoVmr {
-  corpId: string;
-  /** VMR unique id: the `{id}` of `PUT /v1/usg/dcs/member/vmr/{id}`. */
-  id: string;
-  /** Fixed meeting number. */
-  vmrId: string;
-  vmrName: string;
-  ownerAccount: string;
-  chairPwd: string;
-  gustPwd: string;
-  allowGustFirst: boolean;
-  gustFirstNotice: boolean;
-  /** 0 personal meeting ID, 1 cloud meeting room. */
-  vmrMode: 0 | 1;
-}
+/** A demo room as the simulator keeps it, before it has a status (rooms start enabled); `id` is the `{id}` of
+ * `PUT /v1/usg/dcs/member/vmr/{id}`, `vmrMode` 0 is a personal meeting ID and 1 a cloud meeting room. */
+export type DemoVmr = Omit<SimVmr, 'status' | 'vmrMode'> & { vmrMode: 0 | 1 };
 
 export const DEMO_VMRS: readonly DemoVmr[] = [
   { corpId: CORP_A.corpId, id: CORP_A.vmrId, vmrId: '912345678', vmrName: "Alice's cloud meeting room", ownerAccount: CORP_A.user.account, chairPwd: '111111', gustPwd: '222222', allowGustFirst: true, gustFirstNotice: false, vmrMode: 1 },

@@ -8,10 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { getSpApi } from '../../functions/shared/huawei/sp-api.js';
 import { SweepLease } from '../../functions/shared/registry/lease.js';
 import { sweepSettingsFromEnv } from '../../functions/sweep/config.js';
-import { LocalSweeper, LocalSweeperStoppedError } from '../../local/local-sweeper.js';
+import { LocalSweeper } from '../../local/local-sweeper.js';
+import { LocalJobStoppedError } from '../../local/running-jobs.js';
 import { CORP_B } from '../../local/simulator/demo-data.js';
 import { DEFAULT_SWEEP_INTERVAL_SECONDS, readSweepInterval } from '../../local/settings.js';
-import { localSweepRoute } from '../../local/sweep-endpoint.js';
+import { localSweepRoute } from '../../local/job-routes.js';
 import { lambdaContext } from '../support/events.js';
 import { HOUR_MS, useLocalStack } from './helpers/local-stack.js';
 
@@ -63,7 +64,7 @@ describe('stopping the sweeper', () => {
     expect(finishedWhenStopReturned).toBe(true);
     expect(await running).toMatchObject({ disabled: 1 });
     expect((await local.upstream(resource))?.status).toBe(2);
-    await expect(sweeper.runNow()).rejects.toBeInstanceOf(LocalSweeperStoppedError);
+    await expect(sweeper.runNow()).rejects.toBeInstanceOf(LocalJobStoppedError);
     expect(answer).toMatchObject({ statusCode: 503 });
   });
 

@@ -43,22 +43,29 @@ export interface UpstreamResponse {
 }
 
 /** No answer from upstream: connection refused or reset, DNS failure, connect timeout, after every retry. */
-export class UpstreamUnavailableError extends Error {
-  readonly attempts: number;
-  constructor(message: string, attempts: number, options?: { cause?: unknown }) {
+/** A call that got no answer; `attempts` counts what was sent (each may still have reached Huawei). */
+abstract class UpstreamCallError extends Error {
+  constructor(
+    name: string,
+    message: string,
+    readonly attempts: number,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
-    this.name = 'UpstreamUnavailableError';
-    this.attempts = attempts;
+    this.name = name;
+  }
+}
+
+export class UpstreamUnavailableError extends UpstreamCallError {
+  constructor(message: string, attempts: number, options?: { cause?: unknown }) {
+    super('UpstreamUnavailableError', message, attempts, options);
   }
 }
 
 /** The deadline passed, or an attempt waited too long for headers or body, before any answer arrived. */
-export class UpstreamTimeoutError extends Error {
-  readonly attempts: number;
+export class UpstreamTimeoutError extends UpstreamCallError {
   constructor(message: string, attempts: number, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'UpstreamTimeoutError';
-    this.attempts = attempts;
+    super('UpstreamTimeoutError', message, attempts, options);
   }
 }
 

@@ -47,13 +47,7 @@ const itemsSchema = z
  * on a rejected token). Answers, errors included, are returned as Huawei gave them.
  */
 export class SpApi {
-  private readonly client: HuaweiClient;
-  private readonly tokens: SpTokenProvider;
-
-  constructor(deps: { client: HuaweiClient; tokens: SpTokenProvider }) {
-    this.client = deps.client;
-    this.tokens = deps.tokens;
-  }
+  constructor(private readonly deps: { client: HuaweiClient; tokens: SpTokenProvider }) {}
 
   /** `PUT /v1/usg/dcs/sp/corp/{corpId}/resource` with 1 to 100 items. */
   async updateResources(corpId: string, items: ModResourceItem[], opts: SpCallOptions = {}): Promise<UpstreamResponse> {
@@ -81,8 +75,8 @@ export class SpApi {
   private send(request: Omit<UpstreamRequest, 'headers' | 'deadline'>, opts: SpCallOptions): Promise<UpstreamResponse> {
     const baseHeaders: Record<string, string> = {};
     if (opts.requestId !== undefined) baseHeaders['X-Request-Id'] = checkRequestId(opts.requestId);
-    return this.tokens.withToken((token) =>
-      this.client.request({
+    return this.deps.tokens.withToken((token) =>
+      this.deps.client.request({
         ...request,
         headers: { ...baseHeaders, 'X-Access-Token': token },
         ...(opts.deadline === undefined ? {} : { deadline: opts.deadline }),

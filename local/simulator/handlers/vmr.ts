@@ -23,6 +23,28 @@ function vmrPackage(state: SimState, vmr: SimVmr): { id: string | null; name: st
   return { id: resource?.typeId ?? null, name: pkg?.name ?? null, parties: pkg?.parties ?? null };
 }
 
+type VmrPackage = ReturnType<typeof vmrPackage>;
+
+/** A page of rooms in Huawei's list shape: the fields both listings share, then the listing's own. */
+function vmrPageReply(
+  sim: Simulation,
+  rooms: readonly SimVmr[],
+  paging: ReturnType<typeof readPaging>,
+  fields: (vmr: SimVmr, pkg: VmrPackage) => Record<string, unknown>,
+): Reply {
+  const page = pageOf(rooms, paging);
+  return {
+    status: 200,
+    body: {
+      ...page,
+      data: page.data.map((v) => {
+        const pkg = vmrPackage(sim.state, v);
+        return { id: v.id, vmrId: v.vmrId, vmrName: v.vmrName, ...fields(v, pkg) };
+      }),
+    },
+  };
+}
+
 function matchesSearch(vmr: SimVmr, searchKey: string | undefined): boolean {
   if (searchKey === undefined || searchKey === '') return true;
   const key = searchKey.toLowerCase();
@@ -42,32 +64,19 @@ export function listMemberVmrs(sim: Simulation, ctx: RequestContext): Reply {
       (specialVmr === undefined || (specialVmr ? v.vmrMode !== 0 : v.vmrMode === 0)) &&
       matchesSearch(v, searchKey),
   );
-  const page = pageOf(rooms, paging);
-  return {
-    status: 200,
-    body: {
-      ...page,
-      data: page.data.map((v) => {
-        const pkg = vmrPackage(sim.state, v);
-        return {
-          id: v.id,
-          vmrId: v.vmrId,
-          vmrName: v.vmrName,
-          gustPwd: v.gustPwd,
-          gustJoinUrl: joinUrl(v, 'guest'),
-          chairPwd: v.chairPwd,
-          chairJoinUrl: joinUrl(v, 'chair'),
-          allowGustFirst: v.allowGustFirst,
-          gustFirstNotice: v.gustFirstNotice,
-          vmrMode: v.vmrMode,
-          vmrPkgId: pkg.id,
-          vmrPkgName: pkg.name,
-          vmrPkgParties: pkg.parties,
-          status: v.status,
-        };
-      }),
-    },
-  };
+  return vmrPageReply(sim, rooms, paging, (v, pkg) => ({
+    gustPwd: v.gustPwd,
+    gustJoinUrl: joinUrl(v, 'guest'),
+    chairPwd: v.chairPwd,
+    chairJoinUrl: joinUrl(v, 'chair'),
+    allowGustFirst: v.allowGustFirst,
+    gustFirstNotice: v.gustFirstNotice,
+    vmrMode: v.vmrMode,
+    vmrPkgId: pkg.id,
+    vmrPkgName: pkg.name,
+    vmrPkgParties: pkg.parties,
+    status: v.status,
+  }));
 }
 
 /** `GET /v1/usg/dcs/corp/vmr` (SearchCorpVmr): an enterprise admin lists its cloud rooms (no passwords). */
@@ -89,27 +98,14 @@ export function listCorpVmrs(sim: Simulation, ctx: RequestContext): Reply {
       (status === undefined || v.status === status) &&
       matchesSearch(v, ctx.query.searchKey),
   );
-  const page = pageOf(rooms, paging);
-  return {
-    status: 200,
-    body: {
-      ...page,
-      data: page.data.map((v) => {
-        const pkg = vmrPackage(sim.state, v);
-        return {
-          id: v.id,
-          vmrId: v.vmrId,
-          vmrName: v.vmrName,
-          vmrPkgName: pkg.name,
-          vmrPkgParties: pkg.parties,
-          member: { id: v.ownerAccount, mark: `${v.ownerAccount}(${v.ownerAccount})` },
-          device: null,
-          status: v.status,
-          expireDate,
-        };
-      }),
-    },
-  };
+  return vmrPageReply(sim, rooms, paging, (v, pkg) => ({
+    vmrPkgName: pkg.name,
+    vmrPkgParties: pkg.parties,
+    member: { id: v.ownerAccount, mark: `${v.ownerAccount}(${v.ownerAccount})` },
+    device: null,
+    status: v.status,
+    expireDate,
+  }));
 }
 
 interface VmrChanges {
