@@ -8,12 +8,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { itemKey } from '../../functions/shared/registry/keys.js';
-import { CORP, DAY_MS, RESOURCE_PATH, useScenario } from './support/scenario.js';
+import { CORP, DAY_MS, RESOURCE_PATH, startScenario } from './support/scenario.js';
+import { use } from '../support/stack.js';
 
 const CALLERS = 10;
 const WAVES = 5;
 
-const run = useScenario();
+const run = use(startScenario);
 
 describe('10 concurrent updates of one resource', () => {
   it('are all answered 200 (at most 1 in 50 answered 503), and the registry and Huawei agree at the end', async () => {

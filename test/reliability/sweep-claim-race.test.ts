@@ -11,12 +11,13 @@
 import { describe, expect, it } from 'vitest';
 import { itemKey } from '../../functions/shared/registry/keys.js';
 import { relayAndRecord } from '../../functions/resources/relay-recording.js';
-import { CORP, DAY_MS, RESOURCE_PATH, useScenario } from './support/scenario.js';
+import { CORP, DAY_MS, RESOURCE_PATH, startScenario } from './support/scenario.js';
+import { use } from '../support/stack.js';
 
 /** The sweep gets 6.5 s from its Lambda: its upstream calls (login, listing, disable) must end within 1.5 s. */
 const SHORT_SWEEP_MS = 6_500;
 
-const run = useScenario();
+const run = use(startScenario);
 
 describe('a relayed update read while a sweep held the item and recorded after the sweep let go', () => {
   it('leaves the item claimable, so the next sweep disables it if it is due', async () => {

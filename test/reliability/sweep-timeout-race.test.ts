@@ -11,13 +11,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { IN_DOUBT_HOLD_MS } from '../../functions/shared/registry/state.js';
-import { DAY_MS, RESOURCE_PATH, useScenario } from './support/scenario.js';
+import { DAY_MS, RESOURCE_PATH, startScenario } from './support/scenario.js';
+import { use } from '../support/stack.js';
 
 /** The sweep gets 6.5 s from its Lambda: its upstream calls (login, listing, disable) must end within 1.5 s. */
 const SHORT_SWEEP_MS = 6_500;
 const LATE_BY_MS = 2_500;
 
-const run = useScenario();
+const run = use(startScenario);
 
 describe('a sweep whose disable times out while a renewal is relayed', () => {
   it('leaves the renewed resource enabled at Huawei once the late disable has landed and the next sweep ran', async () => {

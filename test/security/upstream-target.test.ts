@@ -15,11 +15,11 @@ import { matchRoute } from '../../local/gateway/route-matcher.js';
 import { CORP_A } from '../../local/simulator/demo-data.js';
 import { loginDemo } from '../../local/simulator/demo-login.js';
 import { invalidPathParam } from '../support/arbitraries.js';
-import { useLocalStack } from '../local/helpers/local-stack.js';
+import { startGatewayStack, use } from '../support/stack.js';
 import { send } from '../relay/helpers/http.js';
 import { propertyParameters, reportCount, runs } from '../reliability/support/property-runs.js';
 
-const local = useLocalStack();
+const local = use(startGatewayStack);
 let aliceToken: string;
 let decoy: { url: string; host: string; hits: string[]; stop(): Promise<void> };
 

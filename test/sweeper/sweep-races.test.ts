@@ -1,21 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CORP_A } from '../../local/simulator/demo-data.js';
 import type { RegistryItem } from '../../functions/shared/registry/model.js';
-import { DAY_MS, HOUR_MS, key, resources, startSweeperHarness, waitFor } from './harness.js';
-import type { SweeperHarness, TestResource } from './harness.js';
+import { DAY_MS, HOUR_MS, key, resources, startSweeperStack, use, waitFor } from '../support/stack.js';
+import type { SweeperStack, TestResource } from '../support/stack.js';
 
 const RESOURCE_PATH = `/v1/usg/dcs/sp/corp/${CORP_A.corpId}/resource`;
 
 describe('sweep races with relayed updates', () => {
-  let h: SweeperHarness;
-
-  beforeEach(async () => {
-    h = await startSweeperHarness();
-  });
-
-  afterEach(async () => {
-    await h.stop();
-  });
+  const h = use(startSweeperStack, 'test');
 
   /**
    * Starts a sweep whose disable PUT Huawei holds for `delayMs`, and resolves once the item is claimed and that
@@ -59,7 +51,7 @@ describe('sweep races with relayed updates', () => {
     await h.register([resource]);
     const renewedUntil = Date.now() + 30 * DAY_MS;
     const relayedBodies: unknown[] = [];
-    let sweepReport: Awaited<ReturnType<SweeperHarness['sweepOnce']>> | undefined;
+    let sweepReport: Awaited<ReturnType<SweeperStack['sweepOnce']>> | undefined;
 
     // Act: the relay has read "active" (no re-enable needed); a whole sweep runs before its PUT and record.
     const { relayAndRecord } = await import('../../functions/resources/relay-recording.js');

@@ -5,11 +5,11 @@
  * the real simulator unchanged and its answer comes back unchanged. No hook: a plain pass-through.
  */
 import { createServer, request } from 'node:http';
-import { afterAll, beforeAll } from 'vitest';
-import { ENV } from '../../../functions/shared/env.js';
 import { resetHuaweiClient } from '../../../functions/shared/huawei/client.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { use } from '../../support/stack.js';
+import type { LambdaStack } from '../../support/stack.js';
 
 export interface InterposedRequest {
   method: string;
@@ -125,24 +125,20 @@ export function signal<T = void>(): { promise: Promise<T>; resolve: (value: T) =
 }
 
 /**
- * For a whole test file: an interposer in front of `simulatorUrl()` (read in beforeAll, once the stack runs),
- * with the production Huawei client pointed at it, and the client reset and the hop stopped afterwards.
+ * For a whole test file: an interposer in front of the stack's simulator (read once the stack runs), with the
+ * stack's Huawei client pointed at it, and the client reset and the hop stopped afterwards.
  */
-export function useInterposer(simulatorUrl: () => string): { readonly hop: Interposer } {
-  let hop: Interposer | undefined;
-  beforeAll(async () => {
-    hop = await startInterposer(simulatorUrl());
-    process.env[ENV.huaweiBaseUrl] = hop.url;
-    await resetHuaweiClient();
+export function useInterposer(stack: () => Pick<LambdaStack, 'url' | 'routeHuaweiTo'>): { readonly hop: Interposer } {
+  return use(async () => {
+    const running = stack();
+    const hop = await startInterposer(running.url);
+    await running.routeHuaweiTo(hop.url);
+    return {
+      hop,
+      async stop() {
+        await resetHuaweiClient();
+        await hop.stop();
+      },
+    };
   });
-  afterAll(async () => {
-    await resetHuaweiClient();
-    await hop?.stop();
-  });
-  return {
-    get hop() {
-      if (hop === undefined) throw new Error('interposer not started');
-      return hop;
-    },
-  };
 }

@@ -3,14 +3,14 @@
  * resource handler, sweeps through the deployed sweeper handler, and Huawei's view read back.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import type { ModResourceRequestItem, ResourceType } from '../../../functions/shared/huawei/schemas.js';
 import { MODIFY_RESOURCES_ROUTE, fillPath } from '../../../functions/shared/routes.js';
 import type { SweepReport } from '../../../functions/sweep/report.js';
 import { CORP_A } from '../../../local/simulator/demo-data.js';
 import { httpApiEvent, lambdaContext } from '../../support/events.js';
-import { loginCallers, startInProcessStack } from './in-process-stack.js';
-import type { InProcessStack } from './in-process-stack.js';
+import { startLambdaStack } from '../../support/stack.js';
+import type { LambdaStack, Stoppable } from '../../support/stack.js';
 import { upstreamResources } from './upstream.js';
 import type { UpstreamResource } from './upstream.js';
 
@@ -20,7 +20,7 @@ export const DAY_MS = 86_400_000;
 
 export class Scenario {
   constructor(
-    readonly stack: InProcessStack,
+    readonly stack: LambdaStack,
     readonly spToken: string,
   ) {}
 
@@ -92,25 +92,8 @@ export class Scenario {
   }
 }
 
-/** One in-process stack and a Scenario on it for the whole test file (vitest hooks), stopped afterwards. */
-export function useScenario(): { readonly stack: InProcessStack; readonly scenario: Scenario } {
-  let stack: InProcessStack | undefined;
-  let scenario: Scenario | undefined;
-  beforeAll(async () => {
-    stack = await startInProcessStack();
-    scenario = new Scenario(stack, (await loginCallers(stack.simulator.url)).spAdmin);
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
-  return {
-    get stack() {
-      if (stack === undefined) throw new Error('stack not started');
-      return stack;
-    },
-    get scenario() {
-      if (scenario === undefined) throw new Error('stack not started');
-      return scenario;
-    },
-  };
+/** A Lambda stack (test/support/stack.ts) and a Scenario on it as the SP administrator; for `use(startScenario)`. */
+export async function startScenario(): Promise<{ stack: LambdaStack; scenario: Scenario } & Stoppable> {
+  const stack = await startLambdaStack();
+  return { stack, scenario: new Scenario(stack, stack.tokens.spAdmin), stop: () => stack.stop() };
 }
