@@ -200,14 +200,19 @@ export interface HuaweiOptions {
   client?: Omit<HuaweiClientOptions, 'baseUrl'>;
 }
 
+/** A production HuaweiClient, SpTokenProvider (the sweeper's App ID login) and SpApi for `baseUrl`; close the client. */
+export function spApiFor(baseUrl: string, clientOptions: HuaweiOptions['client'] = {}): { client: HuaweiClient; tokens: SpTokenProvider; spApi: SpApi } {
+  // Small backoff so retried 5xx bursts stay quick; the policy is the production one.
+  const client = new HuaweiClient({ minRetryDelayMs: 10, maxRetryDelayMs: 50, ...clientOptions, baseUrl });
+  const tokens = new SpTokenProvider({ client, credentials: new EnvCredentialsSource(SWEEPER_CREDENTIALS) });
+  return { client, tokens, spApi: new SpApi({ client, tokens }) };
+}
+
 /** The simulator, reached through a production HuaweiClient, SpTokenProvider (App ID login) and SpApi. */
 export async function startHuawei(options: HuaweiOptions = {}): Promise<TestHuawei> {
   const simulator = await startSimulator({ port: 0, ...options.simulator });
   const control = new SimulatorControl(simulator.url);
-  // Small backoff so retried 5xx bursts stay quick; the policy is the production one.
-  const client = new HuaweiClient({ minRetryDelayMs: 10, maxRetryDelayMs: 50, ...options.client, baseUrl: simulator.url });
-  const tokens = new SpTokenProvider({ client, credentials: new EnvCredentialsSource(SWEEPER_CREDENTIALS) });
-  const spApi = new SpApi({ client, tokens });
+  const { client, tokens, spApi } = spApiFor(simulator.url, options.client);
   const resourcePath = (corpId: string) => `/v1/usg/dcs/sp/corp/${corpId}/resource`;
 
   return {

@@ -9,7 +9,8 @@ import { MODIFY_RESOURCES_ROUTE, fillPath } from '../../../functions/shared/rout
 import type { SweepReport } from '../../../functions/sweep/report.js';
 import { CORP_A } from '../../../local/simulator/demo-data.js';
 import { httpApiEvent, lambdaContext } from '../../support/events.js';
-import { startLambdaStack } from '../../support/stack.js';
+import type { ManualClock } from '../../support/clock.js';
+import { spApiFor, startLambdaStack } from '../../support/stack.js';
 import type { LambdaStack, Stoppable } from '../../support/stack.js';
 import { upstreamResources } from './upstream.js';
 import type { UpstreamResource } from './upstream.js';
@@ -69,7 +70,30 @@ export class Scenario {
     });
   }
 
-  /** Resolves once Huawei holds a PUT on the resource path (a delayed one) without having answered it. */
+  /**
+   * One sweep with the production sweep function and an SP API whose Huawei client runs on `clock` (its `now` and
+   * deadline timer): the sweep's upstream calls get `callBudgetMs` of virtual time, which passes only when the
+   * test advances the clock, so a held call times out exactly when the test says.
+   */
+  async sweepOnClock(clock: ManualClock, callBudgetMs: number): Promise<SweepReport> {
+    const { sweep } = await import('../../../functions/sweep/sweep.js');
+    const { client, spApi } = spApiFor(this.stack.url, { now: clock.now, setTimer: clock.setTimer });
+    const config = { dryRun: false, maxRejections: 3, concurrency: 4, leaseMs: 60_000, recordReserveMs: 2_000 };
+    try {
+      return await sweep({
+        store: this.stack.registry.store,
+        lease: this.stack.registry.lease,
+        spApi,
+        config,
+        deadline: clock.now() + callBudgetMs + config.recordReserveMs,
+        now: clock.now,
+      });
+    } finally {
+      await client.close();
+    }
+  }
+
+  /** Resolves once Huawei holds a PUT on the resource path (at a gate) without having answered it. */
   async heldPut(): Promise<void> {
     const giveUpAt = Date.now() + 10_000;
     while (!(await this.stack.control.requests({ path: RESOURCE_PATH, method: 'PUT' })).some((r) => r.status === 0)) {
