@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { schedule } from './support/fault-schedule.js';
 import type { Schedule } from './support/fault-schedule.js';
 import { startLambdaStack, use } from '../support/stack.js';
-import { hangGuardMs, propertyParameters, reportCount, runs } from './support/property-runs.js';
+import { hangGuardMs, propertyParameters, reportCount, reportFigures, runs } from './support/property-runs.js';
 import { Caller, emptyTotals, ScheduleRunner } from './support/schedule-runner.js';
 
 /** Schedules per CI run (times 10 with LONG_TESTS=1). */
@@ -32,7 +32,7 @@ beforeAll(() => {
 afterAll(() => {
   if (runner === undefined) return;
   reportCount('fault schedules run', runner.totals.schedules);
-  process.stdout.write(`[fault-schedules] ${JSON.stringify(runner.totals)}\n`);
+  reportFigures('fault schedules', runner.totals);
 });
 
 describe('the resource route and the sweeper under upstream faults', () => {
