@@ -17,6 +17,8 @@
  *   a user would use (relay over HTTP, `POST /_local/sweep`, the simulator's read API); environment scoped too.
  */
 import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
@@ -121,6 +123,21 @@ const REGISTRY_ENV = [ENV.registryTableName, 'AWS_ENDPOINT_URL_DYNAMODB', 'AWS_R
 function bindRegistry(env: EnvScope, dynamo: RunningDynamo): void {
   env.keep(REGISTRY_ENV);
   bindRegistryEnvironment(dynamo);
+}
+
+/** Listens on 127.0.0.1, port 0; `stop` also closes idle keep-alive sockets (which would hold `close` open). */
+export async function listenOnLoopback(server: Server): Promise<{ url: string; host: string } & Stoppable> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    host: `127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

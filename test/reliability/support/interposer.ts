@@ -7,8 +7,7 @@
 import { createServer, request } from 'node:http';
 import { resetHuaweiClient } from '../../../functions/shared/huawei/client.js';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { use } from '../../support/stack.js';
+import { listenOnLoopback, use } from '../../support/stack.js';
 import type { LambdaStack } from '../../support/stack.js';
 
 export interface InterposedRequest {
@@ -81,10 +80,9 @@ export async function startInterposer(targetUrl: string): Promise<Interposer> {
       })().catch(() => outgoing.destroy());
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    ...listening,
     setHook(next) {
       hook = next;
     },
@@ -93,11 +91,6 @@ export async function startInterposer(targetUrl: string): Promise<Interposer> {
       for (const request of held.splice(0)) statuses.push((await forward(target, request)).status);
       return statuses;
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
   };
 }
 
