@@ -1,5 +1,5 @@
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
-import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 
 /**
  * How every function is built. RelayFunction passes these to NodejsFunction, which runs the local esbuild; the
@@ -57,6 +57,9 @@ export function nodejsFunctionBundling(): BundlingOptions {
     banner: CREATE_REQUIRE_BANNER,
     bundleAwsSDK: true,
     externalModules: [],
+    // Warnings and errors only: esbuild's size summary would fill `npm test` and `cdk synth` output; the sizes are
+    // held by BUNDLE_BUDGET_BYTES (test/cdk/bundle.test.ts) instead.
+    logLevel: LogLevel.WARNING,
   };
 }
 

@@ -40,6 +40,11 @@ export class SimulatorControl {
     return (await this.call('POST', 'faults', spec)) as ActiveFault;
   }
 
+  /** Lets the requests a `hold` fault holds go on. */
+  async release(faultId: string): Promise<void> {
+    await this.call('POST', `faults/${faultId}/release`);
+  }
+
   async faults(): Promise<ActiveFault[]> {
     return (await this.call('GET', 'faults')) as ActiveFault[];
   }

@@ -17,7 +17,7 @@ function bad(detail: string): HuaweiError {
   return new HuaweiError('simulatorBadRequest', detail);
 }
 
-const FAULT_KEYS = new Set(['path', 'method', 'status', 'errorCode', 'errorMsg', 'count', 'rate', 'seed', 'delayMs', 'reset']);
+const FAULT_KEYS = new Set(['path', 'method', 'status', 'errorCode', 'errorMsg', 'count', 'rate', 'seed', 'delayMs', 'reset', 'hold']);
 
 function isInt(value: unknown, min: number, max: number): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
@@ -27,7 +27,7 @@ function isInt(value: unknown, min: number, max: number): value is number {
 export function parseFaultSpec(body: unknown): FaultSpec {
   if (!isObject(body)) throw bad('fault: must be a JSON object');
   for (const key of Object.keys(body)) if (!FAULT_KEYS.has(key)) throw bad(`${key}: unknown fault field`);
-  const { path, method, status, errorCode, errorMsg, count, rate, seed, delayMs, reset } = body;
+  const { path, method, status, errorCode, errorMsg, count, rate, seed, delayMs, reset, hold } = body;
   if (typeof path !== 'string' || !path.startsWith('/')) throw bad('path: must be a path prefix starting with "/"');
   if (path.startsWith('/_simulator')) throw bad('path: the control plane cannot be faulted');
   const spec: FaultSpec = { path };
@@ -67,8 +67,12 @@ export function parseFaultSpec(body: unknown): FaultSpec {
     if (typeof reset !== 'boolean') throw bad('reset: must be a boolean');
     spec.reset = reset;
   }
-  if (spec.status === undefined && spec.reset !== true && spec.delayMs === undefined) {
-    throw bad('fault: needs at least one of status, reset or delayMs');
+  if (hold !== undefined) {
+    if (typeof hold !== 'boolean') throw bad('hold: must be a boolean');
+    spec.hold = hold;
+  }
+  if (spec.status === undefined && spec.reset !== true && spec.delayMs === undefined && spec.hold !== true) {
+    throw bad('fault: needs at least one of status, reset, delayMs or hold');
   }
   if ((spec.errorCode !== undefined || spec.errorMsg !== undefined) && spec.status === undefined) {
     throw bad('errorCode: only meaningful with status');
@@ -76,8 +80,16 @@ export function parseFaultSpec(body: unknown): FaultSpec {
   return spec;
 }
 
+const RELEASE_ROUTE = /^\/_simulator\/faults\/([0-9a-f]+)\/release$/;
+
 export function handleControl(deps: ControlDeps, method: string, path: string, body: unknown): Reply {
   const route = `${method} ${path}`;
+  const release = method === 'POST' ? RELEASE_ROUTE.exec(path) : null;
+  if (release !== null) {
+    const id = release[1] ?? '';
+    if (!deps.faults.release(id)) throw bad(`fault ${id}: no gate to release (not a hold fault, or released already)`);
+    return { status: 200, body: {} };
+  }
   switch (route) {
     case 'GET /_simulator/requests':
       return { status: 200, body: deps.log.list() };

@@ -41,6 +41,11 @@ export interface FaultSpec {
   delayMs?: number;
   /** Destroy the socket without answering. */
   reset?: boolean;
+  /**
+   * A gate: hold each matching request (after `delayMs`) until the test releases this fault
+   * (`POST /_simulator/faults/{id}/release`), then go on as the other fields say.
+   */
+  hold?: boolean;
 }
 
 export interface ActiveFault extends FaultSpec {

@@ -136,6 +136,7 @@ class SimulatorServer {
   ): Promise<boolean> {
     for (const outcome of this.faults.fire(method, path)) {
       if (outcome.delayMs > 0) await this.delay(outcome.delayMs);
+      if (outcome.gate !== undefined) await this.released(outcome.gate);
       if (outcome.kind === 'reset') {
         entry.fault = 'reset';
         req.socket.destroy();
@@ -171,6 +172,20 @@ class SimulatorServer {
 
   private async delay(ms: number): Promise<void> {
     await sleep(ms, undefined, { signal: this.stopping.signal });
+  }
+
+  /** Waits for a hold fault's release; stopping the simulator ends the wait as it ends a delay. */
+  private released(gate: Promise<void>): Promise<void> {
+    const { signal } = this.stopping;
+    return new Promise<void>((resolve, reject) => {
+      const stop = () => reject(signal.reason instanceof Error ? signal.reason : new DOMException('stopped', 'AbortError'));
+      if (signal.aborted) return stop();
+      signal.addEventListener('abort', stop, { once: true });
+      void gate.then(() => {
+        signal.removeEventListener('abort', stop);
+        resolve();
+      });
+    });
   }
 
   private unexpected(error: unknown): HuaweiError {

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { use } from '../support/stack.js';
 import { SpTokenProvider } from '../../functions/shared/auth/token-provider.js';
 import { UpstreamTimeoutError } from '../../functions/shared/huawei/client.js';
 import { RelayError } from '../../functions/shared/http/relay-errors.js';
@@ -6,23 +7,15 @@ import type { ModResourceItem } from '../../functions/shared/huawei/schemas.js';
 import { SpApi } from '../../functions/shared/huawei/sp-api.js';
 import { CORP_A, CORP_B, OTHER_SP_CORP } from '../../local/simulator/demo-data.js';
 import { ERROR_CODES } from '../../local/simulator/error-codes.js';
-import { APP_AUTH, APP_ID_DOCUMENT, startHarness, summarise, SwitchableCredentials, type Harness } from './helpers/sp-harness.js';
+import { APP_AUTH, APP_ID_DOCUMENT, startHarness, summarise, SwitchableCredentials } from './helpers/sp-harness.js';
 
 // Against the simulator over loopback HTTP, through the production Huawei client and token provider.
 
 const RESOURCE_PATH = `/v1/usg/dcs/sp/corp/${CORP_A.corpId}/resource`;
 const SOFT_RESOURCE_ID = 'a1c0f0e2b3d4458f9a0b1c2d3e4f5a02';
 
-let h: Harness;
+const h = use(startHarness);
 let api: SpApi;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-
-afterAll(async () => {
-  await h.stop();
-});
 
 beforeEach(async () => {
   await h.control.reset();

@@ -50,8 +50,20 @@ function errorLines(stderr: string): string {
 let synth: Synthesized;
 let bundles: BundledFunction[];
 
+/** Runs `build` with the CDK's own "Bundling asset ..." progress lines kept out of the test output. */
+function withoutBundlingProgress<T>(build: () => T): T {
+  const write = process.stderr.write;
+  process.stderr.write = ((chunk: unknown, ...rest: unknown[]) =>
+    String(chunk).startsWith('Bundling asset ') ? true : (write as (...args: unknown[]) => boolean).call(process.stderr, chunk, ...rest)) as typeof write;
+  try {
+    return build();
+  } finally {
+    process.stderr.write = write;
+  }
+}
+
 beforeAll(() => {
-  synth = synthMeetingRelay({ bundle: true });
+  synth = withoutBundlingProgress(() => synthMeetingRelay({ bundle: true }));
   const manifestPath = path.join(synth.outdir, `${synth.stack.artifactId}.assets.json`);
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
     files: Record<string, { source: { path: string }; destinations: Record<string, { objectKey: string }> }>;

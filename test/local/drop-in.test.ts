@@ -10,9 +10,9 @@ import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODIFY_RESOURCES_ROUTE, MODIFY_VMR_ROUTE, fillPath } from '../../functions/shared/routes.js';
 import { CORP_A, SP_APP } from '../../local/simulator/demo-data.js';
-import { useLocalStack } from './helpers/local-stack.js';
+import { startGatewayStack, use } from '../support/stack.js';
 
-const local = useLocalStack({ httpsPort: 0 });
+const local = use(() => startGatewayStack({ httpsPort: 0 }));
 /** What an SDK does with verification off: TLS, but any certificate. */
 const insecure = new Agent({ connect: { rejectUnauthorized: false } });
 

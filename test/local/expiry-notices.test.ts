@@ -8,9 +8,9 @@ import { LOCAL_EVENTS_PATH, LOCAL_NOTICES_PATH, LOCAL_SYNC_PATH } from '../../lo
 import type { LocalEvent } from '../../local/local-notices.js';
 import type { NoticeReport } from '../../functions/notices/notify.js';
 import type { SyncReport } from '../../functions/sync/report.js';
-import { DAY_MS, useLocalStack } from './helpers/local-stack.js';
+import { DAY_MS, startGatewayStack, use } from '../support/stack.js';
 
-const local = useLocalStack();
+const local = use(startGatewayStack);
 
 async function runNotices(): Promise<NoticeReport> {
   const answer = await fetch(`${local.stack.gatewayUrl}${LOCAL_NOTICES_PATH}`, { method: 'POST' });

@@ -14,9 +14,9 @@ import { CORP_B } from '../../local/simulator/demo-data.js';
 import { DEFAULT_SWEEP_INTERVAL_SECONDS, readSweepInterval } from '../../local/settings.js';
 import { localSweepRoute } from '../../local/job-routes.js';
 import { lambdaContext } from '../support/events.js';
-import { HOUR_MS, useLocalStack } from './helpers/local-stack.js';
+import { HOUR_MS, startGatewayStack, use } from '../support/stack.js';
 
-const local = useLocalStack();
+const local = use(startGatewayStack);
 const CORP_B_RESOURCES = `/v1/usg/dcs/sp/corp/${CORP_B.corpId}/resource`;
 
 function separateSweeper(stopGraceMs: number): LocalSweeper {

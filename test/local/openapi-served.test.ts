@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { OPENAPI_FILE } from '../../lib/openapi/document.js';
 import { projectPath } from '../../lib/paths.js';
 import { LOCAL_OPENAPI_PATH } from '../../local/settings.js';
-import { useLocalStack } from './helpers/local-stack.js';
+import { startGatewayStack, use } from '../support/stack.js';
 
-const local = useLocalStack({ syncAtStart: false });
+const local = use(() => startGatewayStack({ syncAtStart: false }));
 
 describe('GET /_local/openapi.json', () => {
   it('answers the document docs/openapi.json holds', async () => {

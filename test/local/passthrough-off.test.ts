@@ -6,9 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { MODIFY_VMR_ROUTE, fillPath } from '../../functions/shared/routes.js';
 import { CORP_A } from '../../local/simulator/demo-data.js';
 import { loginDemo } from '../../local/simulator/demo-login.js';
-import { useLocalStack } from './helpers/local-stack.js';
+import { startGatewayStack, use } from '../support/stack.js';
 
-const local = useLocalStack({ passthrough: false });
+const local = use(() => startGatewayStack({ passthrough: false }));
 
 describe('the local stack with passthrough off', () => {
   it('answers a login on the relay with 404 RELAY.404001 and X-Request-Id, and Huawei sees nothing', async () => {

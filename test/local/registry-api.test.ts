@@ -7,9 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { CORP_A, CORP_B } from '../../local/simulator/demo-data.js';
 import { REGISTRY_API_PREFIX } from '../../functions/shared/routes.js';
-import { DAY_MS, HOUR_MS, useLocalStack } from './helpers/local-stack.js';
+import { DAY_MS, HOUR_MS, startGatewayStack, use } from '../support/stack.js';
 
-const local = useLocalStack();
+const local = use(startGatewayStack);
 
 async function get(path: string): Promise<{ status: number; json: Record<string, unknown> }> {
   const answer = await fetch(`${local.stack.gatewayUrl}${REGISTRY_API_PREFIX}${path}`);

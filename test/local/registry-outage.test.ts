@@ -8,9 +8,9 @@ import { DeleteTableCommand, DescribeTableCommand, ResourceNotFoundException } f
 import { describe, expect, it } from 'vitest';
 import { createRegistryTable } from '../../local/dynamo.js';
 import { CORP_A } from '../../local/simulator/demo-data.js';
-import { DAY_MS, useLocalStack } from './helpers/local-stack.js';
+import { DAY_MS, startGatewayStack, use } from '../support/stack.js';
 
-const local = useLocalStack();
+const local = use(startGatewayStack);
 
 async function deleteRegistryTable(): Promise<void> {
   const { client, tableName } = local.stack.dynamo;

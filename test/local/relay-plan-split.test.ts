@@ -7,9 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CORP_A } from '../../local/simulator/demo-data.js';
-import { DAY_MS, HOUR_MS, useLocalStack } from './helpers/local-stack.js';
+import { DAY_MS, HOUR_MS, startGatewayStack, use } from '../support/stack.js';
 
-const local = useLocalStack();
+const local = use(startGatewayStack);
 const CORP = CORP_A.corpId;
 const RESOURCE_PATH = `/v1/usg/dcs/sp/corp/${CORP}/resource`;
 

@@ -9,10 +9,10 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CORP_A, DEMO_SECRETS } from '../../local/simulator/demo-data.js';
-import { HOUR_MS, useLocalStack } from './helpers/local-stack.js';
+import { HOUR_MS, startGatewayStack, use } from '../support/stack.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const local = useLocalStack();
+const local = use(startGatewayStack);
 
 interface CommandResult {
   code: number | null;

@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CORP_A, CORP_B } from '../../local/simulator/demo-data.js';
-import { DAY_MS, HOUR_MS, useLocalStack } from './helpers/local-stack.js';
+import { DAY_MS, HOUR_MS, startGatewayStack, use } from '../support/stack.js';
 
-const local = useLocalStack();
+const local = use(startGatewayStack);
 
 describe('POST /_local/sweep after updates through the relay', () => {
   it('disables every resource the relay made due, one listing page and one PUT per enterprise, and leaves the others alone', async () => {

@@ -4,9 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CORP_B } from '../../local/simulator/demo-data.js';
-import { HOUR_MS, useLocalStack } from './helpers/local-stack.js';
+import { HOUR_MS, startGatewayStack, use } from '../support/stack.js';
 
-const local = useLocalStack({ sweepIntervalSeconds: 1 });
+const local = use(() => startGatewayStack({ sweepIntervalSeconds: 1 }));
 
 /** Polls a condition; the test's own timeout is the hang guard. */
 async function waitUntil(condition: () => Promise<boolean>): Promise<void> {

@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { CORP_B, DEMO_EXPIRED, DEMO_RESOURCES } from '../../local/simulator/demo-data.js';
 import { LOCAL_SYNC_PATH } from '../../local/settings.js';
 import type { SyncReport } from '../../functions/sync/report.js';
-import { useLocalStack } from './helpers/local-stack.js';
+import { startGatewayStack, use } from '../support/stack.js';
 
-const local = useLocalStack({ syncAtStart: true });
+const local = use(() => startGatewayStack({ syncAtStart: true }));
 const expiredDemo = DEMO_RESOURCES.filter((r) => r.expireDate === DEMO_EXPIRED && !r.isDisabled);
 
 describe('npm start syncs with Huawei once', () => {

@@ -6,9 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { CORP_A } from '../../local/simulator/demo-data.js';
 import { loginDemo } from '../../local/simulator/demo-login.js';
-import { useLocalStack } from './helpers/local-stack.js';
+import { startGatewayStack, use } from '../support/stack.js';
 
-const local = useLocalStack();
+const local = use(startGatewayStack);
 
 /** Headers the HTTP client itself must send; everything else upstream has to be one of the three Huawei headers. */
 const TRANSPORT_HEADERS = ['host', 'connection', 'content-length', 'content-type', 'accept'];

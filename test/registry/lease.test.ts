@@ -1,17 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestRegistry } from '../support/dynamo.js';
-import type { TestRegistry } from '../support/dynamo.js';
+import { describe, expect, it } from 'vitest';
+import { startRegistry, use } from '../support/stack.js';
 
 describe('sweeper lease', () => {
-  let registry: TestRegistry;
-
-  beforeAll(async () => {
-    registry = await startTestRegistry();
-  });
-
-  afterAll(async () => {
-    await registry.stop();
-  });
+  const registry = use(startRegistry);
 
   it('refuses a second owner while the lease holds and names the holder', async () => {
     // Prepare

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { ModResourceItem } from '../../functions/shared/huawei/schemas.js';
 import { RegistryConflictError, RegistryUnavailableError } from '../../functions/shared/registry/errors.js';
 import { itemKey } from '../../functions/shared/registry/keys.js';
@@ -10,28 +10,15 @@ import { UpstreamTimeoutError } from '../../functions/shared/huawei/client.js';
 import { ATTR } from '../../functions/shared/registry/table.js';
 import { finishWrite, markExpiredDisabled } from '../../functions/shared/registry/transitions.js';
 import { CORP_A } from '../../local/simulator/demo-data.js';
-import { startTestHuawei } from '../sweeper/huawei.js';
-import type { TestHuawei } from '../sweeper/huawei.js';
-import { startTestRegistry } from '../support/dynamo.js';
-import type { TestRegistry } from '../support/dynamo.js';
+import { startHuawei, startRegistry, use } from '../support/stack.js';
 
 const CORP = CORP_A.corpId;
 const HOUR = 3_600_000;
 
 describe('relaying and recording a resource update', () => {
-  let registry: TestRegistry;
-  let huawei: TestHuawei;
+  const registry = use(startRegistry);
+  const huawei = use(startHuawei);
   let upstreamCalls: ModResourceItem[][];
-
-  beforeAll(async () => {
-    registry = await startTestRegistry();
-    huawei = await startTestHuawei();
-  });
-
-  afterAll(async () => {
-    await huawei.stop();
-    await registry.stop();
-  });
 
   beforeEach(() => {
     upstreamCalls = [];

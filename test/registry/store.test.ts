@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { RegistryUnavailableError } from '../../functions/shared/registry/errors.js';
 import { itemKey } from '../../functions/shared/registry/keys.js';
 import type { RegistryItem, ResourceRef } from '../../functions/shared/registry/model.js';
@@ -6,22 +6,16 @@ import { RegistryStore } from '../../functions/shared/registry/store.js';
 import { applyRelayedChange, finishWrite, markExpiredDisabled, newItem } from '../../functions/shared/registry/transitions.js';
 import type { ResourceChange } from '../../functions/shared/registry/transitions.js';
 import { CORP_A, CORP_B } from '../../local/simulator/demo-data.js';
-import { startTestRegistry } from '../support/dynamo.js';
-import type { TestRegistry } from '../support/dynamo.js';
+import { startRegistry, use } from '../support/stack.js';
 
 const HOUR = 3_600_000;
 
 describe('registry store', () => {
-  let registry: TestRegistry;
+  const registry = use(startRegistry, 'test');
   let now: number;
 
-  beforeEach(async () => {
-    registry = await startTestRegistry();
+  beforeEach(() => {
     now = Date.now();
-  });
-
-  afterEach(async () => {
-    await registry.stop();
   });
 
   /** Writes an item as the relay would record it. */

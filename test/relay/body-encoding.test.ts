@@ -16,11 +16,9 @@ import { CORP_A } from '../../local/simulator/demo-data.js';
 import { httpApiEvent, lambdaContext } from '../support/events.js';
 import { send } from './helpers/http.js';
 import type { RawAnswer } from './helpers/http.js';
-import { useRelayRegistry } from './helpers/registry.js';
-import { relayedRequests, useRelaySimulator } from './helpers/simulator.js';
+import { relayedRequests, startLambdaStack, use } from '../support/stack.js';
 
-const sim = useRelaySimulator();
-const registry = useRelayRegistry();
+const sim = use(startLambdaStack);
 let gateway: RunningGateway;
 
 const VMR_PATH = `/v1/usg/dcs/member/vmr/${CORP_A.vmrId}`;
@@ -54,7 +52,7 @@ function put(path: string, token: string, contentType: string, body: Buffer): Pr
 }
 
 async function registryItems(): Promise<number> {
-  const page = await registry.dynamo.documentClient.send(new ScanCommand({ TableName: registry.dynamo.tableName, ConsistentRead: true }));
+  const page = await sim.registry.dynamo.documentClient.send(new ScanCommand({ TableName: sim.registry.dynamo.tableName, ConsistentRead: true }));
   return page.Items?.length ?? 0;
 }
 

@@ -3,6 +3,7 @@
  * simulator does not record request headers).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { use } from '../support/stack.js';
 import { handler as modifyVmrHandler } from '../../functions/vmr/handler.js';
 import { ENV } from '../../functions/shared/env.js';
 import { resetHuaweiClient } from '../../functions/shared/huawei/client.js';
@@ -10,20 +11,17 @@ import { MODIFY_VMR_ROUTE } from '../../functions/shared/routes.js';
 import { CORP_A } from '../../local/simulator/demo-data.js';
 import { httpApiEvent, lambdaContext } from '../support/events.js';
 import { startScriptedUpstream } from './helpers/scripted-upstream.js';
-import type { ScriptedUpstream } from './helpers/scripted-upstream.js';
 
 const TOKEN = 'stbVbWSIgzfOQ8JnbmPIoBIR3ig8xnVScQOF';
-let upstream: ScriptedUpstream;
+const upstream = use(startScriptedUpstream);
 
 beforeAll(async () => {
-  upstream = await startScriptedUpstream();
   process.env[ENV.huaweiBaseUrl] = upstream.url;
   await resetHuaweiClient();
 });
 
 afterAll(async () => {
   await resetHuaweiClient();
-  await upstream.stop();
 });
 
 beforeEach(() => {

@@ -7,11 +7,9 @@ import { handler as modifyVmrHandler } from '../../functions/vmr/handler.js';
 import { MODIFY_RESOURCES_ROUTE, MODIFY_VMR_ROUTE } from '../../functions/shared/routes.js';
 import { CORP_A, CORP_B, DEMO_RESOURCES } from '../../local/simulator/demo-data.js';
 import { httpApiEvent, lambdaContext, loadEventFixture } from '../support/events.js';
-import { useRelayRegistry } from './helpers/registry.js';
-import { relayedRequests, useRelaySimulator } from './helpers/simulator.js';
+import { relayedRequests, startLambdaStack, use } from '../support/stack.js';
 
-const sim = useRelaySimulator();
-useRelayRegistry();
+const sim = use(startLambdaStack);
 // Loaded once the registry is bound: the resource route builds its registry recorder at cold start.
 let modifyResourcesHandler: (typeof import('../../functions/resources/handler.js'))['handler'];
 

@@ -1,25 +1,17 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { use } from '../support/stack.js';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { HuaweiClient, UpstreamTimeoutError, UpstreamUnavailableError } from '../../functions/shared/huawei/client.js';
 import { DEFAULT_HUAWEI_BASE_URL, huaweiBaseUrlFromEnv, parseHuaweiBaseUrl } from '../../functions/shared/huawei/config.js';
 import { ENV } from '../../functions/shared/env.js';
 import { startScriptedUpstream } from './helpers/scripted-upstream.js';
-import type { ScriptedUpstream } from './helpers/scripted-upstream.js';
 
 const PATH = '/v1/usg/dcs/sp/corp/818803911/resource';
 const HUAWEI_ERROR = '{"error_code":"USG.000000004","error_msg":"token invalid","request_id":"abc"}';
 
-let upstream: ScriptedUpstream;
+const upstream = use(startScriptedUpstream);
 let client: HuaweiClient;
-
-beforeAll(async () => {
-  upstream = await startScriptedUpstream();
-});
-
-afterAll(async () => {
-  await upstream.stop();
-});
 
 beforeEach(() => {
   upstream.seen.length = 0;

@@ -2,7 +2,7 @@
  * The modify-resources route's logic called directly: a real HuaweiClient against the simulator and a real
  * registry on dynalite (both over loopback), the same parts the Lambda entry wires at cold start.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { modifyResources } from '../../functions/resources/modify-resources.js';
 import type { RelayCall } from '../../functions/shared/http/pipeline.js';
 import { HuaweiClient } from '../../functions/shared/huawei/client.js';
@@ -10,21 +10,10 @@ import { classifyError, errorResultFor } from '../../functions/shared/http/error
 import { RegistryUnavailableError } from '../../functions/shared/registry/errors.js';
 import { itemKey } from '../../functions/shared/registry/keys.js';
 import { CORP_A } from '../../local/simulator/demo-data.js';
-import { startTestRegistry } from '../support/dynamo.js';
-import type { TestRegistry } from '../support/dynamo.js';
-import { relayedRequests, useRelaySimulator } from './helpers/simulator.js';
+import { relayedRequests, startLambdaStack, use } from '../support/stack.js';
 
-const sim = useRelaySimulator();
-let registry: TestRegistry;
+const sim = use(startLambdaStack);
 let client: HuaweiClient;
-
-beforeAll(async () => {
-  registry = await startTestRegistry();
-});
-
-afterAll(async () => {
-  await registry.stop();
-});
 
 beforeEach(async () => {
   await sim.control.reset();
@@ -40,7 +29,7 @@ function call(token: string): RelayCall {
 }
 
 function deps() {
-  return { client, store: registry.store, reenableRenewed: true };
+  return { client, store: sim.registry.store, reenableRenewed: true };
 }
 
 describe('modifyResources', () => {
@@ -67,7 +56,7 @@ describe('modifyResources', () => {
     );
 
     expect(result.statusCode).toBe(200);
-    expect(await registry.store.get(itemKey(CORP_A.corpId, CORP_A.vmrResourceId, 'VMR'))).toMatchObject({
+    expect(await sim.registry.store.get(itemKey(CORP_A.corpId, CORP_A.vmrResourceId, 'VMR'))).toMatchObject({
       expireDate,
       status: 'disabled-manual',
     });
@@ -84,7 +73,7 @@ describe('modifyResources', () => {
 
     expect(result.statusCode).toBe(400);
     expect(JSON.parse(String(result.body)).error_code).toMatch(/^USG\./);
-    expect(await registry.store.get(itemKey(CORP_A.corpId, missing, 'VMR'))).toBeUndefined();
+    expect(await sim.registry.store.get(itemKey(CORP_A.corpId, missing, 'VMR'))).toBeUndefined();
   });
 
   it('maps a registry outage to 503 RELAY.503001 without internals', () => {

@@ -11,8 +11,7 @@ import { CORP_A, CORP_B, DEMO_SECRETS } from '../../local/simulator/demo-data.js
 import { captureOutput, type OutputCapture } from '../support/capture-output.js';
 import { send } from './helpers/http.js';
 import type { RawAnswer } from './helpers/http.js';
-import { useRelayRegistry } from './helpers/registry.js';
-import { relayedRequests, useRelaySimulator } from './helpers/simulator.js';
+import { relayedRequests, startLambdaStack, use } from '../support/stack.js';
 
 // One test reads the handlers' log lines: the level is set before the logger is built, at import; the whole
 // file's output is captured (and dropped) so the lines stay out of the run's output.
@@ -20,9 +19,8 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
 });
 
-const sim = useRelaySimulator();
 // Before the gateways start: they load the resource route, which builds its registry recorder at cold start.
-useRelayRegistry();
+const sim = use(startLambdaStack);
 let gateway: RunningGateway;
 /** Same handlers with a 3 s function timeout: the relay's deadline is then 1.5 s. */
 let shortGateway: RunningGateway;

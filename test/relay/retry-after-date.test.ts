@@ -3,24 +3,16 @@
  * is virtual (2001), so the date is far in the past for the machine's real clock: a client that ignored dates,
  * or measured them against `Date.now()`, would retry at once and get the scripted 200.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { use } from '../support/stack.js';
 import { HuaweiClient } from '../../functions/shared/huawei/client.js';
 import { startScriptedUpstream } from './helpers/scripted-upstream.js';
-import type { ScriptedUpstream } from './helpers/scripted-upstream.js';
 
 const PATH = '/v1/usg/dcs/sp/corp/818803911/resource';
 const VIRTUAL_NOW = Date.parse('Mon, 01 Jan 2001 00:00:00 GMT');
 
-let upstream: ScriptedUpstream;
+const upstream = use(startScriptedUpstream);
 let client: HuaweiClient;
-
-beforeAll(async () => {
-  upstream = await startScriptedUpstream();
-});
-
-afterAll(async () => {
-  await upstream.stop();
-});
 
 beforeEach(() => {
   upstream.seen.length = 0;

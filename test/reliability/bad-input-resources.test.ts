@@ -3,7 +3,7 @@
  * attached) called in-process with real-shaped HTTP API v2 events, relaying to a real simulator, recording in
  * dynalite.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { normaliseResourceItem } from '../../functions/shared/huawei/schemas.js';
 import type { ModResourceRequestItem } from '../../functions/shared/huawei/schemas.js';
 import { effectiveRecord } from '../../functions/resources/relay-recording.js';
@@ -14,8 +14,7 @@ import { httpApiEvent, lambdaContext } from '../support/events.js';
 import type { KnownResource, RouteFixture, ValidRequest } from '../support/arbitraries.js';
 import { invalidRequestsAreRefused, validRequestsAreRelayed } from './support/bad-input.js';
 import type { RouteUnderTest } from './support/bad-input.js';
-import { loginCallers, startInProcessStack } from './support/in-process-stack.js';
-import type { InProcessStack } from './support/in-process-stack.js';
+import { startLambdaStack, use } from '../support/stack.js';
 import { hangGuardMs, runs } from './support/property-runs.js';
 import { upstreamResources } from './support/upstream.js';
 
@@ -26,13 +25,12 @@ const VALID_CASES = 600;
 const CORP = CORP_A.corpId;
 const KNOWN_RESOURCES: readonly KnownResource[] = DEMO_RESOURCES.filter((r) => r.corpId === CORP).map((r) => ({ id: r.id, type: r.type }));
 
-let stack: InProcessStack;
+const stack = use(startLambdaStack);
 let spToken: string;
 let target: RouteUnderTest;
 
-beforeAll(async () => {
-  stack = await startInProcessStack();
-  spToken = (await loginCallers(stack.simulator.url)).spAdmin;
+beforeAll(() => {
+  spToken = stack.tokens.spAdmin;
   const fixture: RouteFixture = {
     paramName: 'corp_id',
     validParams: [CORP],
@@ -41,10 +39,6 @@ beforeAll(async () => {
     invalidBody: invalidResourcesBody(KNOWN_RESOURCES),
   };
   target = { label: 'modify resources', route: MODIFY_RESOURCES_ROUTE, handler: stack.handlers.modifyResources, fixture };
-});
-
-afterAll(async () => {
-  await stack?.stop();
 });
 
 function itemsOf(request: ValidRequest): ModResourceRequestItem[] {

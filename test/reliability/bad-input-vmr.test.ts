@@ -2,27 +2,25 @@
  * Bad input on `PUT /v1/usg/dcs/member/vmr/{id}`, property-based: the deployed handler called in-process with
  * real-shaped HTTP API v2 events, relaying to a real simulator, with the registry on dynalite.
  */
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { beforeAll, describe, it } from 'vitest';
 import { MODIFY_VMR_ROUTE } from '../../functions/shared/routes.js';
 import { CORP_A, DEMO_VMRS } from '../../local/simulator/demo-data.js';
 import { invalidVmrBody, validVmrBody } from '../support/arbitraries.js';
 import type { RouteFixture } from '../support/arbitraries.js';
 import { invalidRequestsAreRefused, validRequestsAreRelayed } from './support/bad-input.js';
 import type { RouteUnderTest } from './support/bad-input.js';
-import { loginCallers, startInProcessStack } from './support/in-process-stack.js';
-import type { InProcessStack } from './support/in-process-stack.js';
+import { startLambdaStack, use } from '../support/stack.js';
 import { hangGuardMs, runs } from './support/property-runs.js';
 
 /** Generated cases per CI run (times 10 with LONG_TESTS=1). */
 const INVALID_CASES = 4_500;
 const VALID_CASES = 1_000;
 
-let stack: InProcessStack;
+const stack = use(startLambdaStack);
 let target: RouteUnderTest;
 
-beforeAll(async () => {
-  stack = await startInProcessStack();
-  const { alice } = await loginCallers(stack.simulator.url);
+beforeAll(() => {
+  const { alice } = stack.tokens;
   const fixture: RouteFixture = {
     paramName: 'id',
     validParams: DEMO_VMRS.filter((vmr) => vmr.ownerAccount === CORP_A.user.account).map((vmr) => vmr.id),
@@ -31,10 +29,6 @@ beforeAll(async () => {
     invalidBody: invalidVmrBody,
   };
   target = { label: 'modify VMR', route: MODIFY_VMR_ROUTE, handler: stack.handlers.modifyVmr, fixture };
-});
-
-afterAll(async () => {
-  await stack?.stop();
 });
 
 describe('modify VMR route, generated bad input', () => {

@@ -8,12 +8,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { itemKey } from '../../functions/shared/registry/keys.js';
-import { CORP, DAY_MS, RESOURCE_PATH, useScenario } from './support/scenario.js';
+import { CORP, DAY_MS, RESOURCE_PATH, startScenario } from './support/scenario.js';
+import { use } from '../support/stack.js';
+import { reportFigures } from './support/property-runs.js';
 
 const CALLERS = 10;
 const WAVES = 5;
 
-const run = useScenario();
+const run = use(startScenario);
 
 describe('10 concurrent updates of one resource', () => {
   it('are all answered 200 (at most 1 in 50 answered 503), and the registry and Huawei agree at the end', async () => {
@@ -35,7 +37,7 @@ describe('10 concurrent updates of one resource', () => {
     // Assess
     const unavailable = statuses.filter((s) => s === 503).length;
     const puts = (await run.stack.control.requests({ path: RESOURCE_PATH, method: 'PUT' })).length;
-    console.info(`concurrent updates: ${unavailable} of ${statuses.length} answered 503; ${puts} upstream PUTs`);
+    reportFigures('concurrent updates', `${unavailable} of ${statuses.length} answered 503; ${puts} upstream PUTs`);
     expect(statuses.filter((s) => s !== 200 && s !== 503)).toEqual([]);
     expect(unavailable).toBeLessThanOrEqual(1);
     const upstream = await run.scenario.upstream(id, 'VMR');

@@ -15,27 +15,24 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { schedule } from './support/fault-schedule.js';
 import type { Schedule } from './support/fault-schedule.js';
-import { startInProcessStack } from './support/in-process-stack.js';
-import type { InProcessStack } from './support/in-process-stack.js';
-import { hangGuardMs, propertyParameters, reportCount, runs } from './support/property-runs.js';
+import { startLambdaStack, use } from '../support/stack.js';
+import { hangGuardMs, propertyParameters, reportCount, reportFigures, runs } from './support/property-runs.js';
 import { Caller, emptyTotals, ScheduleRunner } from './support/schedule-runner.js';
 
 /** Schedules per CI run (times 10 with LONG_TESTS=1). */
 const SCHEDULES = 100;
 
-let stack: InProcessStack;
+const stack = use(startLambdaStack);
 let runner: ScheduleRunner;
 
-beforeAll(async () => {
-  stack = await startInProcessStack();
+beforeAll(() => {
   runner = new ScheduleRunner(stack, new Caller(stack.simulator.url), emptyTotals());
 });
 
-afterAll(async () => {
-  await stack?.stop();
+afterAll(() => {
   if (runner === undefined) return;
   reportCount('fault schedules run', runner.totals.schedules);
-  process.stdout.write(`[fault-schedules] ${JSON.stringify(runner.totals)}\n`);
+  reportFigures('fault schedules', runner.totals);
 });
 
 describe('the resource route and the sweeper under upstream faults', () => {

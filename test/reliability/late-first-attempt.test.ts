@@ -16,10 +16,11 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { itemKey } from '../../functions/shared/registry/keys.js';
 import { IN_DOUBT_HOLD_MS } from '../../functions/shared/registry/state.js';
 import { useInterposer } from './support/interposer.js';
-import { CORP, DAY_MS, RESOURCE_PATH, useScenario } from './support/scenario.js';
+import { CORP, DAY_MS, RESOURCE_PATH, startScenario } from './support/scenario.js';
+import { use } from '../support/stack.js';
 
-const run = useScenario();
-const interposed = useInterposer(() => run.stack.simulator.url);
+const run = use(startScenario);
+const interposed = useInterposer(() => run.stack);
 /** PUTs on the resource path still to hold (the next ones to arrive). */
 let putsToHold = 0;
 

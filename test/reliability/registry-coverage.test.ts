@@ -9,9 +9,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { effectiveRecord } from '../../functions/resources/relay-recording.js';
-import { CORP, DAY_MS, useScenario } from './support/scenario.js';
+import { CORP, DAY_MS, startScenario } from './support/scenario.js';
+import { use } from '../support/stack.js';
 
-const run = useScenario();
+const run = use(startScenario);
 
 describe('recording a type-less update', () => {
   it('records the new expiry for every type Huawei applied it to, so one sweep disables them all', async () => {

@@ -12,10 +12,11 @@ import { describe, expect, it } from 'vitest';
 import { itemKey } from '../../functions/shared/registry/keys.js';
 import type { SweepReport } from '../../functions/sweep/report.js';
 import { signal, useInterposer } from './support/interposer.js';
-import { CORP, DAY_MS, RESOURCE_PATH, useScenario } from './support/scenario.js';
+import { CORP, DAY_MS, RESOURCE_PATH, startScenario } from './support/scenario.js';
+import { use } from '../support/stack.js';
 
-const run = useScenario();
-const interposed = useInterposer(() => run.stack.simulator.url);
+const run = use(startScenario);
+const interposed = useInterposer(() => run.stack);
 
 describe('a relayed update read while a sweep held the item and recorded after the sweep released it', () => {
   it('is recorded with its one PUT, and the released claim does not come back', async () => {

@@ -8,10 +8,11 @@
 import { describe, expect, it } from 'vitest';
 import { itemKey } from '../../functions/shared/registry/keys.js';
 import { useInterposer } from './support/interposer.js';
-import { CORP, DAY_MS, RESOURCE_PATH, useScenario } from './support/scenario.js';
+import { CORP, DAY_MS, RESOURCE_PATH, startScenario } from './support/scenario.js';
+import { use } from '../support/stack.js';
 
-const run = useScenario();
-const interposed = useInterposer(() => run.stack.simulator.url);
+const run = use(startScenario);
+const interposed = useInterposer(() => run.stack);
 
 describe('a relayed update whose records lose every race', () => {
   it('answers 503 RELAY.503001 in Huawei\'s shape, and the caller\'s retry is applied and recorded', async () => {

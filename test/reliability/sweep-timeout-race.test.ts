@@ -6,18 +6,20 @@
  * items as in doubt (functions/sweep/in-doubt.ts: `inDoubtSince`, re-reading an item a renewal wrote
  * meanwhile) instead of only dropping its claims. The items stay in the due index until the in-doubt hold is
  * over; the first sweep after it reads Huawei's state and pushes the registry's: here the renewal, so the
- * resource that Huawei disabled late is re-enabled. Reproduced with a simulator delay longer than the sweep's
- * time budget; the hold passes in virtual time.
+ * resource that Huawei disabled late is re-enabled. Forced without waiting: Huawei holds the disable at a gate,
+ * the sweep's clock (and its Huawei client's deadline timer) is virtual and moved past its budget by the test,
+ * and the gate is released after that; the in-doubt hold passes in virtual time too.
  */
 import { describe, expect, it } from 'vitest';
 import { IN_DOUBT_HOLD_MS } from '../../functions/shared/registry/state.js';
-import { DAY_MS, RESOURCE_PATH, useScenario } from './support/scenario.js';
+import { ManualClock } from '../support/clock.js';
+import { DAY_MS, RESOURCE_PATH, startScenario } from './support/scenario.js';
+import { use } from '../support/stack.js';
 
-/** The sweep gets 6.5 s from its Lambda: its upstream calls (login, listing, disable) must end within 1.5 s. */
-const SHORT_SWEEP_MS = 6_500;
-const LATE_BY_MS = 2_500;
+/** Virtual time the sweep's upstream calls (login, listing, disable) get, as a 6.5 s Lambda would give them. */
+const CALL_BUDGET_MS = 1_500;
 
-const run = useScenario();
+const run = use(startScenario);
 
 describe('a sweep whose disable times out while a renewal is relayed', () => {
   it('leaves the renewed resource enabled at Huawei once the late disable has landed and the next sweep ran', async () => {
@@ -25,17 +27,22 @@ describe('a sweep whose disable times out while a renewal is relayed', () => {
     const id = 'late-disable';
     await run.scenario.addUpstream(id, ['SOFT'], Date.now() - DAY_MS);
     expect(await run.scenario.relay([{ id, type: 'SOFT', expireDate: Date.now() - DAY_MS }])).toBe(200);
-    await run.stack.control.addFault({ path: RESOURCE_PATH, method: 'PUT', delayMs: LATE_BY_MS, count: 1 });
+    const gate = await run.stack.control.addFault({ path: RESOURCE_PATH, method: 'PUT', hold: true, count: 1 });
     const renewedUntil = Date.now() + 30 * DAY_MS;
+    const clock = new ManualClock();
 
-    // Act: the sweep sends its disable, the caller renews meanwhile, the disable lands late, a sweep follows.
-    const sweeping = run.scenario.sweep(SHORT_SWEEP_MS);
+    // Act: the sweep sends its disable, the caller renews meanwhile, the sweep's deadline passes with the disable
+    // unanswered, the disable lands late, a sweep follows.
+    const sweeping = run.scenario.sweepOnClock(clock, CALL_BUDGET_MS);
     await run.scenario.heldPut();
     expect(await run.scenario.relay([{ id, type: 'SOFT', expireDate: renewedUntil }])).toBe(200);
+    clock.advance(CALL_BUDGET_MS);
     const first = await sweeping;
+    await run.stack.control.release(gate.id);
     await run.scenario.settled();
     const beforeHold = await run.scenario.sweep();
-    const afterHold = await run.scenario.sweepLater(IN_DOUBT_HOLD_MS + 1_000);
+    // The first sweep's clock ran CALL_BUDGET_MS ahead of the real one, so the hold ends that much later.
+    const afterHold = await run.scenario.sweepLater(IN_DOUBT_HOLD_MS + CALL_BUDGET_MS + 1_000);
 
     // Assess
     expect(first.problems.join()).toContain('UpstreamTimeoutError');

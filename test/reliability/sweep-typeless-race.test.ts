@@ -10,9 +10,10 @@
  * re-enabled by the relay. Found by the fault schedules (seed 2039297950).
  */
 import { describe, expect, it } from 'vitest';
-import { DAY_MS, RESOURCE_PATH, useScenario } from './support/scenario.js';
+import { DAY_MS, RESOURCE_PATH, startScenario } from './support/scenario.js';
+import { use } from '../support/stack.js';
 
-const run = useScenario();
+const run = use(startScenario);
 
 describe('a type-less sweep disable racing a typed update of the same id', () => {
   it('ends with a later renewal of that type enabled at Huawei', async () => {

@@ -12,10 +12,11 @@
 import { describe, expect, it } from 'vitest';
 import { itemKey } from '../../functions/shared/registry/keys.js';
 import { useInterposer } from './support/interposer.js';
-import { CORP, DAY_MS, useScenario } from './support/scenario.js';
+import { CORP, DAY_MS, startScenario } from './support/scenario.js';
+import { use } from '../support/stack.js';
 
-const run = useScenario();
-const interposed = useInterposer(() => run.stack.simulator.url);
+const run = use(startScenario);
+const interposed = useInterposer(() => run.stack);
 
 describe('a typed renewal of an id registered without a type, while a sweep disables the id (issue 15, sequence 1)', () => {
   it('ends enabled at Huawei with the new expiry, and the registry agrees', async () => {

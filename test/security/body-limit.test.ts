@@ -10,12 +10,12 @@ import { MAX_BODY_BYTES } from '../../functions/shared/limits.js';
 import { MODIFY_RESOURCES_ROUTE, MODIFY_VMR_ROUTE, fillPath } from '../../functions/shared/routes.js';
 import { CORP_A } from '../../local/simulator/demo-data.js';
 import { loginDemo } from '../../local/simulator/demo-login.js';
-import { useLocalStack } from '../local/helpers/local-stack.js';
+import { startGatewayStack, use } from '../support/stack.js';
 import { send } from '../relay/helpers/http.js';
 import type { RawAnswer } from '../relay/helpers/http.js';
 
 const ONE_MB = 1024 * 1024;
-const local = useLocalStack();
+const local = use(startGatewayStack);
 const vmrPath = fillPath(MODIFY_VMR_ROUTE.path, { id: CORP_A.vmrId });
 const resourcesPath = fillPath(MODIFY_RESOURCES_ROUTE.path, { corp_id: CORP_A.corpId });
 

@@ -9,12 +9,12 @@
 import { createHash } from 'node:crypto';
 import { createServer, request } from 'node:http';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PASSTHROUGH_PREFIXES } from '../../functions/shared/routes.js';
 import { startGateway } from '../../local/gateway/index.js';
 import type { RunningGateway } from '../../local/gateway/index.js';
 import { HTTP_API_MAX_PAYLOAD_BYTES } from '../../local/gateway/server.js';
+import { listenOnLoopback } from '../support/stack.js';
 
 interface Seen {
   method: string;
@@ -61,17 +61,10 @@ async function startRecorder(): Promise<TestServer> {
       res.end('{"answer":"from origin"}');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
-    host: `127.0.0.1:${port}`,
+    ...listening,
     seen,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
   };
 }
 

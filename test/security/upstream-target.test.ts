@@ -7,7 +7,6 @@
  * server listening on this machine.
  */
 import { createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HTTP_ROUTES, MODIFY_RESOURCES_ROUTE, MODIFY_VMR_ROUTE, fillPath } from '../../functions/shared/routes.js';
@@ -15,11 +14,11 @@ import { matchRoute } from '../../local/gateway/route-matcher.js';
 import { CORP_A } from '../../local/simulator/demo-data.js';
 import { loginDemo } from '../../local/simulator/demo-login.js';
 import { invalidPathParam } from '../support/arbitraries.js';
-import { useLocalStack } from '../local/helpers/local-stack.js';
+import { listenOnLoopback, startGatewayStack, use } from '../support/stack.js';
 import { send } from '../relay/helpers/http.js';
 import { propertyParameters, reportCount, runs } from '../reliability/support/property-runs.js';
 
-const local = useLocalStack();
+const local = use(startGatewayStack);
 let aliceToken: string;
 let decoy: { url: string; host: string; hits: string[]; stop(): Promise<void> };
 
@@ -30,17 +29,10 @@ async function startDecoy(): Promise<typeof decoy> {
     hits.push(`${req.method} ${req.url}`);
     res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
-    host: `127.0.0.1:${port}`,
+    ...listening,
     hits,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
   };
 }
 

@@ -235,6 +235,42 @@ describe('POST /_simulator/faults', () => {
     expect(answer.status).toBe(504);
   });
 
+  it('holds a request at a gate until released, while other requests pass, then handles it normally', async () => {
+    // Prepare
+    const gate = await sim.control.addFault({ path: '/v1/usg/dcs/sp/corp', method: 'GET', hold: true, count: 1 });
+    // Act
+    const held = listCorps({ 'X-Request-Id': 'gated' });
+    await waitForArrival(sim.control, 'gated');
+    const other = await call(sim.url, 'GET', CORP_PATH, { token: spToken, headers: { 'X-Request-Id': 'passes' } });
+    const whileHeld = await sim.control.requests();
+    await sim.control.release(gate.id);
+    const answer = await held;
+    // Assess
+    expect(other.status).toBe(200);
+    expect(whileHeld.find((r) => r.requestId === 'gated')?.status).toBe(0);
+    expect(answer.status).toBe(200);
+    expect((await sim.control.requests()).find((r) => r.requestId === 'gated')?.status).toBe(200);
+  });
+
+  it('answers a gated status fault once released, and refuses a second release', async () => {
+    const gate = await sim.control.addFault({ path: '/v1/usg/dcs/sp/corp', hold: true, status: 503, count: 1 });
+    const held = listCorps({ 'X-Request-Id': 'gated-503' });
+    await waitForArrival(sim.control, 'gated-503');
+    await sim.control.release(gate.id);
+    expect((await held).status).toBe(503);
+    const again = await call(sim.url, 'POST', `/_simulator/faults/${gate.id}/release`);
+    expect(again.status).toBe(400);
+    expect(errorMsg(again)).toContain(gate.id);
+  });
+
+  it('releases held requests when the faults are cleared', async () => {
+    await sim.control.addFault({ path: '/v1/usg/dcs/sp/corp', hold: true });
+    const held = listCorps({ 'X-Request-Id': 'gated-clear' });
+    await waitForArrival(sim.control, 'gated-clear');
+    await sim.control.clearFaults();
+    expect((await held).status).toBe(200);
+  });
+
   it('keeps several faults active and applies them in order', async () => {
     await sim.control.addFault({ path: '/v1/usg/dcs/sp/corp', status: 500, count: 1 });
     await sim.control.addFault({ path: '/v1/usg/dcs/sp/corp', status: 429, count: 1 });
@@ -257,6 +293,7 @@ describe('POST /_simulator/faults', () => {
     ['rate 2', { path: '/v1', status: 500, rate: 2 }, 'rate'],
     ['count 0', { path: '/v1', status: 500, count: 0 }, 'count'],
     ['an unknown field', { path: '/v1', status: 500, sttaus: 1 }, 'sttaus'],
+    ['a hold that is not a boolean', { path: '/v1', hold: 'yes' }, 'hold'],
   ])('returns 400 for a fault with %s', async (_label, spec, field) => {
     const answer = await call(sim.url, 'POST', '/_simulator/faults', { body: spec });
     expect(answer.status).toBe(400);

@@ -7,8 +7,7 @@ import type { SweepReport } from '../../functions/sweep/report.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamo.js';
 import { CORP_A, SP_APP } from '../../local/simulator/demo-data.js';
 import { captureOutput } from '../support/capture-output.js';
-import { HOUR_MS, resources, startSweeperHarness } from './harness.js';
-import type { SweeperHarness } from './harness.js';
+import { HOUR_MS, resources, startSweeperStack, use } from '../support/stack.js';
 
 // The handler's EMF document is asserted (captured): metrics on before they are built, at import.
 vi.hoisted(() => {
@@ -18,10 +17,9 @@ vi.hoisted(() => {
 // The handler reads its configuration from the environment at first use; vitest runs each file in its own
 // worker, so setting process.env here affects no other test file.
 describe('scheduled sweeper handler', () => {
-  let h: SweeperHarness;
+  const h = use(startSweeperStack);
 
-  beforeAll(async () => {
-    h = await startSweeperHarness();
+  beforeAll(() => {
     Object.assign(process.env, {
       [ENV.registryTableName]: h.registry.dynamo.tableName,
       AWS_ENDPOINT_URL_DYNAMODB: h.registry.dynamo.endpoint,
@@ -37,7 +35,6 @@ describe('scheduled sweeper handler', () => {
 
   afterAll(async () => {
     await resetHuaweiClient();
-    await h.stop();
   });
 
   it('sweeps within the invocation time and publishes the metrics as one EMF document', async () => {

@@ -3,21 +3,13 @@
  * directly (the SP console, a billing system: here the SP API called without the relay), then runs the real
  * verified sweep and sync against the simulator and dynalite.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CORP_A, CORP_B } from '../../local/simulator/demo-data.js';
-import { DAY_MS, HOUR_MS, key, startSweeperHarness } from './harness.js';
-import type { SweeperHarness, TestResource } from './harness.js';
+import { DAY_MS, HOUR_MS, key, startSweeperStack, use } from '../support/stack.js';
+import type { SweeperStack, TestResource } from '../support/stack.js';
 
 describe('Huawei is the system of record', () => {
-  let h: SweeperHarness;
-
-  beforeEach(async () => {
-    h = await startSweeperHarness();
-  });
-
-  afterEach(async () => {
-    await h.stop();
-  });
+  const h = use(startSweeperStack, 'test');
 
   const resource = (id: string, expireDate: number, type: TestResource['type'] = 'SOFT'): TestResource => ({ corpId: CORP_A.corpId, id, type, expireDate });
   const upstream = async (r: TestResource) => (await h.huawei.resources(r.corpId)).get(key(r));

@@ -1,19 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CORP_A, CORP_B, DEMO_RESOURCES } from '../../local/simulator/demo-data.js';
 import { pagesFor } from '../../functions/shared/registry/huawei-listing.js';
-import { DAY_MS, HOUR_MS, key, resources, startSweeperHarness } from './harness.js';
-import type { SweeperHarness } from './harness.js';
+import { DAY_MS, HOUR_MS, key, resources, startSweeperStack, use } from '../support/stack.js';
+import type { SweeperStack } from '../support/stack.js';
 
 describe('sweep batching', () => {
-  let h: SweeperHarness;
-
-  beforeEach(async () => {
-    h = await startSweeperHarness();
-  });
-
-  afterEach(async () => {
-    await h.stop();
-  });
+  const h = use(startSweeperStack, 'test');
 
   it('disables hundreds of due resources across enterprises with ceil(due/100) PUTs plus the listing pages each, and touches nothing else', async () => {
     // Prepare

@@ -4,25 +4,17 @@
  * items first when the time budget runs out. Time is virtual: the sweep's clock is injected and moves only when
  * an upstream PUT is answered.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SpCallOptions } from '../../functions/shared/huawei/sp-api.js';
 import type { ModResourceItem } from '../../functions/shared/huawei/schemas.js';
 import { CORP_A, CORP_B } from '../../local/simulator/demo-data.js';
-import { HOUR_MS, key, resources, startSweeperHarness, TEST_SWEEP_CONFIG } from './harness.js';
-import type { SweeperHarness, TestResource } from './harness.js';
+import { HOUR_MS, key, resources, startSweeperStack, use, TEST_SWEEP_CONFIG } from '../support/stack.js';
+import type { SweeperStack, TestResource } from '../support/stack.js';
 
 const corpPath = (corpId: string) => `/v1/usg/dcs/sp/corp/${corpId}/resource`;
 
 describe('a sweep, through its public entry', () => {
-  let h: SweeperHarness;
-
-  beforeEach(async () => {
-    h = await startSweeperHarness();
-  });
-
-  afterEach(async () => {
-    await h.stop();
-  });
+  const h = use(startSweeperStack, 'test');
 
   it('sends exactly 1 PUT for 100 due items of an enterprise and 2 for 200', async () => {
     // Prepare

@@ -1,19 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CORP_A, CORP_B } from '../../local/simulator/demo-data.js';
 import type { RegistryItem } from '../../functions/shared/registry/model.js';
-import { HOUR_MS, key, resources, startSweeperHarness } from './harness.js';
-import type { SweeperHarness, TestResource } from './harness.js';
+import { HOUR_MS, key, resources, startSweeperStack, use } from '../support/stack.js';
+import type { SweeperStack, TestResource } from '../support/stack.js';
 
 describe('sweep failures', () => {
-  let h: SweeperHarness;
-
-  beforeEach(async () => {
-    h = await startSweeperHarness();
-  });
-
-  afterEach(async () => {
-    await h.stop();
-  });
+  const h = use(startSweeperStack, 'test');
 
   /**
    * A resource Huawei lists as expired and enabled but refuses to update (as it would one the console marks not

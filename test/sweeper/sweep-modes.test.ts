@@ -1,22 +1,14 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CORP_A, CORP_B, DEMO_SECRETS } from '../../local/simulator/demo-data.js';
 import type { RegistryItem } from '../../functions/shared/registry/model.js';
 import { captureOutput } from '../support/capture-output.js';
-import { HOUR_MS, key, resources, startSweeperHarness, waitFor } from './harness.js';
-import type { SweeperHarness } from './harness.js';
+import { HOUR_MS, key, resources, startSweeperStack, use, waitFor } from '../support/stack.js';
+import type { SweeperStack } from '../support/stack.js';
 
 describe('sweep modes', () => {
-  let h: SweeperHarness;
-
-  beforeEach(async () => {
-    h = await startSweeperHarness();
-  });
-
-  afterEach(async () => {
-    await h.stop();
-  });
+  const h = use(startSweeperStack, 'test');
 
   it('does the work once when a second sweep starts while the first holds the lease', async () => {
     // Prepare

@@ -1,34 +1,26 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CORP_A } from '../../local/simulator/demo-data.js';
 import type { RegistryItem } from '../../functions/shared/registry/model.js';
-import { DAY_MS, HOUR_MS, key, resources, startSweeperHarness, waitFor } from './harness.js';
-import type { SweeperHarness, TestResource } from './harness.js';
+import { DAY_MS, HOUR_MS, key, resources, startSweeperStack, use } from '../support/stack.js';
+import type { SweeperStack, TestResource } from '../support/stack.js';
 
 const RESOURCE_PATH = `/v1/usg/dcs/sp/corp/${CORP_A.corpId}/resource`;
 
 describe('sweep races with relayed updates', () => {
-  let h: SweeperHarness;
-
-  beforeEach(async () => {
-    h = await startSweeperHarness();
-  });
-
-  afterEach(async () => {
-    await h.stop();
-  });
+  const h = use(startSweeperStack, 'test');
 
   /**
-   * Starts a sweep whose disable PUT Huawei holds for `delayMs`, and resolves once the item is claimed and that
-   * PUT is waiting inside the simulator.
+   * Starts a sweep whose disable PUT Huawei holds at a gate, and resolves once the item is claimed and that PUT is
+   * waiting inside the simulator; `release()` lets the PUT go on. No real time passes: the order is forced.
    */
-  async function sweepHeldAfterClaim(resource: TestResource, delayMs: number) {
+  async function sweepHeldAfterClaim(resource: TestResource) {
     await h.huawei.control.clearRequests();
-    await h.huawei.control.addFault({ path: RESOURCE_PATH, method: 'PUT', delayMs, count: 1 });
+    const gate = await h.huawei.gate(RESOURCE_PATH, 'PUT');
     const sweeping = h.sweepOnce();
-    await waitFor(async () => (await h.huawei.control.requests({ path: RESOURCE_PATH, method: 'PUT' })).some((r) => r.status === 0), 'the held PUT');
+    await h.huawei.waitHeld(RESOURCE_PATH, 'PUT');
     expect((await h.item(resource))?.claimedBy).toBeDefined();
     // Wrapped: an async function returning the promise itself would make its caller wait for the whole sweep.
-    return { sweeping };
+    return { sweeping, release: gate.release };
   }
 
   it('re-enables a resource renewed between its claim and the disable reaching Huawei', async () => {
@@ -38,8 +30,9 @@ describe('sweep races with relayed updates', () => {
     const renewedUntil = Date.now() + 30 * DAY_MS;
 
     // Act
-    const { sweeping } = await sweepHeldAfterClaim(resource, 3_000);
+    const { sweeping, release } = await sweepHeldAfterClaim(resource);
     const renewal = await h.relay(CORP_A.corpId, [{ id: resource.id, type: resource.type, expireDate: renewedUntil }]);
+    await release();
     const report = await sweeping;
 
     // Assess
@@ -59,7 +52,7 @@ describe('sweep races with relayed updates', () => {
     await h.register([resource]);
     const renewedUntil = Date.now() + 30 * DAY_MS;
     const relayedBodies: unknown[] = [];
-    let sweepReport: Awaited<ReturnType<SweeperHarness['sweepOnce']>> | undefined;
+    let sweepReport: Awaited<ReturnType<SweeperStack['sweepOnce']>> | undefined;
 
     // Act: the relay has read "active" (no re-enable needed); a whole sweep runs before its PUT and record.
     const { relayAndRecord } = await import('../../functions/resources/relay-recording.js');
@@ -91,8 +84,9 @@ describe('sweep races with relayed updates', () => {
     await h.register([resource]);
 
     // Act
-    const { sweeping } = await sweepHeldAfterClaim(resource, 3_000);
+    const { sweeping, release } = await sweepHeldAfterClaim(resource);
     await h.relay(CORP_A.corpId, [{ id: resource.id, type: resource.type, isDisabled: true }]);
+    await release();
     const report = await sweeping;
     await h.relay(CORP_A.corpId, [{ id: resource.id, type: resource.type, expireDate: Date.now() + DAY_MS }]);
 
@@ -108,10 +102,11 @@ describe('sweep races with relayed updates', () => {
     const [resource] = resources(CORP_A.corpId, 'pending', 1, Date.now() - HOUR_MS) as [TestResource];
     await h.register([resource]);
     const renewedUntil = Date.now() + 30 * DAY_MS;
-    const { sweeping } = await sweepHeldAfterClaim(resource, 3_000);
+    const { sweeping, release } = await sweepHeldAfterClaim(resource);
     await h.relay(CORP_A.corpId, [{ id: resource.id, type: resource.type, expireDate: renewedUntil }]);
     // The sweeper's re-enable (the next PUT) meets a 500 on every attempt.
     await h.huawei.control.addFault({ path: RESOURCE_PATH, method: 'PUT', status: 500, count: 50 });
+    await release();
     const first = await sweeping;
     const pending = (await h.item(resource)) as RegistryItem;
     await h.huawei.control.clearFaults();

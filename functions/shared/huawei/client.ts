@@ -76,6 +76,16 @@ export interface HuaweiClientOptions extends Partial<HuaweiClientSettings> {
   random?: () => number;
   /** Clock (epoch ms) for deadlines. */
   now?: () => number;
+  /**
+   * Starts a call's deadline timer and returns its cancel; default `setTimeout`. Tests pass a virtual clock's, so
+   * a deadline passes when the test moves the clock, not after real seconds.
+   */
+  setTimer?: (onTimeout: () => void, ms: number) => () => void;
+}
+
+function realTimer(onTimeout: () => void, ms: number): () => void {
+  const timer = setTimeout(onTimeout, ms);
+  return () => clearTimeout(timer);
 }
 
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
@@ -118,15 +128,17 @@ export class HuaweiClient {
   private readonly settings: HuaweiClientSettings;
   private readonly random: () => number;
   private readonly now: () => number;
+  private readonly setTimer: (onTimeout: () => void, ms: number) => () => void;
   private readonly pool: Pool;
   private readonly dispatcher: Dispatcher;
 
   constructor(options: HuaweiClientOptions) {
-    const { baseUrl, random, now, ...overrides } = options;
+    const { baseUrl, random, now, setTimer, ...overrides } = options;
     this.origin = parseHuaweiBaseUrl(baseUrl);
     this.settings = { ...DEFAULT_HUAWEI_CLIENT_SETTINGS, ...definedOnly(overrides) };
     this.random = random ?? Math.random;
     this.now = now ?? Date.now;
+    this.setTimer = setTimer ?? realTimer;
     this.pool = new Pool(this.origin, {
       connections: this.settings.connections,
       connect: { timeout: this.settings.connectTimeoutMs },
@@ -154,7 +166,7 @@ export class HuaweiClient {
     const abort = new AbortController();
     // The Error (and its stack) is built only when the deadline passes: most calls never need it (warm path).
     let deadlinePassed = false;
-    const deadlineTimer = setTimeout(() => {
+    const cancelDeadline = this.setTimer(() => {
       deadlinePassed = true;
       abort.abort(new Error('deadline exceeded'));
     }, remaining);
@@ -208,7 +220,7 @@ export class HuaweiClient {
     } catch (error) {
       throw this.classify(error, deadlinePassed, attempts);
     } finally {
-      clearTimeout(deadlineTimer);
+      cancelDeadline();
     }
   }
 

@@ -5,6 +5,7 @@ import { HuaweiClient, type UpstreamRequest, type UpstreamResponse } from '../..
 import { SimulatorControl } from '../../../local/simulator/control-client.js';
 import { DEMO_SECRETS, SP_ADMIN, SP_APP } from '../../../local/simulator/demo-data.js';
 import { startSimulator, type RunningSimulator } from '../../../local/simulator/index.js';
+import { ManualClock } from '../../support/clock.js';
 
 export const APP_ID_DOCUMENT = { type: 'appId', appId: SP_APP.appId, appKey: SP_APP.appKey } as const;
 export const ACCOUNT_DOCUMENT = { type: 'account', account: SP_ADMIN.account, password: SP_ADMIN.password } as const;
@@ -13,14 +14,8 @@ export const WRONG_PASSWORD = 'Not-the-password-1';
 export const APP_AUTH = '/v2/usg/acs/auth/appauth';
 export const ACCOUNT_AUTH = '/v1/usg/acs/auth/account';
 
-/** A clock shared by the simulator and the provider, moved by hand. Starts at the real time. */
-export class ManualClock {
-  private ms = Date.now();
-  readonly now = (): number => this.ms;
-  advanceSeconds(seconds: number): void {
-    this.ms += seconds * 1000;
-  }
-}
+/** The clock shared by the simulator and the provider, moved by hand. */
+export { ManualClock };
 
 /** Credentials a test can swap, as an operator rotating the secret would. */
 export class SwitchableCredentials implements SpCredentialsSource {

@@ -4,7 +4,7 @@
  */
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../../support/stack.js';
 
 export type Step =
   | { status: number; headers?: Record<string, string>; body?: string; delayMs?: number }
@@ -56,20 +56,14 @@ export async function startScriptedUpstream(): Promise<ScriptedUpstream> {
   server.on('connection', () => {
     connections += 1;
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    ...listening,
     seen,
     connections: () => connections,
     script(next, nextFallback) {
       steps = [...next];
       if (nextFallback !== undefined) fallback = nextFallback;
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
   };
 }

@@ -18,8 +18,8 @@ import type { RecordedRequest } from '../../../local/simulator/control-client.js
 import { invalidRequest, validRequest } from '../../support/arbitraries.js';
 import type { InvalidRequest, RouteFixture, ValidRequest } from '../../support/arbitraries.js';
 import { lambdaContext } from '../../support/events.js';
-import { relayedRequests } from '../../relay/helpers/simulator.js';
-import type { InProcessStack, RelayHandler } from './in-process-stack.js';
+import { relayedRequests } from '../../support/stack.js';
+import type { LambdaStack, RelayHandler } from '../../support/stack.js';
 import { propertyParameters, reportCount } from './property-runs.js';
 import { eventFor, expectRefusal, headerOf, setHeader } from './relay-cases.js';
 
@@ -30,7 +30,7 @@ export interface RouteUnderTest {
   fixture: RouteFixture;
 }
 
-export async function invalidRequestsAreRefused(stack: InProcessStack, target: RouteUnderTest, numRuns: number): Promise<void> {
+export async function invalidRequestsAreRefused(stack: LambdaStack, target: RouteUnderTest, numRuns: number): Promise<void> {
   // Prepare
   await stack.control.clearRequests();
   const registryBefore = await stack.registry.scanAll();
@@ -66,7 +66,7 @@ export async function invalidRequestsAreRefused(stack: InProcessStack, target: R
 export type AfterValid = (request: ValidRequest, relayed: RecordedRequest) => Promise<void>;
 
 export async function validRequestsAreRelayed(
-  stack: InProcessStack,
+  stack: LambdaStack,
   target: RouteUnderTest,
   numRuns: number,
   options: { upstreamBody: (request: ValidRequest) => unknown; afterEach?: AfterValid },

@@ -5,11 +5,10 @@
  * the real simulator unchanged and its answer comes back unchanged. No hook: a plain pass-through.
  */
 import { createServer, request } from 'node:http';
-import { afterAll, beforeAll } from 'vitest';
-import { ENV } from '../../../functions/shared/env.js';
 import { resetHuaweiClient } from '../../../functions/shared/huawei/client.js';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback, use } from '../../support/stack.js';
+import type { LambdaStack } from '../../support/stack.js';
 
 export interface InterposedRequest {
   method: string;
@@ -81,10 +80,9 @@ export async function startInterposer(targetUrl: string): Promise<Interposer> {
       })().catch(() => outgoing.destroy());
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    ...listening,
     setHook(next) {
       hook = next;
     },
@@ -93,11 +91,6 @@ export async function startInterposer(targetUrl: string): Promise<Interposer> {
       for (const request of held.splice(0)) statuses.push((await forward(target, request)).status);
       return statuses;
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
   };
 }
 
@@ -125,24 +118,20 @@ export function signal<T = void>(): { promise: Promise<T>; resolve: (value: T) =
 }
 
 /**
- * For a whole test file: an interposer in front of `simulatorUrl()` (read in beforeAll, once the stack runs),
- * with the production Huawei client pointed at it, and the client reset and the hop stopped afterwards.
+ * For a whole test file: an interposer in front of the stack's simulator (read once the stack runs), with the
+ * stack's Huawei client pointed at it, and the client reset and the hop stopped afterwards.
  */
-export function useInterposer(simulatorUrl: () => string): { readonly hop: Interposer } {
-  let hop: Interposer | undefined;
-  beforeAll(async () => {
-    hop = await startInterposer(simulatorUrl());
-    process.env[ENV.huaweiBaseUrl] = hop.url;
-    await resetHuaweiClient();
+export function useInterposer(stack: () => Pick<LambdaStack, 'url' | 'routeHuaweiTo'>): { readonly hop: Interposer } {
+  return use(async () => {
+    const running = stack();
+    const hop = await startInterposer(running.url);
+    await running.routeHuaweiTo(hop.url);
+    return {
+      hop,
+      async stop() {
+        await resetHuaweiClient();
+        await hop.stop();
+      },
+    };
   });
-  afterAll(async () => {
-    await resetHuaweiClient();
-    await hop?.stop();
-  });
-  return {
-    get hop() {
-      if (hop === undefined) throw new Error('interposer not started');
-      return hop;
-    },
-  };
 }

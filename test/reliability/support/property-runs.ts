@@ -29,6 +29,14 @@ export function propertyParameters<T>(numRuns: number): Parameters<T> {
   };
 }
 
+/** `TEST_FIGURES=1`: tests also print the figures they measure (`[figures]` lines); off, `npm test` stays quiet. */
+export const showFigures = process.env.TEST_FIGURES === '1';
+
+/** A measured figure that is not a property count (totals of a run, how often a race went one way). */
+export function reportFigures(label: string, figures: unknown): void {
+  if (showFigures) process.stdout.write(`[figures] ${label}: ${typeof figures === 'string' ? figures : JSON.stringify(figures)}\n`);
+}
+
 /** Counts of the cases each property ran, printed at the end so the report can quote them. */
 export function reportCount(property: string, count: number): void {
   process.stdout.write(`[property-count] ${property}: ${count}\n`);

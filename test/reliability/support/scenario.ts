@@ -3,14 +3,15 @@
  * resource handler, sweeps through the deployed sweeper handler, and Huawei's view read back.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import type { ModResourceRequestItem, ResourceType } from '../../../functions/shared/huawei/schemas.js';
 import { MODIFY_RESOURCES_ROUTE, fillPath } from '../../../functions/shared/routes.js';
 import type { SweepReport } from '../../../functions/sweep/report.js';
 import { CORP_A } from '../../../local/simulator/demo-data.js';
 import { httpApiEvent, lambdaContext } from '../../support/events.js';
-import { loginCallers, startInProcessStack } from './in-process-stack.js';
-import type { InProcessStack } from './in-process-stack.js';
+import type { ManualClock } from '../../support/clock.js';
+import { spApiFor, startLambdaStack } from '../../support/stack.js';
+import type { LambdaStack, Stoppable } from '../../support/stack.js';
 import { upstreamResources } from './upstream.js';
 import type { UpstreamResource } from './upstream.js';
 
@@ -20,7 +21,7 @@ export const DAY_MS = 86_400_000;
 
 export class Scenario {
   constructor(
-    readonly stack: InProcessStack,
+    readonly stack: LambdaStack,
     readonly spToken: string,
   ) {}
 
@@ -69,7 +70,30 @@ export class Scenario {
     });
   }
 
-  /** Resolves once Huawei holds a PUT on the resource path (a delayed one) without having answered it. */
+  /**
+   * One sweep with the production sweep function and an SP API whose Huawei client runs on `clock` (its `now` and
+   * deadline timer): the sweep's upstream calls get `callBudgetMs` of virtual time, which passes only when the
+   * test advances the clock, so a held call times out exactly when the test says.
+   */
+  async sweepOnClock(clock: ManualClock, callBudgetMs: number): Promise<SweepReport> {
+    const { sweep } = await import('../../../functions/sweep/sweep.js');
+    const { client, spApi } = spApiFor(this.stack.url, { now: clock.now, setTimer: clock.setTimer });
+    const config = { dryRun: false, maxRejections: 3, concurrency: 4, leaseMs: 60_000, recordReserveMs: 2_000 };
+    try {
+      return await sweep({
+        store: this.stack.registry.store,
+        lease: this.stack.registry.lease,
+        spApi,
+        config,
+        deadline: clock.now() + callBudgetMs + config.recordReserveMs,
+        now: clock.now,
+      });
+    } finally {
+      await client.close();
+    }
+  }
+
+  /** Resolves once Huawei holds a PUT on the resource path (at a gate) without having answered it. */
   async heldPut(): Promise<void> {
     const giveUpAt = Date.now() + 10_000;
     while (!(await this.stack.control.requests({ path: RESOURCE_PATH, method: 'PUT' })).some((r) => r.status === 0)) {
@@ -92,25 +116,8 @@ export class Scenario {
   }
 }
 
-/** One in-process stack and a Scenario on it for the whole test file (vitest hooks), stopped afterwards. */
-export function useScenario(): { readonly stack: InProcessStack; readonly scenario: Scenario } {
-  let stack: InProcessStack | undefined;
-  let scenario: Scenario | undefined;
-  beforeAll(async () => {
-    stack = await startInProcessStack();
-    scenario = new Scenario(stack, (await loginCallers(stack.simulator.url)).spAdmin);
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
-  return {
-    get stack() {
-      if (stack === undefined) throw new Error('stack not started');
-      return stack;
-    },
-    get scenario() {
-      if (scenario === undefined) throw new Error('stack not started');
-      return scenario;
-    },
-  };
+/** A Lambda stack (test/support/stack.ts) and a Scenario on it as the SP administrator; for `use(startScenario)`. */
+export async function startScenario(): Promise<{ stack: LambdaStack; scenario: Scenario } & Stoppable> {
+  const stack = await startLambdaStack();
+  return { stack, scenario: new Scenario(stack, stack.tokens.spAdmin), stop: () => stack.stop() };
 }

@@ -27,7 +27,7 @@ import { loginDemo } from '../../../local/simulator/demo-login.js';
 import { httpApiEvent, lambdaContext } from '../../support/events.js';
 import { applyToModel, intentChange, RELAY_REMAINING_MS, shouldEndDisabled, SWEEP_REMAINING_MS } from './fault-schedule.js';
 import type { Action, HuaweiAction, ModelState, RelayAction, Schedule } from './fault-schedule.js';
-import type { InProcessStack } from './in-process-stack.js';
+import type { LambdaStack } from '../../support/stack.js';
 import { upstreamResources } from './upstream.js';
 import type { UpstreamResource } from './upstream.js';
 
@@ -126,7 +126,7 @@ export class ScheduleRunner {
   private added: string[] = [];
 
   constructor(
-    private readonly stack: InProcessStack,
+    private readonly stack: LambdaStack,
     private readonly caller: Caller,
     readonly totals: ScheduleTotals,
   ) {}
