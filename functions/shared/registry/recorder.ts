@@ -4,9 +4,8 @@
  */
 import type { UpstreamResponse } from '../huawei/client.js';
 import type { ModResourceItem } from '../huawei/schemas.js';
-import { ENV } from '../env.js';
 import { logger } from '../observability.js';
-import { renewalReenableFromEnv } from './config.js';
+import { registryTableNameFromEnv, renewalReenableFromEnv } from './config.js';
 import { createRegistryDocumentClient } from './document-client.js';
 import { relayAndRecord } from './relay-recording.js';
 import { RegistryStore } from './store.js';
@@ -58,8 +57,7 @@ let singleton: RegistryRecorder | undefined;
 /** Module-scope recorder over REGISTRY_TABLE_NAME and RENEWAL_REENABLE. */
 export function getRegistryRecorder(env: NodeJS.ProcessEnv = process.env): RegistryRecorder {
   if (singleton) return singleton;
-  const tableName = env[ENV.registryTableName];
-  if (!tableName) throw new Error(`${ENV.registryTableName} must name the registry table`);
+  const tableName = registryTableNameFromEnv(env);
   singleton = new RegistryRecorder({
     store: new RegistryStore({ documentClient: createRegistryDocumentClient(), tableName }),
     reenableRenewed: renewalReenableFromEnv(env),
