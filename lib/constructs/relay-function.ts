@@ -44,11 +44,13 @@ export type TableAccess = 'read' | 'readWrite' | 'readPut';
 /**
  * The DynamoDB actions behind each access level: exactly the calls the registry code makes (GetItem, Query,
  * conditional PutItem/UpdateItem, DeleteItem for the sweeper's lease), nothing table-administrative and no batch
- * or scan calls. DeleteItem adds no power to a writer that can already PutItem over any item.
+ * writes or scans. DeleteItem adds no power to a writer that can already PutItem over any item. BatchGetItem
+ * (the resource relay reads all keys of an update in one request, `RegistryStore.getMany`) reads no more than
+ * GetItem on the same table; it is granted only with the writes, to the functions that record.
  */
 export const TABLE_ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
   read: ['dynamodb:GetItem', 'dynamodb:Query'],
-  readWrite: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  readWrite: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
   /** The sync: reads, and writes whole items with conditional puts; never updates in place or deletes. */
   readPut: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
 };

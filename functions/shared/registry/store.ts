@@ -5,7 +5,7 @@
  * RegistryUnavailableError.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { mapWithConcurrency } from './concurrency.js';
 import { RegistryUnavailableError } from './errors.js';
@@ -38,6 +38,9 @@ export interface ClaimRequest {
   expiresAt: number;
 }
 
+/** BatchGetItem's limit of keys per request, and how unprocessed keys are retried. */
+export const BATCH_GET = { maxKeys: 100, maxAttempts: 5, retryBaseMs: 20 } as const;
+
 export class RegistryStore {
   readonly tableName: string;
   readonly source: HistorySource;
@@ -60,6 +63,38 @@ export class RegistryStore {
       this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: key.pk, sk: key.sk }, ConsistentRead: true })),
     );
     return output.Item ? registryItemSchema.parse(output.Item) : undefined;
+  }
+
+  /**
+   * Strongly consistent reads of many items by key, in as few requests as DynamoDB allows (BatchGetItem, 100 keys
+   * a request, requests in parallel). Keys DynamoDB leaves unprocessed are asked for again with a short backoff;
+   * keys still unprocessed after `BATCH_GET.maxAttempts` make it a RegistryUnavailableError. Items that do not
+   * exist are absent from the result; the order is by key.
+   */
+  async getMany(keys: readonly ItemKey[]): Promise<RegistryItem[]> {
+    const unique = [...new Map(keys.map((key) => [`${key.pk}|${key.sk}`, { pk: key.pk, sk: key.sk }])).values()];
+    const chunks: ItemKey[][] = [];
+    for (let i = 0; i < unique.length; i += BATCH_GET.maxKeys) chunks.push(unique.slice(i, i + BATCH_GET.maxKeys));
+    const read = await mapWithConcurrency(chunks, chunks.length, (chunk) => this.batchGet(chunk));
+    return read.flat().sort((a, b) => (a.pk === b.pk ? (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0) : a.pk < b.pk ? -1 : 1));
+  }
+
+  private async batchGet(keys: readonly ItemKey[]): Promise<RegistryItem[]> {
+    const items: RegistryItem[] = [];
+    let pending: Record<string, unknown>[] = keys.map((key) => ({ pk: key.pk, sk: key.sk }));
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      if (attempt > BATCH_GET.maxAttempts) {
+        throw new RegistryUnavailableError('BatchGetItem', { cause: new Error(`${pending.length} key(s) left unprocessed`) });
+      }
+      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, BATCH_GET.retryBaseMs * 2 ** (attempt - 2)));
+      const Keys = pending;
+      const output = await this.call('BatchGetItem', () =>
+        this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys, ConsistentRead: true } } })),
+      );
+      items.push(...(output.Responses?.[this.tableName] ?? []).map((raw) => registryItemSchema.parse(raw)));
+      pending = output.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+    }
+    return items;
   }
 
   /** Every item (each type, and the type-less one) of one resource id in one enterprise; strongly consistent. */
