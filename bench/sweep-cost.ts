@@ -222,7 +222,8 @@ export async function runSweepCost(options: SweepOptions, log: (line: string) =>
   });
   const spApi = new SpApi({ client, tokens });
   const control = new SimulatorControl(simulator.url);
-  const store = new RegistryStore({ documentClient: db, tableName });
+  // As the sweeper function builds it (functions/sweeper.ts).
+  const store = new RegistryStore({ documentClient: db, tableName, batchHistory: true });
   const counter = new RegistryRequestCounter(new URL(dynamo.url).port);
   const lease = new SweepLease({ documentClient: db, tableName });
   const settings = sweepSettingsFromEnv();

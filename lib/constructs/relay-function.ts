@@ -43,15 +43,27 @@ export type TableAccess = 'read' | 'readWrite' | 'readPut';
 
 /**
  * The DynamoDB actions behind each access level: exactly the calls the registry code makes (GetItem, Query,
- * conditional PutItem/UpdateItem, DeleteItem for the sweeper's lease), nothing table-administrative and no batch
- * writes or scans. DeleteItem adds no power to a writer that can already PutItem over any item. BatchGetItem
- * (the resource relay reads all keys of an update in one request, `RegistryStore.getMany`) reads no more than
- * GetItem on the same table; it is granted only with the writes, to the functions that record.
+ * conditional PutItem/UpdateItem, DeleteItem for the sweeper's lease), nothing table-administrative and no scans.
+ * DeleteItem adds no power to a writer that can already PutItem over any item. The two batch calls add none either:
+ * BatchGetItem (the resource relay reads all keys of an update in one request, `RegistryStore.getMany`) reads what
+ * GetItem reads, and BatchWriteItem (the history entries of concurrent writes, registry/history-writer.ts, in the
+ * stores built with `batchHistory`) puts and deletes what PutItem and DeleteItem do.
  */
 export const TABLE_ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
   read: ['dynamodb:GetItem', 'dynamodb:Query'],
-  readWrite: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-  /** The sync: reads, and writes whole items with conditional puts; never updates in place or deletes. */
+  readWrite: [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:PutItem',
+    'dynamodb:BatchWriteItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+  ],
+  /**
+   * The sync: reads, and writes whole items with conditional puts; never updates in place or deletes (so no
+   * BatchWriteItem, which could delete: its store writes history one PutItem at a time, `batchHistory` off).
+   */
   readPut: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
 };
 

@@ -59,7 +59,8 @@ export function getRegistryRecorder(env: NodeJS.ProcessEnv = process.env): Regis
   if (singleton) return singleton;
   const tableName = registryTableNameFromEnv(env);
   singleton = new RegistryRecorder({
-    store: new RegistryStore({ documentClient: createRegistryDocumentClient(), tableName }),
+    // Its role has BatchWriteItem (TABLE_ACTIONS.readWrite): a multi-item update's history entries share requests.
+    store: new RegistryStore({ documentClient: createRegistryDocumentClient(), tableName, batchHistory: true }),
     reenableRenewed: renewalReenableFromEnv(env),
   });
   return singleton;

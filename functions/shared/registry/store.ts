@@ -12,6 +12,7 @@ import { RegistryUnavailableError } from './errors.js';
 import { Expression } from './expression.js';
 import { allDueShards, corpPartitionKey, resourceSortKeyPrefix } from './keys.js';
 import type { ItemKey } from './keys.js';
+import { HISTORY_BATCH, HistoryWriter } from './history-writer.js';
 import { historyEntryFor, historyEntrySchema, historyPartitionKey, historySortKeyPrefix } from './history.js';
 import type { HistoryEntry, HistorySource } from './history.js';
 import { dueEntrySchema, registryItemSchema } from './model.js';
@@ -23,6 +24,11 @@ export interface RegistryStoreOptions {
   tableName: string;
   /** Who writes through this store, for the history entries; default the relay. See `withSource`. */
   source?: HistorySource;
+  /**
+   * Coalesce the history entries of concurrent writes into BatchWriteItem requests (history-writer.ts). Only for
+   * functions whose role has `dynamodb:BatchWriteItem` (TABLE_ACTIONS.readWrite); off: one PutItem per entry.
+   */
+  batchHistory?: boolean;
 }
 
 export interface DueQueryResult {
@@ -45,16 +51,20 @@ export class RegistryStore {
   readonly tableName: string;
   readonly source: HistorySource;
   private readonly db: DynamoDBDocumentClient;
+  private readonly batchHistory: boolean;
+  private readonly history: HistoryWriter;
 
   constructor(options: RegistryStoreOptions) {
     this.db = options.documentClient;
     this.tableName = options.tableName;
     this.source = options.source ?? { kind: 'relay' };
+    this.batchHistory = options.batchHistory ?? false;
+    this.history = new HistoryWriter(this.db, this.tableName, this.batchHistory ? HISTORY_BATCH.maxEntries : 1);
   }
 
   /** The same table, with every write's history entry attributed to `source` (one sweep, one sync run). */
   withSource(source: HistorySource): RegistryStore {
-    return new RegistryStore({ documentClient: this.db, tableName: this.tableName, source });
+    return new RegistryStore({ documentClient: this.db, tableName: this.tableName, source, batchHistory: this.batchHistory });
   }
 
   /** Strongly consistent read of one item. */
@@ -260,8 +270,8 @@ export class RegistryStore {
    * RegistryUnavailableError like any other, so the caller retries and the retry's write gets its own entry.
    */
   private async recordHistory(item: RegistryItem): Promise<void> {
-    const entry = historyEntryFor(item, this.source);
-    await this.call('PutItem (history)', () => this.db.send(new PutCommand({ TableName: this.tableName, Item: entry })));
+    // Entries of concurrent writes share BatchWriteItem requests (history-writer.ts); each write still waits for its own.
+    await this.history.write(historyEntryFor(item, this.source));
   }
 
   /** History entries of a resource id (one type, or all of its items), in version order per item; strongly consistent. */
