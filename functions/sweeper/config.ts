@@ -25,7 +25,7 @@ export interface SweepConfig {
   dryRun: boolean;
   /** Sweeps in a row an item may be rejected by Huawei before it is marked failed. */
   maxRejections: number;
-  /** Enterprises processed in parallel. */
+  /** SP calls in flight at once; enterprises in progress: twice as many (`ENTERPRISES_PER_SP_SLOT`, run.ts). */
   concurrency: number;
   /** Exact look-ups per sweep (default `SWEEP_DEFAULTS.maxLookups`). */
   maxLookups?: number;
