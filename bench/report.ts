@@ -245,7 +245,7 @@ export function targetChecks(report: BenchReport): string[] {
     const readShare = s.itemsRead / s.due - 1;
     lines.push(
       `- Sweep at ${s.registryItems} items: SP calls ${s.upstreamCalls} vs the formula ${s.minimalCalls}: ${yesNo(s.upstreamCalls === s.minimalCalls)}; items read ${s.itemsRead} for ${s.due} due (+${round(readShare * 100, 1)}%, target within ${TARGETS.itemsReadTolerance * 100}%): ${yesNo(readShare <= TARGETS.itemsReadTolerance)}; every due item disabled: ${s.complete && s.baseline.complete ? 'yes' : 'NO'}`,
-      `- Sweep cost at ${s.registryItems} items, upstream ${sweepMeta?.upstreamLatencyMs ?? '?'} ms: ${s.seconds} s against the upstream floor ${s.upstreamFloorSeconds} s, ${wallPerFloor(s)}x (target <= ${TARGETS.sweepWallPerFloor}x): ${yesNo(wallPerFloor(s) <= TARGETS.sweepWallPerFloor)}; registry writes per disabled item ${s.writesPerDisabled} (${Object.entries(s.registryRequests.byOperation).map(([op, n]) => `${op} ${n}`).join(', ')}, lease included)`,
+      `- Sweep cost at ${s.registryItems} items, upstream ${sweepMeta?.upstreamLatencyMs ?? '?'} ms: ${s.seconds} s against the upstream floor ${s.upstreamFloorSeconds} s, ${wallPerFloor(s)}x (target <= ${TARGETS.sweepWallPerFloor}x): ${yesNo(wallPerFloor(s) <= TARGETS.sweepWallPerFloor)}; registry writes per disabled item ${s.writesPerDisabled} (${Object.entries(s.registryRequests.byOperation).map(([op, n]) => `${op} ${n}`).join(', ')}, lease included); registry busy ${s.registryRequests.busySeconds} s of the ${s.seconds} s, request p50 ${s.registryRequests.latencyP50Ms} ms`,
     );
   }
   for (const s of report.sync?.sizes ?? []) {

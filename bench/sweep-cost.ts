@@ -100,6 +100,10 @@ interface RegistryRequests {
   writes: number;
   /** Per DynamoDB operation, lease requests included. */
   byOperation: Record<string, number>;
+  /** Median latency of one DynamoDB request as the sweep saw it (dynalite's queue included). */
+  latencyP50Ms: number;
+  /** Wall seconds with at least one DynamoDB request in flight: the registry's share of the sweep. */
+  busySeconds: number;
 }
 
 interface RunFigures {
@@ -123,17 +127,31 @@ const WRITE_OPERATIONS = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchW
  */
 class RegistryRequestCounter {
   private byOperation: Record<string, number> = {};
+  private latenciesMs: number[] = [];
+  private inFlight = 0;
+  private busySince = 0;
+  private busyMs = 0;
   private readonly onRequest = (message: unknown) => {
     const request = (message as { request: ClientRequest }).request;
     if (!String(request.getHeader('host') ?? '').endsWith(`:${this.port}`)) return;
     const operation = String(request.getHeader('x-amz-target') ?? 'unknown').replace(/^DynamoDB_\d+\./, '');
     this.byOperation[operation] = (this.byOperation[operation] ?? 0) + 1;
+    // Where the sweep's time goes: each request's latency, and the time with at least one request in flight.
+    const startedAt = performance.now();
+    if (this.inFlight++ === 0) this.busySince = startedAt;
+    request.once('close', () => {
+      const endedAt = performance.now();
+      this.latenciesMs.push(endedAt - startedAt);
+      if (--this.inFlight === 0) this.busyMs += endedAt - this.busySince;
+    });
   };
 
   constructor(private readonly port: string) {}
 
   start(): void {
     this.byOperation = {};
+    this.latenciesMs = [];
+    this.busyMs = 0;
     subscribe('http.client.request.start', this.onRequest);
   }
 
@@ -143,7 +161,13 @@ class RegistryRequestCounter {
     const entries = Object.entries(this.byOperation);
     const writes = entries.filter(([op]) => WRITE_OPERATIONS.has(op)).reduce((sum, [, n]) => sum + n, 0) - leaseWrites;
     const reads = entries.filter(([op]) => !WRITE_OPERATIONS.has(op)).reduce((sum, [, n]) => sum + n, 0);
-    return { reads, writes, byOperation: { ...this.byOperation } };
+    return {
+      reads,
+      writes,
+      byOperation: { ...this.byOperation },
+      latencyP50Ms: round(median(this.latenciesMs), 2),
+      busySeconds: round(this.busyMs / 1000, 3),
+    };
   }
 }
 
@@ -200,6 +224,8 @@ function figures(runs: readonly RunFigures[], due: number, upstreamFloorSeconds:
       byOperation: Object.fromEntries(
         [...new Set(runs.flatMap((r) => Object.keys(r.registryRequests.byOperation)))].map((op) => [op, median(runs.map((r) => r.registryRequests.byOperation[op] ?? 0))]),
       ),
+      latencyP50Ms: round(median(runs.map((r) => r.registryRequests.latencyP50Ms)), 2),
+      busySeconds: round(median(runs.map((r) => r.registryRequests.busySeconds))),
     },
     writesPerDisabled: round(median(runs.map((r) => r.registryRequests.writes / Math.max(1, r.disabled))), 2),
     itemsRead: median(runs.map((r) => r.itemsRead)),
