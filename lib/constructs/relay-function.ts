@@ -18,8 +18,9 @@ import { DEPS_LOCK_FILE, PROJECT_ROOT } from '../paths.js';
  */
 export const FUNCTION_MEMORY_MB: Readonly<Record<string, number>> = {
   'modify-vmr': 1024,
-  // One full vCPU: its import (DynamoDB client, zod's classic API via the registry model) is the slowest.
-  'modify-resources': 1769,
+  // The rule of docs/performance.md (estimated import at this memory's CPU share <= 100 ms): about 84 ms on an idle
+  // core since the registry model moved to zod/mini (was about 110 ms, hence one full vCPU at 1,769 MB).
+  'modify-resources': 1536,
   sweeper: 512,
   // Pages every enterprise's resources: mostly waiting on Huawei, with bursts of parsing and registry writes.
   sync: 1024,
