@@ -49,29 +49,23 @@ interface Unit {
 export async function sweepCorp(run: SweepRun, corpId: string, entries: readonly DueEntry[]): Promise<void> {
   const now = run.now();
   const wanted = entries.filter((e) => isDue(e, now));
-  if (!run.canStartWork()) {
-    if (!run.stopped) run.problem('time budget ran low; the rest is left for the next sweep');
-    return;
-  }
-  // The first round's claims go to the registry while Huawei lists (both only read what the disables need; the
-  // claims still come before any PUT, and each record is conditioned on its claim as before).
-  const oldest = Math.min(...wanted.map((e) => e.expireDate ?? now));
-  const [listing, firstClaimed] = await Promise.all([
-    wanted.length ? expiredAtHuawei(run, corpId, oldest, now) : Promise.resolve([]),
-    claimRound(run, entries.slice(0, MAX_RESOURCE_ITEMS)),
-  ]);
-  if (listing === undefined) {
-    // Huawei could not be read: nothing is disabled on the registry's word; the claims wait for the next sweep.
-    await release(run, firstClaimed);
-    return;
-  }
-  const expired: ReadonlyMap<string, ListedResource[]> = byId(listing);
-  for (let start = 0; start < entries.length; start += MAX_RESOURCE_ITEMS) {
-    if (start > 0 && !run.canStartWork()) {
+  let expired: Map<string, ListedResource[]> = new Map();
+  if (wanted.length) {
+    if (!run.canStartWork()) {
       if (!run.stopped) run.problem('time budget ran low; the rest is left for the next sweep');
       return;
     }
-    const claimed = start === 0 ? firstClaimed : await claimRound(run, entries.slice(start, start + MAX_RESOURCE_ITEMS));
+    const oldest = Math.min(...wanted.map((e) => e.expireDate ?? now));
+    const listing = await expiredAtHuawei(run, corpId, oldest, now);
+    if (listing === undefined) return; // Huawei could not be read: nothing is disabled on the registry's word
+    expired = byId(listing);
+  }
+  for (let start = 0; start < entries.length; start += MAX_RESOURCE_ITEMS) {
+    if (!run.canStartWork()) {
+      if (!run.stopped) run.problem('time budget ran low; the rest is left for the next sweep');
+      return;
+    }
+    const claimed = await claimRound(run, entries.slice(start, start + MAX_RESOURCE_ITEMS));
     const { units, unconfirmed } = await confirmedUnits(run, claimed, expired);
     const left = await sendDisables(run, corpId, units);
     if (left.halted) {

@@ -91,7 +91,9 @@ export class SweepRun {
     call: (opts: SpCallOptions) => Promise<UpstreamResponse>,
     finishing = false,
   ): Promise<SpOutcome> {
-    await this.spSlot();
+    // No await when a slot is free: the call starts in the same tick as before the cap existed.
+    const waitForSlot = this.takeSpSlot();
+    if (waitForSlot) await waitForSlot;
     const opts: SpCallOptions = {
       requestId: `${this.sweepId}-${++this.calls}`,
       deadline: finishing ? this.deadline : this.workDeadline,
@@ -120,13 +122,13 @@ export class SweepRun {
     }
   }
 
-  private async spSlot(): Promise<void> {
+  /** Takes a free slot at once (undefined), or returns the wait for one (handed over by releaseSpSlot). */
+  private takeSpSlot(): Promise<void> | undefined {
     if (this.spInFlight < Math.max(1, this.config.concurrency)) {
       this.spInFlight++;
-      return;
+      return undefined;
     }
-    // The slot is handed over by releaseSpSlot, so the count stays right.
-    await new Promise<void>((resolve) => this.spWaiting.push(resolve));
+    return new Promise<void>((resolve) => this.spWaiting.push(resolve));
   }
 
   private releaseSpSlot(): void {
