@@ -19,6 +19,8 @@ export const TARGETS = {
   relayThroughputRatio: 0.8,
   /** "Items read within a few percent of the due count". */
   itemsReadTolerance: 0.05,
+  /** Issue 13: a sweep's wall time at most this many times its upstream floor (20 ms upstream latency). */
+  sweepWallPerFloor: 3,
 } as const;
 
 /** Issue 13's warm-path targets: modify-vmr, concurrency 1, upstream 0 ms. */
@@ -181,6 +183,10 @@ function coldStartTable(functions: ColdStartResult['functions'], meta: Omit<Cold
   ];
 }
 
+function wallPerFloor(s: { seconds: number; upstreamFloorSeconds: number }): number {
+  return round(s.seconds / Math.max(s.upstreamFloorSeconds, 1e-9), 2);
+}
+
 function sweepTable(sizes: SweepSizeResult[], meta: Omit<SweepResult, 'sizes'>): string[] {
   return [
     `### Sweep cost`,
@@ -189,11 +195,11 @@ function sweepTable(sizes: SweepSizeResult[], meta: Omit<SweepResult, 'sizes'>):
     '',
     'Seconds are wall time of one sweep; in brackets, the floor the upstream alone would impose (calls x latency at that concurrency).',
     '',
-    '| Registry items | Due | Enterprises | SP calls (minimal) | Items read | Registry writes | Seconds (floor) | CPU seconds | Disabled/s | Baseline SP calls | Baseline items read | Baseline registry writes | Baseline seconds (floor) | Baseline disabled/s |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| Registry items | Due | Enterprises | SP calls (minimal) | Items read | Registry writes (per disabled) | Seconds (floor) | Wall / floor | CPU seconds | Disabled/s | Baseline SP calls | Baseline items read | Baseline registry writes | Baseline seconds (floor) | Baseline disabled/s |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...sizes.map(
       (s) =>
-        `| ${s.registryItems} | ${s.due} | ${s.corps} | ${s.upstreamCalls} (${s.minimalCalls}) | ${s.itemsRead} | ${s.registryRequests.writes} | ${s.seconds} (${s.upstreamFloorSeconds}) | ${s.cpuSeconds} | ${s.disabledPerSecond} | ${s.baseline.upstreamCalls} | ${s.baseline.itemsRead} | ${s.baseline.registryRequests.writes} | ${s.baseline.seconds} (${s.baseline.upstreamFloorSeconds}) | ${s.baseline.disabledPerSecond} |`,
+        `| ${s.registryItems} | ${s.due} | ${s.corps} | ${s.upstreamCalls} (${s.minimalCalls}) | ${s.itemsRead} | ${s.registryRequests.writes} (${s.writesPerDisabled}) | ${s.seconds} (${s.upstreamFloorSeconds}) | ${wallPerFloor(s)} | ${s.cpuSeconds} | ${s.disabledPerSecond} | ${s.baseline.upstreamCalls} | ${s.baseline.itemsRead} | ${s.baseline.registryRequests.writes} | ${s.baseline.seconds} (${s.baseline.upstreamFloorSeconds}) | ${s.baseline.disabledPerSecond} |`,
     ),
   ];
 }
@@ -202,6 +208,7 @@ function sweepTable(sizes: SweepSizeResult[], meta: Omit<SweepResult, 'sizes'>):
 export function targetChecks(report: BenchReport): string[] {
   const lines: string[] = [];
   const { relay, relayAtUpstreamLatency: relayAtLatency, sweep } = report;
+  const sweepMeta = report.meta.sweep;
   const overheadLine = (what: string, value: number) =>
     `- Relay p50 overhead, ${what}: ${ms(value)} (target <= ${TARGETS.relayP50OverheadMs} ms): ${yesNo(value <= TARGETS.relayP50OverheadMs)}`;
   const throughputLine = (what: string, value: number) =>
@@ -238,6 +245,7 @@ export function targetChecks(report: BenchReport): string[] {
     const readShare = s.itemsRead / s.due - 1;
     lines.push(
       `- Sweep at ${s.registryItems} items: SP calls ${s.upstreamCalls} vs the formula ${s.minimalCalls}: ${yesNo(s.upstreamCalls === s.minimalCalls)}; items read ${s.itemsRead} for ${s.due} due (+${round(readShare * 100, 1)}%, target within ${TARGETS.itemsReadTolerance * 100}%): ${yesNo(readShare <= TARGETS.itemsReadTolerance)}; every due item disabled: ${s.complete && s.baseline.complete ? 'yes' : 'NO'}`,
+      `- Sweep cost at ${s.registryItems} items, upstream ${sweepMeta?.upstreamLatencyMs ?? '?'} ms: ${s.seconds} s against the upstream floor ${s.upstreamFloorSeconds} s, ${wallPerFloor(s)}x (target <= ${TARGETS.sweepWallPerFloor}x): ${yesNo(wallPerFloor(s) <= TARGETS.sweepWallPerFloor)}; registry writes per disabled item ${s.writesPerDisabled} (${Object.entries(s.registryRequests.byOperation).map(([op, n]) => `${op} ${n}`).join(', ')}, lease included); registry busy ${s.registryRequests.busySeconds} s of the ${s.seconds} s, request p50 ${s.registryRequests.latencyP50Ms} ms`,
     );
   }
   for (const s of report.sync?.sizes ?? []) {

@@ -7,6 +7,8 @@
  * dynalite and the simulator (with SIMULATOR_LATENCY_MS-style latency) each run in their own process. The
  * registry grows in place from one size to the next: only the not-due items are added.
  */
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { ClientRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { EnvCredentialsSource } from '../functions/shared/auth/credentials-source.js';
@@ -53,8 +55,10 @@ export interface SideFigures {
    * concurrency used, and every registry access free. Far below `seconds` means something else limits.
    */
   upstreamFloorSeconds: number;
-  /** DynamoDB requests made (the lease's two excluded). */
-  registryRequests: { reads: number; writes: number };
+  /** DynamoDB requests made (the lease's two writes excluded), and per operation (lease included). */
+  registryRequests: RegistryRequests;
+  /** Registry writes (conditional claims, records, their history entries, released claims) per item disabled. */
+  writesPerDisabled: number;
   /** Registry items read: the sweep report's `itemsRead`; the Scan's ScannedCount for the baseline. */
   itemsRead: number;
   seconds: number;
@@ -92,61 +96,79 @@ export interface SweepResult {
   sizes: SweepSizeResult[];
 }
 
+interface RegistryRequests {
+  reads: number;
+  writes: number;
+  /** Per DynamoDB operation, lease requests included. */
+  byOperation: Record<string, number>;
+  /** Median latency of one DynamoDB request as the sweep saw it (dynalite's queue included). */
+  latencyP50Ms: number;
+  /** Wall seconds with at least one DynamoDB request in flight: the registry's share of the sweep. */
+  busySeconds: number;
+}
+
 interface RunFigures {
   upstreamCalls: number;
   itemsRead: number;
   seconds: number;
   cpuSeconds: number;
   disabled: number;
-  registryRequests: { reads: number; writes: number };
+  registryRequests: RegistryRequests;
 }
 
-/** The production store, counting the DynamoDB requests each sweep makes through it. */
-class CountingStore extends RegistryStore {
-  reads = 0;
-  writes = 0;
+/** The sweeper's lease: one conditional PutItem to take it, one DeleteItem to give it back. */
+const LEASE_WRITES = 2;
 
-  reset(): { reads: number; writes: number } {
-    const counts = { reads: this.reads, writes: this.writes };
-    this.reads = 0;
-    this.writes = 0;
-    return counts;
+const WRITE_OPERATIONS = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']);
+
+/**
+ * Counts the DynamoDB requests made to `port` while it is started, by operation (X-Amz-Target), through Node's
+ * `http.client.request.start` channel: every request the store, the lease and the history seam send, whichever
+ * store object (`withSource`) sends it. The SP calls go through undici, which does not publish there.
+ */
+class RegistryRequestCounter {
+  private byOperation: Record<string, number> = {};
+  private latenciesMs: number[] = [];
+  private inFlight = 0;
+  private busySince = 0;
+  private busyMs = 0;
+  private readonly onRequest = (message: unknown) => {
+    const request = (message as { request: ClientRequest }).request;
+    if (!String(request.getHeader('host') ?? '').endsWith(`:${this.port}`)) return;
+    const operation = String(request.getHeader('x-amz-target') ?? 'unknown').replace(/^DynamoDB_\d+\./, '');
+    this.byOperation[operation] = (this.byOperation[operation] ?? 0) + 1;
+    // Where the sweep's time goes: each request's latency, and the time with at least one request in flight.
+    const startedAt = performance.now();
+    if (this.inFlight++ === 0) this.busySince = startedAt;
+    request.once('close', () => {
+      const endedAt = performance.now();
+      this.latenciesMs.push(endedAt - startedAt);
+      if (--this.inFlight === 0) this.busyMs += endedAt - this.busySince;
+    });
+  };
+
+  constructor(private readonly port: string) {}
+
+  start(): void {
+    this.byOperation = {};
+    this.latenciesMs = [];
+    this.busyMs = 0;
+    subscribe('http.client.request.start', this.onRequest);
   }
 
-  override get(...args: Parameters<RegistryStore['get']>) {
-    this.reads++;
-    return super.get(...args);
-  }
-
-  override listResource(...args: Parameters<RegistryStore['listResource']>) {
-    this.reads++;
-    return super.listResource(...args);
-  }
-
-  override queryDue(...args: Parameters<RegistryStore['queryDue']>) {
-    // One Query per shard (more when a shard pages).
-    this.reads += REGISTRY_TABLE.dueShardCount;
-    return super.queryDue(...args);
-  }
-
-  override claim(...args: Parameters<RegistryStore['claim']>) {
-    this.writes++;
-    return super.claim(...args);
-  }
-
-  override releaseClaim(...args: Parameters<RegistryStore['releaseClaim']>) {
-    this.writes++;
-    return super.releaseClaim(...args);
-  }
-
-  override create(...args: Parameters<RegistryStore['create']>) {
-    this.writes++;
-    return super.create(...args);
-  }
-
-  override replace(...args: Parameters<RegistryStore['replace']>) {
-    this.writes++;
-    return super.replace(...args);
+  /** Stops counting; `leaseWrites` (the sweeper's acquire and release) are left out of the writes. */
+  stop(leaseWrites = 0): RegistryRequests {
+    unsubscribe('http.client.request.start', this.onRequest);
+    const entries = Object.entries(this.byOperation);
+    const writes = entries.filter(([op]) => WRITE_OPERATIONS.has(op)).reduce((sum, [, n]) => sum + n, 0) - leaseWrites;
+    const reads = entries.filter(([op]) => !WRITE_OPERATIONS.has(op)).reduce((sum, [, n]) => sum + n, 0);
+    return {
+      reads,
+      writes,
+      byOperation: { ...this.byOperation },
+      latencyP50Ms: round(median(this.latenciesMs), 2),
+      busySeconds: round(this.busyMs / 1000, 3),
+    };
   }
 }
 
@@ -200,7 +222,13 @@ function figures(runs: readonly RunFigures[], due: number, upstreamFloorSeconds:
     registryRequests: {
       reads: median(runs.map((r) => r.registryRequests.reads)),
       writes: median(runs.map((r) => r.registryRequests.writes)),
+      byOperation: Object.fromEntries(
+        [...new Set(runs.flatMap((r) => Object.keys(r.registryRequests.byOperation)))].map((op) => [op, median(runs.map((r) => r.registryRequests.byOperation[op] ?? 0))]),
+      ),
+      latencyP50Ms: round(median(runs.map((r) => r.registryRequests.latencyP50Ms)), 2),
+      busySeconds: round(median(runs.map((r) => r.registryRequests.busySeconds))),
     },
+    writesPerDisabled: round(median(runs.map((r) => r.registryRequests.writes / Math.max(1, r.disabled))), 2),
     itemsRead: median(runs.map((r) => r.itemsRead)),
     seconds: round(seconds),
     cpuSeconds: round(median(runs.map((r) => r.cpuSeconds))),
@@ -221,7 +249,9 @@ export async function runSweepCost(options: SweepOptions, log: (line: string) =>
   });
   const spApi = new SpApi({ client, tokens });
   const control = new SimulatorControl(simulator.url);
-  const store = new CountingStore({ documentClient: db, tableName });
+  // As the sweeper function builds it (functions/sweeper.ts).
+  const store = new RegistryStore({ documentClient: db, tableName, batchHistory: true });
+  const counter = new RegistryRequestCounter(new URL(dynamo.url).port);
   const lease = new SweepLease({ documentClient: db, tableName });
   const settings = sweepSettingsFromEnv();
   // Published by the Lambda's middleware in production; here only collected and dropped after each run.
@@ -268,25 +298,26 @@ export async function runSweepCost(options: SweepOptions, log: (line: string) =>
     const sweeperRun = async (): Promise<RunFigures> => {
       await restore();
       const cpuAtStart = process.cpuUsage();
+      counter.start();
       const startedAt = performance.now();
       const budget = sweepBudget(Date.now(), SWEEPER_TIMEOUT.toMilliseconds());
       const report = await sweep({ store, lease, spApi, config: { ...settings, leaseMs: budget.leaseMs }, deadline: budget.deadline, metrics });
       const seconds = (performance.now() - startedAt) / 1000;
+      const registryRequests = counter.stop(LEASE_WRITES);
       const cpuSeconds = cpuSecondsSince(cpuAtStart);
       metrics.clearMetrics();
       if (report.status !== 'completed') log(`sweep cost: sweep ended ${report.status}: ${report.problems.join('; ')}`);
-      return { upstreamCalls: await spCallsSeen(), itemsRead: report.itemsRead, seconds, cpuSeconds, disabled: report.disabled, registryRequests: store.reset() };
+      return { upstreamCalls: await spCallsSeen(), itemsRead: report.itemsRead, seconds, cpuSeconds, disabled: report.disabled, registryRequests };
     };
     const naiveRun = async (): Promise<RunFigures> => {
       await restore();
       const cpuAtStart = process.cpuUsage();
+      counter.start();
       const startedAt = performance.now();
       const report = await naiveSweep({ documentClient: db, tableName, store, spApi, concurrency: settings.concurrency });
       const seconds = (performance.now() - startedAt) / 1000;
       const cpuSeconds = cpuSecondsSince(cpuAtStart);
-      const registryRequests = store.reset();
-      // The Scan's pages bypass the store.
-      registryRequests.reads += report.scanPages;
+      const registryRequests = counter.stop();
       return { upstreamCalls: await spCallsSeen(), itemsRead: report.itemsRead, seconds, cpuSeconds, disabled: report.disabled, registryRequests };
     };
 

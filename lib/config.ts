@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DEFAULT_HUAWEI_BASE_URL, parseHuaweiBaseUrl } from '../functions/shared/huawei/config.js';
 import { SWEEP_DEFAULTS } from '../functions/sweep/config.js';
 import { SYNC_DEFAULTS } from '../functions/sync/config.js';
+import { RENEWAL_REENABLE_DEFAULT } from '../functions/resources/config.js';
 
 /**
  * Deployment configuration, read from CDK context (`cdk.json` or `-c key=value`) and checked at synth time.
@@ -99,7 +100,7 @@ export const contextSchema = z.object({
   // The functions' own defaults, so a stack without the key behaves as a function without the variable.
   sweepDryRun: booleanValue.default(SWEEP_DEFAULTS.dryRun),
   syncDryRun: booleanValue.default(SYNC_DEFAULTS.dryRun),
-  renewalReenable: booleanValue.default(true),
+  renewalReenable: booleanValue.default(RENEWAL_REENABLE_DEFAULT),
   passthrough: booleanValue.default(true),
 });
 

@@ -183,7 +183,8 @@ async function startServices(options: LocalStackOptions, services: StartedServic
     );
   }
   const sweeper = new LocalSweeper({
-    store,
+    // As the sweeper function builds it (functions/sweeper.ts); the sync's store writes history one entry at a time.
+    store: new RegistryStore({ documentClient, tableName: dynamo.tableName, batchHistory: true }),
     lease: new SweepLease({ documentClient, tableName: dynamo.tableName }),
     spApi: getSpApi(),
     settings: sweepSettings,

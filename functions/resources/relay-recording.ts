@@ -60,16 +60,31 @@ export interface RelayPlanOptions {
   reenableRenewed: boolean;
 }
 
-/** Reads the registered items of each resource id, strongly consistent. */
+/**
+ * Reads the registered items of each resource id of the update, strongly consistent. An id whose items in the
+ * update all name their type needs only its items of those types and its type-less item (the plan and the
+ * writes look at nothing else of it), so all such keys are read in one BatchGetItem (`getMany`); an id with a
+ * type-less item needs every item of the id: one Query for it (`listResource`).
+ */
 export async function readRegistered(
   store: RegistryStore,
   corpId: string,
-  resourceIds: Iterable<string>,
+  items: readonly Pick<ModResourceItem, 'id' | 'type'>[],
   concurrency = 10,
 ): Promise<Map<string, RegistryItem[]>> {
-  const ids = [...new Set(resourceIds)];
-  const lists = await mapWithConcurrency(ids, concurrency, (id) => store.listResource(corpId, id));
-  return new Map(ids.map((id, i) => [id, lists[i] ?? []]));
+  const ids = [...new Set(items.map((item) => item.id))];
+  const typelessIds = new Set(items.filter((item) => item.type === undefined).map((item) => item.id));
+  const keys = items
+    .filter((item) => !typelessIds.has(item.id))
+    .flatMap((item) => [itemKey(corpId, item.id, item.type), itemKey(corpId, item.id, undefined)]);
+  const [batched, lists] = await Promise.all([
+    keys.length ? store.getMany(keys) : Promise.resolve([]),
+    mapWithConcurrency([...typelessIds], concurrency, (id) => store.listResource(corpId, id)),
+  ]);
+  const registered = new Map<string, RegistryItem[]>(ids.map((id) => [id, []]));
+  for (const item of batched) registered.get(item.resourceId)?.push(item);
+  [...typelessIds].forEach((id, i) => registered.set(id, lists[i] ?? []));
+  return registered;
 }
 
 /** The item that describes (id, type): its own, or else the type-less one (Huawei applied those to every type). */
@@ -348,7 +363,7 @@ export async function relayAndRecord(
   // Typed items an earlier round created from a template that went stale (sort key -> version written).
   let staleCreates = new Map<string, number>();
   for (let attempt = 1; ; attempt++) {
-    const read = await readRegistered(deps.store, corpId, pending.map((i) => i.id));
+    const read = await readRegistered(deps.store, corpId, pending);
     const { registered, recreate } = withoutStaleCreates(read, staleCreates);
     const plan = planRelayedUpdate(corpId, pending, registered, { now: deps.now(), reenableRenewed: deps.reenableRenewed });
     const accepted: PlannedItem[] = [];

@@ -1,9 +1,11 @@
 /**
- * The sweeper's settings, read from the environment once per cold start. Invalid values fail the cold start
- * with a message naming the variable and the rule, rather than sweeping with a guess.
+ * The sweeper's settings, read from the environment once per cold start with the shared parser
+ * (functions/shared/env-values.ts). Invalid values fail the cold start with a message naming the variable, the
+ * rule and the value, rather than sweeping with a guess.
  */
-import { z } from 'zod';
 import { ENV } from '../shared/env.js';
+import { EnvConfigError, envBoolean, envInteger } from '../shared/env-values.js';
+import type { Env } from '../shared/env-values.js';
 
 export const SWEEP_DEFAULTS = {
   dryRun: false,
@@ -23,7 +25,7 @@ export interface SweepConfig {
   dryRun: boolean;
   /** Sweeps in a row an item may be rejected by Huawei before it is marked failed. */
   maxRejections: number;
-  /** Enterprises processed in parallel. */
+  /** SP calls in flight at once; enterprises in progress: twice as many (`ENTERPRISES_PER_SP_SLOT`, run.ts). */
   concurrency: number;
   /** Exact look-ups per sweep (default `SWEEP_DEFAULTS.maxLookups`). */
   maxLookups?: number;
@@ -32,43 +34,18 @@ export interface SweepConfig {
   recordReserveMs: number;
 }
 
-const flag = z.enum(['true', 'false'], { error: 'must be "true" or "false"' });
-const positiveInt = (max: number) =>
-  z
-    .string()
-    .regex(/^[0-9]+$/, { error: `must be an integer from 1 to ${max}` })
-    .transform(Number)
-    .pipe(z.number().int().min(1, { error: `must be an integer from 1 to ${max}` }).max(max, { error: `must be an integer from 1 to ${max}` }));
+/** The shared parser's error, under the name the sweeper's callers and tests know. */
+export const SweepConfigError = EnvConfigError;
+export type SweepConfigError = EnvConfigError;
 
-const envSchema = z.object({
-  [ENV.sweepDryRun]: flag.optional(),
-  [ENV.sweepMaxRejections]: positiveInt(1000).optional(),
-  [ENV.sweepConcurrency]: positiveInt(64).optional(),
-});
-
-export class SweepConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SweepConfigError';
-  }
-}
+const integerFrom1To = (max: number) => ({ min: 1, max, rule: `must be an integer from 1 to ${max}` });
 
 /** Settings from the environment; `leaseMs` comes from the invocation (the Lambda's own timeout). */
-export function sweepSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Omit<SweepConfig, 'leaseMs'> {
-  const present = Object.fromEntries(
-    [ENV.sweepDryRun, ENV.sweepMaxRejections, ENV.sweepConcurrency]
-      .filter((name) => env[name] !== undefined && env[name]?.trim() !== '')
-      .map((name) => [name, env[name]?.trim()]),
-  );
-  const parsed = envSchema.safeParse(present);
-  if (!parsed.success) {
-    throw new SweepConfigError(parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; '));
-  }
-  const values = parsed.data;
+export function sweepSettingsFromEnv(env: Env = process.env): Omit<SweepConfig, 'leaseMs'> {
   return {
-    dryRun: (values[ENV.sweepDryRun] ?? String(SWEEP_DEFAULTS.dryRun)) === 'true',
-    maxRejections: values[ENV.sweepMaxRejections] ?? SWEEP_DEFAULTS.maxRejections,
-    concurrency: values[ENV.sweepConcurrency] ?? SWEEP_DEFAULTS.concurrency,
+    dryRun: envBoolean(env, ENV.sweepDryRun, SWEEP_DEFAULTS.dryRun),
+    maxRejections: envInteger(env, ENV.sweepMaxRejections, { fallback: SWEEP_DEFAULTS.maxRejections, ...integerFrom1To(1000) }),
+    concurrency: envInteger(env, ENV.sweepConcurrency, { fallback: SWEEP_DEFAULTS.concurrency, ...integerFrom1To(64) }),
     recordReserveMs: SWEEP_DEFAULTS.recordReserveMs,
   };
 }

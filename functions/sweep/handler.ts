@@ -33,7 +33,8 @@ function buildDependencies(): SweeperDependencies {
   const tableName = requireEnv(process.env, ENV.registryTableName, 'must name the registry table');
   const documentClient = createRegistryDocumentClient();
   return {
-    store: new RegistryStore({ documentClient, tableName }),
+    // Its role has BatchWriteItem (TABLE_ACTIONS.readWrite): concurrent records' history entries share requests.
+    store: new RegistryStore({ documentClient, tableName, batchHistory: true }),
     lease: new SweepLease({ documentClient, tableName }),
     settings: sweepSettingsFromEnv(),
   };

@@ -40,10 +40,19 @@ export interface SweepRunOptions {
   report: SweepReport;
 }
 
+/**
+ * Enterprises in progress per SP call slot: while one enterprise records its results (registry writes only), another
+ * can use the slot for its listing or PUT. The SP calls in flight stay at `SweepConfig.concurrency`.
+ */
+export const ENTERPRISES_PER_SP_SLOT = 2;
+
 export class SweepRun {
   /** Keys (pk|sk) of due entries that reached an outcome this sweep; the rest are deferred. */
   private readonly settled = new Set<string>();
   private calls = 0;
+  /** SP calls in flight, and the calls waiting for one to end (at most `config.concurrency` in flight). */
+  private spInFlight = 0;
+  private readonly spWaiting: Array<() => void> = [];
   /** Set when nothing more can succeed this sweep (the SP login is refused). */
   stopped = false;
   /** Exact look-ups this sweep may still make (`SweepConfig.maxLookups`). */
@@ -103,6 +112,9 @@ export class SweepRun {
     call: (opts: SpCallOptions) => Promise<UpstreamResponse>,
     finishing = false,
   ): Promise<SpOutcome> {
+    // No await when a slot is free: the call starts in the same tick as before the cap existed.
+    const waitForSlot = this.takeSpSlot();
+    if (waitForSlot) await waitForSlot;
     const opts: SpCallOptions = {
       requestId: `${this.sweepId}-${++this.calls}`,
       deadline: finishing ? this.deadline : this.workDeadline,
@@ -126,7 +138,24 @@ export class SweepRun {
         return { answered: false, maybeApplied: false };
       }
       throw error;
+    } finally {
+      this.releaseSpSlot();
     }
+  }
+
+  /** Takes a free slot at once (undefined), or returns the wait for one (handed over by releaseSpSlot). */
+  private takeSpSlot(): Promise<void> | undefined {
+    if (this.spInFlight < Math.max(1, this.config.concurrency)) {
+      this.spInFlight++;
+      return undefined;
+    }
+    return new Promise<void>((resolve) => this.spWaiting.push(resolve));
+  }
+
+  private releaseSpSlot(): void {
+    const next = this.spWaiting.shift();
+    if (next) next();
+    else this.spInFlight--;
   }
 }
 

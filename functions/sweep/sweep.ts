@@ -17,7 +17,7 @@ import type { SweepConfig } from './config.js';
 import { sweepCorp } from './corp-sweep.js';
 import { addSweepMetrics, emptyReport, logSweepReport, reportedItem, WOULD_DISABLE_LIMIT } from './report.js';
 import type { SweepReport } from './report.js';
-import { SweepRun } from './run.js';
+import { ENTERPRISES_PER_SP_SLOT, SweepRun } from './run.js';
 import type { SweeperSpApi } from './run.js';
 
 export interface SweepDeps {
@@ -103,7 +103,9 @@ async function sweepDue(run: SweepRun): Promise<void> {
     if (list) list.push(entry);
     else byCorp.set(entry.corpId, [entry]);
   }
-  await mapWithConcurrency([...byCorp], run.config.concurrency, async ([corpId, list]) => {
+  // SP calls in flight stay at `concurrency` (SweepRun.callSp); more enterprises run, so that one's registry writes
+  // overlap another's SP calls.
+  await mapWithConcurrency([...byCorp], run.config.concurrency * ENTERPRISES_PER_SP_SLOT, async ([corpId, list]) => {
     try {
       await sweepCorp(run, corpId, list);
     } catch (error) {

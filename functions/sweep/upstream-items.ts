@@ -6,7 +6,7 @@
  * other state (a renewed type must stay enabled; a manually disabled one must stay disabled). Then the types
  * are read back from Huawei (SearchResource by id) and only the others are sent, each with its type.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { ModResourceItem, ResourceType } from '../shared/huawei/schemas.js';
 import { RESOURCE_TYPES } from '../shared/huawei/schemas.js';
 import { shouldBeDisabled } from '../shared/registry/model.js';
@@ -21,7 +21,7 @@ const SEARCH_PAGE_LIMIT = 100;
 const MAX_SEARCH_PAGES = 5;
 
 const searchPageSchema = z.object({
-  count: z.number().int().nonnegative(),
+  count: z.number().check(z.int(), z.nonnegative()),
   data: z.array(z.object({ id: z.string(), type: z.string() })),
 });
 

@@ -1,9 +1,10 @@
 /**
- * The sync's settings, read from the environment once per cold start. Invalid values fail with a message naming
- * the variable and the rule.
+ * The sync's settings, read from the environment once per cold start with the shared parser
+ * (functions/shared/env-values.ts). Invalid values fail with a message naming the variable, the rule and the value.
  */
-import { z } from 'zod';
 import { ENV } from '../shared/env.js';
+import { EnvConfigError, envBoolean, envText } from '../shared/env-values.js';
+import type { Env } from '../shared/env-values.js';
 import { PATH_PARAM_PATTERN, PATH_PARAM_RULE } from '../shared/limits.js';
 
 export const SYNC_DEFAULTS = {
@@ -22,22 +23,20 @@ export interface SyncConfig {
   concurrency: number;
 }
 
-export class SyncConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SyncConfigError';
-  }
-}
+/** The shared parser's error, under the name the sync's callers and tests know. */
+export const SyncConfigError = EnvConfigError;
+export type SyncConfigError = EnvConfigError;
 
-const flag = z.enum(['true', 'false'], { error: 'must be "true" or "false"' });
+const CORP_IDS_RULE = `must be a comma-separated list of enterprise ids; each ${PATH_PARAM_RULE}`;
 
-export function syncSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): SyncConfig {
-  const rawDry = env[ENV.syncDryRun]?.trim();
-  const dry = rawDry === undefined || rawDry === '' ? undefined : flag.safeParse(rawDry);
-  if (dry && !dry.success) throw new SyncConfigError(`${ENV.syncDryRun} must be "true" or "false"`);
-  const rawIds = env[ENV.syncCorpIds]?.trim() ?? '';
-  const corpIds = rawIds === '' ? [] : rawIds.split(',').map((id) => id.trim());
+export function syncSettingsFromEnv(env: Env = process.env): SyncConfig {
+  const rawIds = envText(env, ENV.syncCorpIds);
+  const corpIds = rawIds === undefined ? [] : rawIds.split(',').map((id) => id.trim());
   const bad = corpIds.find((id) => !PATH_PARAM_PATTERN.test(id));
-  if (bad !== undefined) throw new SyncConfigError(`${ENV.syncCorpIds} must be a comma-separated list of enterprise ids; each ${PATH_PARAM_RULE} (got "${bad}")`);
-  return { dryRun: dry?.data === 'true', corpIds: [...new Set(corpIds)], concurrency: SYNC_DEFAULTS.concurrency };
+  if (bad !== undefined) throw new EnvConfigError(ENV.syncCorpIds, CORP_IDS_RULE, bad);
+  return {
+    dryRun: envBoolean(env, ENV.syncDryRun, SYNC_DEFAULTS.dryRun),
+    corpIds: [...new Set(corpIds)],
+    concurrency: SYNC_DEFAULTS.concurrency,
+  };
 }

@@ -16,7 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { SpAuthError } from '../shared/auth/errors.js';
 import { UpstreamTimeoutError, UpstreamUnavailableError } from '../shared/huawei/client.js';
 import type { UpstreamResponse } from '../shared/huawei/client.js';
@@ -137,7 +137,7 @@ export async function sync(deps: SyncDeps): Promise<SyncReport> {
   return report;
 }
 
-const corpPageSchema = z.object({ count: z.number().int().nonnegative(), data: z.array(z.object({ id: z.string() })) });
+const corpPageSchema = z.object({ count: z.number().check(z.int(), z.nonnegative()), data: z.array(z.object({ id: z.string() })) });
 
 /** Every enterprise of the SP (`GET /v1/usg/dcs/sp/corp`, 100 a page). */
 async function listCorpIds(run: SyncRun): Promise<string[] | undefined> {

@@ -18,8 +18,9 @@ import { DEPS_LOCK_FILE, PROJECT_ROOT } from '../paths.js';
  */
 export const FUNCTION_MEMORY_MB: Readonly<Record<string, number>> = {
   'modify-vmr': 1024,
-  // One full vCPU: its import (DynamoDB client, zod's classic API via the registry model) is the slowest.
-  'modify-resources': 1769,
+  // The rule of docs/performance.md (estimated import at this memory's CPU share <= 100 ms): about 84 ms on an idle
+  // core since the registry model moved to zod/mini (was about 110 ms, hence one full vCPU at 1,769 MB).
+  'modify-resources': 1536,
   sweeper: 512,
   // Pages every enterprise's resources: mostly waiting on Huawei, with bursts of parsing and registry writes.
   sync: 1024,
@@ -43,13 +44,27 @@ export type TableAccess = 'read' | 'readWrite' | 'readPut';
 
 /**
  * The DynamoDB actions behind each access level: exactly the calls the registry code makes (GetItem, Query,
- * conditional PutItem/UpdateItem, DeleteItem for the sweeper's lease), nothing table-administrative and no batch
- * or scan calls. DeleteItem adds no power to a writer that can already PutItem over any item.
+ * conditional PutItem/UpdateItem, DeleteItem for the sweeper's lease), nothing table-administrative and no scans.
+ * DeleteItem adds no power to a writer that can already PutItem over any item. The two batch calls add none either:
+ * BatchGetItem (the resource relay reads all keys of an update in one request, `RegistryStore.getMany`) reads what
+ * GetItem reads, and BatchWriteItem (the history entries of concurrent writes, registry/history-writer.ts, in the
+ * stores built with `batchHistory`) puts and deletes what PutItem and DeleteItem do.
  */
 export const TABLE_ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
   read: ['dynamodb:GetItem', 'dynamodb:Query'],
-  readWrite: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-  /** The sync: reads, and writes whole items with conditional puts; never updates in place or deletes. */
+  readWrite: [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:PutItem',
+    'dynamodb:BatchWriteItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+  ],
+  /**
+   * The sync: reads, and writes whole items with conditional puts; never updates in place or deletes (so no
+   * BatchWriteItem, which could delete: its store writes history one PutItem at a time, `batchHistory` off).
+   */
   readPut: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
 };
 

@@ -1,7 +1,7 @@
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { AppIdCredentialsSchema } from '../../functions/shared/auth/credentials.js';
+import { APP_ID_CREDENTIALS_TYPE, AppIdCredentialsSchema } from '../../functions/shared/auth/credentials.js';
 
 /** Value of appId in the placeholder: a login with it fails until an operator puts the real credentials. */
 export const PLACEHOLDER_APP_ID = 'REPLACE_ME';
@@ -22,7 +22,7 @@ export const SP_CREDENTIALS_SECRET_DESCRIPTION =
 export function spCredentialsSecret(scope: Construct, id: string, existingSecretArn: string | undefined): ISecret {
   if (existingSecretArn !== undefined) return Secret.fromSecretCompleteArn(scope, id, existingSecretArn);
 
-  const placeholder = { type: AppIdCredentialsSchema.shape.type.value, appId: PLACEHOLDER_APP_ID };
+  const placeholder = { type: APP_ID_CREDENTIALS_TYPE, appId: PLACEHOLDER_APP_ID };
   const secret = new Secret(scope, id, {
     description: SP_CREDENTIALS_SECRET_DESCRIPTION,
     removalPolicy: RemovalPolicy.RETAIN,

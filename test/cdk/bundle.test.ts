@@ -139,4 +139,11 @@ describe('function bundles', () => {
     expect(code).not.toContain('"ZodError"');
     expect(code).not.toContain('"ZodType"');
   });
+
+  it("keep zod's classic API out of every function (registry model, sweeper and sync on zod/mini)", () => {
+    for (const bundle of bundles) {
+      const code = readFileSync(bundle.file, 'utf8');
+      expect(code.includes('"ZodError"') || code.includes('"ZodType"'), bundle.name).toBe(false);
+    }
+  });
 });

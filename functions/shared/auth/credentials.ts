@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { SpCredentialsError } from './errors.js';
 
 /**
@@ -9,24 +9,24 @@ import { SpCredentialsError } from './errors.js';
 
 function text(options: { min: number; max?: number; trimmed?: boolean; noColon?: boolean }) {
   const length = options.max === undefined ? `at least ${options.min} character(s)` : `${options.min} to ${options.max} characters`;
-  let schema = z
-    .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
-    .min(options.min, { error: `must be ${length}` });
-  if (options.max !== undefined) schema = schema.max(options.max, { error: `must be ${length}` });
-  let refined = schema;
+  const checks: z.core.$ZodCheck<string>[] = [z.minLength(options.min, { error: `must be ${length}` })];
+  if (options.max !== undefined) checks.push(z.maxLength(options.max, { error: `must be ${length}` }));
   if (options.trimmed) {
     // A trailing newline pasted into a secret is the commonest cause of a "wrong key" that is not wrong.
-    refined = refined.refine((value) => value === value.trim(), { error: 'must not start or end with whitespace' });
+    checks.push(z.refine((value: string) => value === value.trim(), { error: 'must not start or end with whitespace' }));
   }
   if (options.noColon) {
     // Basic auth joins account and password with ":" (RFC 7617), so the account cannot contain one.
-    refined = refined.refine((value) => !value.includes(':'), { error: 'must not contain ":"' });
+    checks.push(z.refine((value: string) => !value.includes(':'), { error: 'must not contain ":"' }));
   }
-  return refined;
+  return z.string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') }).check(...checks);
 }
 
+/** The `type` of an App ID credentials document. */
+export const APP_ID_CREDENTIALS_TYPE = 'appId';
+
 export const AppIdCredentialsSchema = z.object({
-  type: z.literal('appId'),
+  type: z.literal(APP_ID_CREDENTIALS_TYPE),
   appId: text({ min: 1, max: 64, trimmed: true }),
   appKey: text({ min: 1, trimmed: true }),
 });

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { UpstreamUnavailableError, type HuaweiClient, type UpstreamRequest, type UpstreamResponse } from '../huawei/client.js';
 import { logger } from '../observability.js';
 import { API_CLIENT_TYPE, buildSpAdminAppAuth } from './app-signature.js';
@@ -36,11 +36,11 @@ export interface LoginOptions {
 }
 
 const TokenResponseSchema = z.object({
-  accessToken: z.string().min(1),
+  accessToken: z.string().check(z.minLength(1)),
   /** Epoch seconds. */
-  expireTime: z.number().int().positive(),
+  expireTime: z.number().check(z.int(), z.positive()),
   /** Remaining seconds. */
-  validPeriod: z.number().int().positive().optional().nullable(),
+  validPeriod: z.nullable(z.optional(z.number().check(z.int(), z.positive()))),
 });
 
 /** Statuses Huawei documents for a login it will not grant; retrying cannot help. */

@@ -2,7 +2,7 @@
  * Turns zod issues into one `error_msg` that names each field and the rule it breaks, e.g.
  * `chairPwd: must be 4 to 16 digits; [3].id: required`.
  */
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { MAX_ERROR_MESSAGE_LENGTH } from '../limits.js';
 
 /** `[3].id`, `chairPwd`; the whole body is `body`. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { getSpTokenProvider, type SpTokenProvider } from '../auth/token-provider.js';
 import { MAX_RESOURCE_ITEMS, MIN_RESOURCE_ITEMS, PATH_PARAM_PATTERN, PATH_PARAM_RULE, REQUEST_ID_PATTERN } from '../limits.js';
 import { getHuaweiClient, type HuaweiClient, type UpstreamRequest, type UpstreamResponse } from './client.js';
@@ -39,8 +39,10 @@ export interface CorpQuery {
 
 const itemsSchema = z
   .array(modResourceItemSchema)
-  .min(MIN_RESOURCE_ITEMS, { error: `must hold ${MIN_RESOURCE_ITEMS} to ${MAX_RESOURCE_ITEMS} items` })
-  .max(MAX_RESOURCE_ITEMS, { error: `must hold ${MIN_RESOURCE_ITEMS} to ${MAX_RESOURCE_ITEMS} items` });
+  .check(
+    z.minLength(MIN_RESOURCE_ITEMS, { error: `must hold ${MIN_RESOURCE_ITEMS} to ${MAX_RESOURCE_ITEMS} items` }),
+    z.maxLength(MAX_RESOURCE_ITEMS, { error: `must hold ${MIN_RESOURCE_ITEMS} to ${MAX_RESOURCE_ITEMS} items` }),
+  );
 
 /**
  * The SP administrator's calls on enterprise resources, each made with the SP token (one re-login and retry

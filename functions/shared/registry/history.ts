@@ -6,7 +6,7 @@
  * Entries expire after HISTORY_RETENTION_DAYS through the table's TTL attribute `purgeAt` (epoch seconds), which
  * no resource item carries. Never holds a token or any other secret: only ids, states and timestamps.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { RESOURCE_TYPES } from '../huawei/schemas.js';
 import type { RegistryItem } from './model.js';
 import { ITEM_STATUSES } from './state.js';
@@ -25,14 +25,14 @@ export type HistorySource = { kind: 'relay' } | { kind: 'sweep' | 'sync'; id: st
 /** The fields of an item a history entry keeps: its meaning, without claims and index keys. */
 export const historyStateSchema = z.object({
   status: z.enum(ITEM_STATUSES),
-  expireDate: z.number().int().optional(),
-  disabledAt: z.number().int().optional(),
-  rejections: z.number().int().nonnegative(),
-  lastErrorCode: z.string().optional(),
-  reenableOwedSince: z.number().int().optional(),
-  inDoubtSince: z.number().int().optional(),
-  goneAt: z.number().int().optional(),
-  failedAt: z.number().int().optional(),
+  expireDate: z.optional(z.number().check(z.int())),
+  disabledAt: z.optional(z.number().check(z.int())),
+  rejections: z.number().check(z.int(), z.nonnegative()),
+  lastErrorCode: z.optional(z.string()),
+  reenableOwedSince: z.optional(z.number().check(z.int())),
+  inDoubtSince: z.optional(z.number().check(z.int())),
+  goneAt: z.optional(z.number().check(z.int())),
+  failedAt: z.optional(z.number().check(z.int())),
 });
 export type HistoryState = z.infer<typeof historyStateSchema>;
 
@@ -41,14 +41,14 @@ export const historyEntrySchema = z.object({
   sk: z.string(),
   corpId: z.string(),
   resourceId: z.string(),
-  type: z.enum(RESOURCE_TYPES).optional(),
-  version: z.number().int().nonnegative(),
-  at: z.number().int(),
+  type: z.optional(z.enum(RESOURCE_TYPES)),
+  version: z.number().check(z.int(), z.nonnegative()),
+  at: z.number().check(z.int()),
   source: z.enum(HISTORY_SOURCES),
   /** The relay's X-Request-Id, the sweep id or the sync id; absent for a relay write without a request id. */
-  sourceId: z.string().optional(),
+  sourceId: z.optional(z.string()),
   after: historyStateSchema,
-  purgeAt: z.number().int(),
+  purgeAt: z.number().check(z.int()),
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 

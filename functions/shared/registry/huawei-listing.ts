@@ -3,7 +3,7 @@
  * state model, and the paging both the verified sweep and the sync use. The page size is the largest Huawei
  * allows as far as we know: its maximum `limit` is undocumented, 100 is our assumption (docs/simulator.md).
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { RESOURCE_TYPES } from '../huawei/schemas.js';
 import type { ResourceType } from '../huawei/schemas.js';
 import type { ObservedResource } from './state.js';
@@ -14,8 +14,8 @@ export const HUAWEI_STATUS_EXPIRED = 1;
 export const HUAWEI_STATUS_DISABLED = 2;
 
 const pageSchema = z.object({
-  count: z.number().int().nonnegative(),
-  data: z.array(z.object({ id: z.string(), type: z.string(), expireDate: z.number(), status: z.number().int() })),
+  count: z.number().check(z.int(), z.nonnegative()),
+  data: z.array(z.object({ id: z.string(), type: z.string(), expireDate: z.number(), status: z.number().check(z.int()) })),
 });
 
 /** One resource as Huawei lists it. */

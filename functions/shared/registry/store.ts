@@ -5,13 +5,14 @@
  * RegistryUnavailableError.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { mapWithConcurrency } from './concurrency.js';
 import { RegistryUnavailableError } from './errors.js';
 import { Expression } from './expression.js';
 import { allDueShards, corpPartitionKey, resourceSortKeyPrefix } from './keys.js';
 import type { ItemKey } from './keys.js';
+import { HISTORY_BATCH, HistoryWriter } from './history-writer.js';
 import { historyEntryFor, historyEntrySchema, historyPartitionKey, historySortKeyPrefix } from './history.js';
 import type { HistoryEntry, HistorySource } from './history.js';
 import { dueEntrySchema, registryItemSchema } from './model.js';
@@ -23,6 +24,11 @@ export interface RegistryStoreOptions {
   tableName: string;
   /** Who writes through this store, for the history entries; default the relay. See `withSource`. */
   source?: HistorySource;
+  /**
+   * Coalesce the history entries of concurrent writes into BatchWriteItem requests (history-writer.ts). Only for
+   * functions whose role has `dynamodb:BatchWriteItem` (TABLE_ACTIONS.readWrite); off: one PutItem per entry.
+   */
+  batchHistory?: boolean;
 }
 
 export interface DueQueryResult {
@@ -38,20 +44,27 @@ export interface ClaimRequest {
   expiresAt: number;
 }
 
+/** BatchGetItem's limit of keys per request, and how unprocessed keys are retried. */
+export const BATCH_GET = { maxKeys: 100, maxAttempts: 5, retryBaseMs: 20 } as const;
+
 export class RegistryStore {
   readonly tableName: string;
   readonly source: HistorySource;
   private readonly db: DynamoDBDocumentClient;
+  private readonly batchHistory: boolean;
+  private readonly history: HistoryWriter;
 
   constructor(options: RegistryStoreOptions) {
     this.db = options.documentClient;
     this.tableName = options.tableName;
     this.source = options.source ?? { kind: 'relay' };
+    this.batchHistory = options.batchHistory ?? false;
+    this.history = new HistoryWriter(this.db, this.tableName, this.batchHistory ? HISTORY_BATCH.maxEntries : 1);
   }
 
   /** The same table, with every write's history entry attributed to `source` (one sweep, one sync run). */
   withSource(source: HistorySource): RegistryStore {
-    return new RegistryStore({ documentClient: this.db, tableName: this.tableName, source });
+    return new RegistryStore({ documentClient: this.db, tableName: this.tableName, source, batchHistory: this.batchHistory });
   }
 
   /** Strongly consistent read of one item. */
@@ -60,6 +73,38 @@ export class RegistryStore {
       this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: key.pk, sk: key.sk }, ConsistentRead: true })),
     );
     return output.Item ? registryItemSchema.parse(output.Item) : undefined;
+  }
+
+  /**
+   * Strongly consistent reads of many items by key, in as few requests as DynamoDB allows (BatchGetItem, 100 keys
+   * a request, requests in parallel). Keys DynamoDB leaves unprocessed are asked for again with a short backoff;
+   * keys still unprocessed after `BATCH_GET.maxAttempts` make it a RegistryUnavailableError. Items that do not
+   * exist are absent from the result; the order is by key.
+   */
+  async getMany(keys: readonly ItemKey[]): Promise<RegistryItem[]> {
+    const unique = [...new Map(keys.map((key) => [`${key.pk}|${key.sk}`, { pk: key.pk, sk: key.sk }])).values()];
+    const chunks: ItemKey[][] = [];
+    for (let i = 0; i < unique.length; i += BATCH_GET.maxKeys) chunks.push(unique.slice(i, i + BATCH_GET.maxKeys));
+    const read = await mapWithConcurrency(chunks, chunks.length, (chunk) => this.batchGet(chunk));
+    return read.flat().sort((a, b) => (a.pk === b.pk ? (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0) : a.pk < b.pk ? -1 : 1));
+  }
+
+  private async batchGet(keys: readonly ItemKey[]): Promise<RegistryItem[]> {
+    const items: RegistryItem[] = [];
+    let pending: Record<string, unknown>[] = keys.map((key) => ({ pk: key.pk, sk: key.sk }));
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      if (attempt > BATCH_GET.maxAttempts) {
+        throw new RegistryUnavailableError('BatchGetItem', { cause: new Error(`${pending.length} key(s) left unprocessed`) });
+      }
+      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, BATCH_GET.retryBaseMs * 2 ** (attempt - 2)));
+      const Keys = pending;
+      const output = await this.call('BatchGetItem', () =>
+        this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys, ConsistentRead: true } } })),
+      );
+      items.push(...(output.Responses?.[this.tableName] ?? []).map((raw) => registryItemSchema.parse(raw)));
+      pending = output.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+    }
+    return items;
   }
 
   /** Every item (each type, and the type-less one) of one resource id in one enterprise; strongly consistent. */
@@ -225,8 +270,8 @@ export class RegistryStore {
    * RegistryUnavailableError like any other, so the caller retries and the retry's write gets its own entry.
    */
   private async recordHistory(item: RegistryItem): Promise<void> {
-    const entry = historyEntryFor(item, this.source);
-    await this.call('PutItem (history)', () => this.db.send(new PutCommand({ TableName: this.tableName, Item: entry })));
+    // Entries of concurrent writes share BatchWriteItem requests (history-writer.ts); each write still waits for its own.
+    await this.history.write(historyEntryFor(item, this.source));
   }
 
   /** History entries of a resource id (one type, or all of its items), in version order per item; strongly consistent. */

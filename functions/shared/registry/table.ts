@@ -92,6 +92,25 @@ export interface TableDefinition {
 }
 
 /**
+ * The non-key attributes the due index projects: exactly what a sweep needs to claim an item and build its batch.
+ * `dueEntrySchema` (model.ts) is derived from this list plus the table's and the index's keys, so the two cannot
+ * drift apart.
+ */
+export const DUE_INDEX_ATTRIBUTES = [
+  ATTR.corpId,
+  ATTR.resourceId,
+  ATTR.type,
+  ATTR.expireDate,
+  ATTR.version,
+  ATTR.rejections,
+  ATTR.claimedBy,
+  ATTR.claimExpiresAt,
+  ATTR.status,
+  ATTR.reenableOwedSince,
+  ATTR.inDoubtSince,
+] as const;
+
+/**
  * Sparse GSI "active and expiring before now": the sweeper Queries each shard with `dueAt <= now`, so a sweep
  * reads only due items however large the registry grows. Items leave the index by REMOVE-ing `dueShard`/`dueAt`
  * when they are disabled or failed.
@@ -111,19 +130,7 @@ export const REGISTRY_TABLE: TableDefinition = {
     sortKey: { name: ATTR.dueAt, type: 'N' },
     projection: {
       type: 'INCLUDE',
-      nonKeyAttributes: [
-        ATTR.corpId,
-        ATTR.resourceId,
-        ATTR.type,
-        ATTR.expireDate,
-        ATTR.version,
-        ATTR.rejections,
-        ATTR.claimedBy,
-        ATTR.claimExpiresAt,
-        ATTR.status,
-        ATTR.reenableOwedSince,
-        ATTR.inDoubtSince,
-      ],
+      nonKeyAttributes: DUE_INDEX_ATTRIBUTES,
     },
   },
   // 8 partitions of the index spread the writes of a large expiry wave; a sweep costs 8 small Queries at least.

@@ -91,6 +91,19 @@ export class MemoryRegistryStore {
     }, { key: `reg:${idOfSk(key.sk)}`, write: false });
   }
 
+  /** BatchGetItem: one step for all keys (the relay's read of typed updates); missing keys left out, by key order. */
+  getMany(keys: readonly ItemKey[]): Promise<RegistryItem[]> {
+    const ids = [...new Set(keys.map((key) => idOfSk(key.sk)))];
+    return this.gate(`read ${ids.join(',')}`, () => {
+      const found = new Map<string, RegistryItem>();
+      for (const key of keys) {
+        const item = this.table.items.get(MemoryTable.keyOf(key));
+        if (item) found.set(MemoryTable.keyOf(key), item);
+      }
+      return [...found.values()].sort((a, b) => (a.pk + a.sk < b.pk + b.sk ? -1 : a.pk + a.sk > b.pk + b.sk ? 1 : 0)).map(readCopy);
+    }, { key: ids.length === 1 ? `reg:${ids[0]}` : 'reg:*', write: false });
+  }
+
   listResource(corpId: string, resourceId: string): Promise<RegistryItem[]> {
     return this.gate(`read ${resourceId}`, () => this.query(corpPartitionKey(corpId), resourceSortKeyPrefix(resourceId)), { key: `reg:${resourceId}`, write: false });
   }
