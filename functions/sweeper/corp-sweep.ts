@@ -204,13 +204,11 @@ async function applyPlans(run: SweepRun, corpId: string, plans: readonly Planned
   const pushes = plans.flatMap((p) => (p.push ? [p.push] : []));
   let accepted = true;
   let requestId: string | undefined;
-  let retried = false;
   if (pushes.length) {
     const outcome = await run.callSp(`repair ${pushes.length} in ${corpId}`, (opts) => run.spApi.updateResources(corpId, pushes, opts), true);
     accepted = outcome.answered && isSuccess(outcome.response);
     if (outcome.answered) {
       requestId = outcome.response.requestId;
-      retried = outcome.response.attempts > 1;
     } else if (outcome.maybeApplied && pushes.some((p) => p.isDisabled)) {
       // A disable that may still land: record it in doubt like any other unanswered disable.
       for (const plan of plans) if (plan.push?.isDisabled && plan.before) await markDisableInDoubt(run, plan.before, [plan.push]);
@@ -219,8 +217,8 @@ async function applyPlans(run: SweepRun, corpId: string, plans: readonly Planned
   }
   for (const plan of plans) {
     if (plan.push && !accepted) continue;
-    let after = plan.push ? { ...plan.after, ...(requestId === undefined ? {} : { lastRequestId: requestId }) } : plan.after;
-    if (plan.outcome === 'disable' && retried) after = { ...after, inDoubtSince: run.now() };
+    // A disable's plan is already in doubt (`markExpiredDisabled`), answered at once or not.
+    const after = plan.push ? { ...plan.after, ...(requestId === undefined ? {} : { lastRequestId: requestId }) } : plan.after;
     const ok = plan.before ? await run.store.replace(after, { version: plan.before.version }) : await run.store.create(after);
     if (ok) written.add(after.sk);
     if (!ok) {
@@ -298,7 +296,7 @@ async function sendDisableBatch(run: SweepRun, corpId: string, units: Unit[]): P
   const items = units.flatMap((u) => u.upstream);
   if (items.length === 0) {
     // Every type of a type-less item must stay enabled: nothing to send, the item is done.
-    await recordDisabled(run, units, undefined, false);
+    await recordDisabled(run, units, undefined);
     return DONE;
   }
   const outcome = await run.callSp(`disable ${items.length} in ${corpId}`, (opts) => run.spApi.updateResources(corpId, items, opts));
@@ -310,8 +308,8 @@ async function sendDisableBatch(run: SweepRun, corpId: string, units: Unit[]): P
   }
   const { response } = outcome;
   if (isSuccess(response)) {
-    // A retried call's first attempt may still land late: the items stay in doubt for the hold.
-    await recordDisabled(run, units, response.requestId, response.attempts > 1);
+    // Recorded in doubt: any attempt of the call may still be delivered (again) later.
+    await recordDisabled(run, units, response.requestId);
     return DONE;
   }
   if (response.status === 400) {
@@ -330,9 +328,9 @@ async function sendDisableBatch(run: SweepRun, corpId: string, units: Unit[]): P
   return { halted: true, unsent: units };
 }
 
-async function recordDisabled(run: SweepRun, units: readonly Unit[], requestId: string | undefined, retried: boolean): Promise<void> {
+async function recordDisabled(run: SweepRun, units: readonly Unit[], requestId: string | undefined): Promise<void> {
   await mapWithConcurrency(units, WRITE_CONCURRENCY, async ({ item, upstream, siblings }) => {
-    const next = markExpiredDisabled(item, { now: run.now(), requestId, retried });
+    const next = markExpiredDisabled(item, { now: run.now(), requestId });
     if (await run.store.replace(next, { version: item.version, claimedBy: run.sweepId })) run.report.disabled++;
     else await reconcile(run, item, 'disable');
     await reconcileTypedSiblings(run, item, upstream, siblings);

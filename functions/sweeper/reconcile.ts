@@ -23,6 +23,7 @@ export async function reconcile(run: SweepRun, item: RegistryItem, pushed: Upstr
   const key: ItemKey = { pk: item.pk, sk: item.sk };
   let lastPushed = pushed;
   let lastRequestId: string | undefined;
+  let pushedAt: number | undefined;
   for (let attempt = 1; attempt <= MAX_RECONCILE_ATTEMPTS; attempt++) {
     const current = await run.store.get(key);
     run.report.itemsRead++;
@@ -51,10 +52,11 @@ export async function reconcile(run: SweepRun, item: RegistryItem, pushed: Upstr
         break;
       }
       lastPushed = desired;
+      pushedAt = now;
       if (outcome?.answered) lastRequestId = outcome.response.requestId;
     }
 
-    const ctx = { now, requestId: lastRequestId };
+    const ctx = { now, requestId: lastRequestId, pushedAt };
     const next =
       desired === 'enable' ? markReenabled(current, ctx) : disabledNow ? markChecked(current, { now }) : markExpiredDisabled(current, ctx);
     if (await run.store.replace(next, { version: current.version })) {

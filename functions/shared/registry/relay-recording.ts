@@ -37,11 +37,11 @@ export interface PlannedItem {
    */
   reenableTypelessLater?: true;
   /**
-   * A disable (`isDisabled: true`) Huawei accepted only after a retry: an earlier attempt may still land late,
-   * after anything that follows (a re-enable). The items it applies to are recorded in doubt (`inDoubtSince`),
-   * so a sweep re-checks Huawei after the hold and pushes the registry's state if a late attempt changed it
-   * (issue 15, sequence 3). Only disables: the mark also makes a renewal re-enable (possibly disabled by us),
-   * which must never undo a disable made at Huawei by hand.
+   * A disable (`isDisabled: true`) Huawei accepted: any attempt of it, answered or not, may still be delivered
+   * (again) later, after anything that follows (a re-enable). The items it applies to are recorded in doubt
+   * (`inDoubtSince`), so a sweep re-checks Huawei after the hold and pushes the registry's state if a late
+   * delivery changed it (issue 15, sequence 3 and duplicates). Only disables: the mark also makes a renewal
+   * re-enable (possibly disabled by us), which must never undo a disable made at Huawei by hand.
    */
   inDoubt?: true;
 }
@@ -218,7 +218,7 @@ export function recordWrites(
     const targets =
       item.type !== undefined ? [start(item.type, item.id)] : recordsOf(item.id).filter((w) => w.next.type === undefined || w.next.status !== 'gone');
     for (const target of targets) {
-      target.next = applyRelayedChange(target.next, change, ctx.now);
+      target.next = applyRelayedChange(target.next, change, ctx.now, ctx.pushedAt);
       if (reenableTypelessLater && target.next.type === undefined) target.next = markReenableOwed(target.next, ctx.now);
       if (inDoubt) target.next = { ...target.next, inDoubtSince: ctx.now };
       target.touched = true;
@@ -350,7 +350,8 @@ export async function relayAndRecord(
   for (let attempt = 1; ; attempt++) {
     const read = await readRegistered(deps.store, corpId, pending.map((i) => i.id));
     const { registered, recreate } = withoutStaleCreates(read, staleCreates);
-    const plan = planRelayedUpdate(corpId, pending, registered, { now: deps.now(), reenableRenewed: deps.reenableRenewed });
+    const plannedAt = deps.now();
+    const plan = planRelayedUpdate(corpId, pending, registered, { now: plannedAt, reenableRenewed: deps.reenableRenewed });
     const accepted: PlannedItem[] = [];
     let lastResponse: UpstreamResponse | undefined;
     let rejection: UpstreamResponse | undefined;
@@ -371,11 +372,11 @@ export async function relayAndRecord(
       }
       firstResponse ??= response;
       lastResponse = response;
-      // Attempts before the one answered may still land late: every disable of the call is in doubt.
-      accepted.push(...(response.attempts > 1 ? chunk.map((p): PlannedItem => (p.item.isDisabled === true ? { ...p, inDoubt: true } : p)) : chunk));
+      // Any attempt of the call, answered or not, may still be delivered (again) later: every disable is in doubt.
+      accepted.push(...chunk.map((p): PlannedItem => (p.item.isDisabled === true ? { ...p, inDoubt: true } : p)));
     }
     if (accepted.length) {
-      const writes = recordWrites(corpId, accepted, registered, { now: deps.now(), requestId: lastResponse?.requestId }, recreate);
+      const writes = recordWrites(corpId, accepted, registered, { now: deps.now(), requestId: lastResponse?.requestId, pushedAt: plannedAt }, recreate);
       const recorded = await recordRelayedUpdate(deps.store, writes);
       const conflicted = recorded.conflicted;
       staleCreates = recorded.staleCreates;
