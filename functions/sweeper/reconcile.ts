@@ -9,7 +9,7 @@ import { logger } from '../shared/observability.js';
 import type { ItemKey } from '../shared/registry/keys.js';
 import { describeRef, shouldBeDisabled } from '../shared/registry/model.js';
 import type { RegistryItem } from '../shared/registry/model.js';
-import { markChecked, markExpiredDisabled, markReenabled, markReenableRetry } from '../shared/registry/transitions.js';
+import { markChecked, markExpiredDisabled, markReenabled, markReenableRetry, withDisableInDoubt } from '../shared/registry/transitions.js';
 import { isSuccess } from './run.js';
 import type { SweepRun } from './run.js';
 import { reportedItem } from './report.js';
@@ -18,12 +18,18 @@ import type { UpstreamAction } from './upstream-items.js';
 
 const MAX_RECONCILE_ATTEMPTS = 4;
 
-/** `pushed` undefined: Huawei's state is unknown, so the registry's state is pushed whatever it is. */
-export async function reconcile(run: SweepRun, item: RegistryItem, pushed: UpstreamAction | undefined): Promise<void> {
+/**
+ * `pushed` undefined: Huawei's state is unknown, so the registry's state is pushed whatever it is.
+ * `disableSent`: a disable of ours reached the item (a type-less one, for a typed sibling), so it is in doubt.
+ */
+export async function reconcile(run: SweepRun, item: RegistryItem, pushed: UpstreamAction | undefined, disableSent = pushed === 'disable'): Promise<void> {
   const key: ItemKey = { pk: item.pk, sk: item.sk };
   let lastPushed = pushed;
   let lastRequestId: string | undefined;
   let pushedAt: number | undefined;
+  // A disable we sent (the caller's, or one here) may be delivered again later, whatever is recorded after it:
+  // every write here carries the mark from then (its own record may be the one that lost the race).
+  let disableSentAt: number | undefined = disableSent ? run.now() : undefined;
   for (let attempt = 1; attempt <= MAX_RECONCILE_ATTEMPTS; attempt++) {
     const current = await run.store.get(key);
     run.report.itemsRead++;
@@ -53,12 +59,14 @@ export async function reconcile(run: SweepRun, item: RegistryItem, pushed: Upstr
       }
       lastPushed = desired;
       pushedAt = now;
+      if (desired === 'disable') disableSentAt = now;
       if (outcome?.answered) lastRequestId = outcome.response.requestId;
     }
 
     const ctx = { now, requestId: lastRequestId, pushedAt };
+    const marked = withDisableInDoubt(current, disableSentAt);
     const next =
-      desired === 'enable' ? markReenabled(current, ctx) : disabledNow ? markChecked(current, { now }) : markExpiredDisabled(current, ctx);
+      desired === 'enable' ? markReenabled(marked, ctx) : disabledNow ? markChecked(marked, { now }) : markExpiredDisabled(marked, ctx);
     if (await run.store.replace(next, { version: current.version })) {
       if (desired === 'enable') run.report.reenabled++;
       else if (!disabledNow) run.report.disabled++;

@@ -107,6 +107,15 @@ export function markExpiredDisabled(item: RegistryItem, ctx: WriteContext): Regi
   return finishWrite(item, withoutClaim(next), ctx);
 }
 
+/**
+ * A disable of ours sent at `sentAt` (undefined: none) reached the item: it is in doubt from then, unless it
+ * already is from later. Folded into whatever write records the item next, so no extra write is needed.
+ */
+export function withDisableInDoubt(item: RegistryItem, sentAt: number | undefined): RegistryItem {
+  if (sentAt === undefined || (item.inDoubtSince !== undefined && item.inDoubtSince >= sentAt)) return item;
+  return { ...item, inDoubtSince: sentAt };
+}
+
 /** A disable of ours got no answer: Huawei may apply it later. The item stays as it is, in doubt from now. */
 export function markInDoubt(item: RegistryItem, ctx: WriteContext): RegistryItem {
   return finishWrite(item, withoutClaim({ ...item, inDoubtSince: ctx.now }), { now: ctx.now });
