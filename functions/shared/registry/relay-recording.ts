@@ -22,7 +22,7 @@ import { itemKey } from './keys.js';
 import type { RegistryItem, ResourceRef } from './model.js';
 import type { RegistryStore } from './store.js';
 import { mayBeDisabledByUs } from './state.js';
-import { applyRelayedChange, finishWrite, markInDoubt, markReenableOwed, newItem, withoutClaim } from './transitions.js';
+import { applyRelayedChange, finishWrite, markInDoubt, markReenableOwed, newItem, withInheritedDoubt, withoutClaim } from './transitions.js';
 import type { WriteContext } from './transitions.js';
 
 /** Registered items per resource id, as read before relaying. */
@@ -223,6 +223,12 @@ export function recordWrites(
       if (inDoubt) target.next = { ...target.next, inDoubtSince: ctx.now };
       target.touched = true;
     }
+  }
+  // A type-less disable in doubt reached every type of the id, also those whose typed item it was not recorded on
+  // (created after it read, or after it was recorded): a typed item written here carries the type-less mark.
+  for (const w of working.values()) {
+    const typeless = working.get(itemKey(corpId, w.next.resourceId, undefined).sk)?.next;
+    if (w.touched && w.next.type !== undefined && typeless) w.next = withInheritedDoubt(w.next, typeless, ctx.now);
   }
 
   const templates = new Set([...working.values()].flatMap((w) => (w.templateSk === undefined ? [] : [w.templateSk])));

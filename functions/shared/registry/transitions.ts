@@ -7,7 +7,7 @@
 import type { ModResourceItem } from '../huawei/schemas.js';
 import { dueShardFor, itemKey } from './keys.js';
 import type { RegistryItem, ResourceRef, UpstreamError } from './model.js';
-import { clearsDoubtAfterPush, dueAtOf, nextStatus } from './state.js';
+import { clearsDoubtAfterPush, doubtHoldOver, dueAtOf, nextStatus } from './state.js';
 import type { ItemEvent, Repair } from './state.js';
 
 export interface WriteContext {
@@ -114,6 +114,16 @@ export function markExpiredDisabled(item: RegistryItem, ctx: WriteContext): Regi
 export function withDisableInDoubt(item: RegistryItem, sentAt: number | undefined): RegistryItem {
   if (sentAt === undefined || (item.inDoubtSince !== undefined && item.inDoubtSince >= sentAt)) return item;
   return { ...item, inDoubtSince: sentAt };
+}
+
+/**
+ * A typed item next to a type-less one in doubt: the type-less disable reached this type too, so while its hold
+ * lasts the typed item is in doubt from then as well (a later mark of its own stands).
+ */
+export function withInheritedDoubt(typed: RegistryItem, typeless: RegistryItem, now: number): RegistryItem {
+  const since = typeless.inDoubtSince;
+  if (since === undefined || typeless.status === 'gone' || doubtHoldOver(typeless, now)) return typed;
+  return withDisableInDoubt(typed, since);
 }
 
 /** A disable of ours got no answer: Huawei may apply it later. The item stays as it is, in doubt from now. */
