@@ -393,9 +393,11 @@ export async function relayAndRecord(
       if (conflicted.size === 0) {
         return { outcome: 'recorded', response: firstResponse ?? (lastResponse as UpstreamResponse), reenabled, reenableLater, upstreamCalls };
       }
-      if (attempt >= maxAttempts) throw new RegistryConflictError([...conflicted], attempt);
       const waitMs = Math.floor(random() * Math.min(RELAY_ROUNDS.maxWaitMs, RELAY_ROUNDS.firstWaitMs * 2 ** (attempt - 1)));
-      if (deps.deadline !== undefined && deps.now() + waitMs + RELAY_ROUNDS.roundReserveMs > deps.deadline) {
+      if (attempt >= maxAttempts || (deps.deadline !== undefined && deps.now() + waitMs + RELAY_ROUNDS.roundReserveMs > deps.deadline)) {
+        // Giving up: Huawei applied disables whose record lost; they may land again later like any other.
+        const disables = accepted.map((p) => p.item).filter((i) => i.isDisabled === true && conflicted.has(i.id));
+        if (disables.length) await markRelayedInDoubt(deps.store, corpId, disables, deps.now());
         throw new RegistryConflictError([...conflicted], attempt);
       }
       await sleep(waitMs);
