@@ -431,7 +431,15 @@ export async function markRelayedInDoubt(store: RegistryStore, corpId: string, i
       const targets = sent.some((i) => i.type === undefined)
         ? records
         : [...new Set(sent.flatMap((i) => { const r = effectiveRecord(records, i.type as ResourceType); return r ? [r] : []; }))];
-      const results = await Promise.all(targets.map((r) => store.replace(markInDoubt(r, { now }), { version: r.version })));
+      // Nothing registered that the disable reaches: an item of its own (active, as the registry's wanted state
+      // is until a caller's disable is confirmed), so the mark exists when the caller's next update comes.
+      const missing = [...new Set(sent.map((i) => i.type))].filter((type) =>
+        type === undefined ? records.length === 0 : effectiveRecord(records, type) === undefined,
+      );
+      const results = await Promise.all([
+        ...targets.map((r) => store.replace(markInDoubt(r, { now }), { version: r.version })),
+        ...missing.map((type) => store.create(markInDoubt(newItem({ corpId, resourceId: id, type }, now), { now }))),
+      ]);
       if (results.every(Boolean)) return;
     }
   });
