@@ -373,6 +373,9 @@ export async function relayAndRecord(
       }
       upstreamCalls++;
       if (response.status < 200 || response.status >= 300) {
+        // An attempt before the one answered got no answer (or a 5xx): Huawei may still apply it, later.
+        const disables = chunk.map((p) => p.item).filter((i) => i.isDisabled === true);
+        if (response.attempts > 1 && disables.length) await markRelayedInDoubt(deps.store, corpId, disables, deps.now());
         rejection = response;
         break;
       }
