@@ -62,6 +62,52 @@ describe('relaying and recording a resource update', () => {
     expect(after.dueAt).toBe((after.inDoubtSince as number) + IN_DOUBT_HOLD_MS);
   });
 
+  it('records a disable answered at once in doubt, so a duplicate delivered later is checked after the hold (issue 15, duplicates)', async () => {
+    // Prepare
+    const expireDate = Date.now() + HOUR;
+    await huawei.addResources(CORP, [{ id: 'dup-1', type: 'VMR', expireDate }]);
+    await relay([{ id: 'dup-1', type: 'VMR', expireDate }]);
+
+    // Act: the disable is answered 200 on its first attempt; then the caller enables it again.
+    await relay([{ id: 'dup-1', type: 'VMR', isDisabled: true }]);
+    const disabled = await get('dup-1', 'VMR');
+    await relay([{ id: 'dup-1', type: 'VMR', isDisabled: false }]);
+
+    // Assess: the disable's write carried the mark; the enable keeps it and brings the item to the sweep at the hold end.
+    expect(disabled).toMatchObject({ status: 'disabled-manual', inDoubtSince: expect.any(Number) as unknown });
+    const enabled = await get('dup-1', 'VMR');
+    expect(enabled).toMatchObject({ status: 'active', inDoubtSince: disabled.inDoubtSince });
+    expect(enabled.dueAt).toBe((disabled.inDoubtSince as number) + IN_DOUBT_HOLD_MS);
+  });
+
+  it('creates an in-doubt item for an unanswered disable of an id the registry does not know, so the next update keeps the mark', async () => {
+    // Act
+    const lost = relayAndRecord({ store: registry.store, now: Date.now, reenableRenewed: true }, CORP, [{ id: 'unknown-lost', type: 'VMR', isDisabled: true }], () =>
+      Promise.reject(new UpstreamTimeoutError('Huawei did not answer in time (UND_ERR_HEADERS_TIMEOUT)', 4)),
+    );
+
+    // Assess
+    await expect(lost).rejects.toBeInstanceOf(UpstreamTimeoutError);
+    expect(await get('unknown-lost', 'VMR')).toMatchObject({ status: 'active', inDoubtSince: expect.any(Number) as unknown, version: 1 });
+  });
+
+  it('marks a disable in doubt when Huawei answered non-2xx only after earlier attempts went unanswered', async () => {
+    // Prepare
+    const expireDate = Date.now() + HOUR;
+    await huawei.addResources(CORP, [{ id: 'late-503', type: 'VMR', expireDate }]);
+    await relay([{ id: 'late-503', type: 'VMR', expireDate }]);
+    const refusedAfterRetries = { status: 503, headers: {}, text: '{}', json: {}, requestId: 'r', attempts: 4 };
+
+    // Act
+    const result = await relayAndRecord({ store: registry.store, now: Date.now, reenableRenewed: true }, CORP, [{ id: 'late-503', type: 'VMR', isDisabled: true }], () =>
+      Promise.resolve(refusedAfterRetries),
+    );
+
+    // Assess: the 503 passes through; the item is not recorded disabled, but is in doubt.
+    expect(result.outcome).toBe('upstream-rejected');
+    expect(await get('late-503', 'VMR')).toMatchObject({ status: 'active', inDoubtSince: expect.any(Number) as unknown });
+  });
+
   it('records every item Huawei accepted with its expiry, state and Huawei request id, and nothing secret', async () => {
     // Prepare
     const expireDate = Date.now() + HOUR;
