@@ -6,8 +6,10 @@
  * 2. Rounds of at most 100 due entries, oldest first: claim each; disable, in PUTs of at most 100 typed DTOs taken
  *    from Huawei's listing, only the (id, type) pairs Huawei confirms and the registry has due (split in halves
  *    while Huawei answers 400); record each result with a condition on the claim.
- * 3. Every claimed item Huawei did not confirm (and every item due for another reason: an owed re-enable, an
- *    in-doubt hold that is over) is looked up exactly (SearchResource by id, at most `lookupBudget` ids per
+ * 3. Items due only because an in-doubt disable's hold is over (the registry wants them enabled) are checked in
+ *    bulk against one listing of what Huawei holds disabled with a future expiry (verify-in-doubt.ts).
+ * 4. Every other claimed item Huawei did not confirm (and every item due for another reason: an owed re-enable)
+ *    is looked up exactly (SearchResource by id, at most `lookupBudget` ids per
  *    sweep) and repaired from Huawei's values with the state model (functions/shared/registry/repair-plan.ts):
  *    renewed elsewhere, disabled elsewhere, gone, or disabled now that Huawei confirms it. Items over the
  *    budget are released for the next sweep (the sync repairs them too).
@@ -32,6 +34,7 @@ import { reportedItem } from './report.js';
 import { isSuccess, upstreamErrorOf } from './run.js';
 import type { SweepRun } from './run.js';
 import { reconcileTypedSiblings } from './typeless-siblings.js';
+import { DisabledListing, needsDoubtCheck, verifyInDoubt } from './verify-in-doubt.js';
 import type { UpstreamAction } from './upstream-items.js';
 
 /** Registry writes of one round in flight at once. */
@@ -60,6 +63,7 @@ export async function sweepCorp(run: SweepRun, corpId: string, entries: readonly
     if (listing === undefined) return; // Huawei could not be read: nothing is disabled on the registry's word
     expired = byId(listing);
   }
+  const disabledListing = new DisabledListing(run, corpId);
   for (let start = 0; start < entries.length; start += MAX_RESOURCE_ITEMS) {
     if (!run.canStartWork()) {
       if (!run.stopped) run.problem('time budget ran low; the rest is left for the next sweep');
@@ -72,7 +76,11 @@ export async function sweepCorp(run: SweepRun, corpId: string, entries: readonly
       await release(run, [...left.unsent.map((u) => u.item), ...unconfirmed]);
       return;
     }
-    await lookUpAndRepair(run, corpId, unconfirmed);
+    const now = run.now();
+    const toVerify = unconfirmed.filter((item) => needsDoubtCheck(item, now));
+    const unsettled = await verifyInDoubt(run, corpId, toVerify, disabledListing);
+    await release(run, unsettled);
+    await lookUpAndRepair(run, corpId, unconfirmed.filter((item) => !toVerify.includes(item)));
   }
 }
 

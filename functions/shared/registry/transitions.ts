@@ -126,6 +126,16 @@ export function withInheritedDoubt(typed: RegistryItem, typeless: RegistryItem, 
   return withDisableInDoubt(typed, since);
 }
 
+/**
+ * After the hold, Huawei was read (and, if it showed our disable where the registry wants the resource enabled,
+ * the enable pushed again): the doubt is settled, nothing else changes.
+ */
+export function markDoubtSettled(item: RegistryItem, ctx: WriteContext): RegistryItem {
+  const next = withoutClaim(item);
+  delete next.inDoubtSince;
+  return finishWrite(item, next, ctx);
+}
+
 /** A disable of ours got no answer: Huawei may apply it later. The item stays as it is, in doubt from now. */
 export function markInDoubt(item: RegistryItem, ctx: WriteContext): RegistryItem {
   return finishWrite(item, withoutClaim({ ...item, inDoubtSince: ctx.now }), { now: ctx.now });
