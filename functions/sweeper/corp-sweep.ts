@@ -29,7 +29,7 @@ import { planIdRepair } from '../shared/registry/repair-plan.js';
 import type { PlannedRepair } from '../shared/registry/repair-plan.js';
 import { markExpiredDisabled, markRejected } from '../shared/registry/transitions.js';
 import { markDisableInDoubt } from './in-doubt.js';
-import { reconcile } from './reconcile.js';
+import { reconcile, reconcileRacedDisables } from './reconcile.js';
 import { reportedItem } from './report.js';
 import { isSuccess, upstreamErrorOf } from './run.js';
 import type { SweepRun } from './run.js';
@@ -304,7 +304,7 @@ async function sendDisableBatch(run: SweepRun, corpId: string, units: Unit[]): P
   const items = units.flatMap((u) => u.upstream);
   if (items.length === 0) {
     // Every type of a type-less item must stay enabled: nothing to send, the item is done.
-    await recordDisabled(run, units, undefined);
+    await recordDisabled(run, corpId, units, undefined);
     return DONE;
   }
   const outcome = await run.callSp(`disable ${items.length} in ${corpId}`, (opts) => run.spApi.updateResources(corpId, items, opts));
@@ -317,7 +317,7 @@ async function sendDisableBatch(run: SweepRun, corpId: string, units: Unit[]): P
   const { response } = outcome;
   if (isSuccess(response)) {
     // Recorded in doubt: any attempt of the call may still be delivered (again) later.
-    await recordDisabled(run, units, response.requestId);
+    await recordDisabled(run, corpId, units, response.requestId);
     return DONE;
   }
   if (response.status === 400) {
@@ -336,11 +336,16 @@ async function sendDisableBatch(run: SweepRun, corpId: string, units: Unit[]): P
   return { halted: true, unsent: units };
 }
 
-async function recordDisabled(run: SweepRun, units: readonly Unit[], requestId: string | undefined): Promise<void> {
-  await mapWithConcurrency(units, WRITE_CONCURRENCY, async ({ item, upstream, siblings }) => {
+async function recordDisabled(run: SweepRun, corpId: string, units: readonly Unit[], requestId: string | undefined): Promise<void> {
+  const raced: RegistryItem[] = [];
+  await mapWithConcurrency(units, WRITE_CONCURRENCY, async ({ item }) => {
     const next = markExpiredDisabled(item, { now: run.now(), requestId });
     if (await run.store.replace(next, { version: item.version, claimedBy: run.sweepId })) run.report.disabled++;
-    else await reconcile(run, item, 'disable');
+    else raced.push(item);
+  });
+  // Renewals that landed meanwhile are enabled again in batches, like the disables.
+  await reconcileRacedDisables(run, corpId, raced);
+  await mapWithConcurrency(units, WRITE_CONCURRENCY, async ({ item, upstream, siblings }) => {
     await reconcileTypedSiblings(run, item, upstream, siblings);
     run.settle(item);
   });
