@@ -253,6 +253,14 @@ async function applyPlans(run: SyncRun, corpId: string, plans: readonly PlannedR
     }
     check.created.set(plan.after.sk, plan.after.version);
   }
+  // Ids the sync adopted with no type-less item: one re-read of the enterprise finds the few where one appeared.
+  const adopted = [...checks.values()].filter((c) => c.templateVersion === undefined);
+  if (adopted.length) {
+    const { items, itemsRead } = await store.listCorp(corpId);
+    run.report.registryReads += itemsRead;
+    const typelessNow = new Set(items.filter((i) => i.type === undefined).map((i) => i.resourceId));
+    for (const check of adopted) if (!typelessNow.has(check.resourceId)) checks.delete(check.resourceId);
+  }
   await mapWithConcurrency([...checks.values()], SYNC_DEFAULTS.writeConcurrency, async (check) => {
     const result = await recheckTemplate(store, check, run.now);
     run.report.registryReads += result.reads;
