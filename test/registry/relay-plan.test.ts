@@ -282,3 +282,17 @@ describe('in-doubt marks (issue 15: a disable we sent may be delivered again lat
     expect(writes.find((w) => w.after.type === 'VMR')!.after.inDoubtSince).toBeUndefined();
   });
 });
+
+describe('renewals of items in doubt', () => {
+  it('adds isDisabled: false when the item in doubt may be disabled by us (expired, never enabled since)', () => {
+    const unanswered = { ...item('r1', 'VMR', { expireDate: PAST }), inDoubtSince: NOW - 1_000 };
+    const result = plan([{ id: 'r1', type: 'VMR', expireDate: FUTURE }], registered(unanswered));
+    expect(result.items.map((p) => p.item)).toEqual([{ id: 'r1', type: 'VMR', expireDate: FUTURE, isDisabled: false }]);
+  });
+
+  it('leaves a renewal as sent when the item was enabled with a future expiry after the disable in doubt (the check after the hold covers a late duplicate)', () => {
+    const enabledAgain = { ...item('r1', 'VMR', { expireDate: FUTURE, isDisabled: false }), inDoubtSince: NOW - 1_000 };
+    const items = [{ id: 'r1', type: 'VMR' as const, expireDate: FUTURE + 1 }];
+    expect(plan(items, registered(enabledAgain)).items.map((p) => p.item)).toEqual(items);
+  });
+});

@@ -79,10 +79,15 @@ export function effectiveRecord(records: readonly RegistryItem[], type: Resource
 
 /**
  * Disabled upstream by the sweeper for expiry, or possibly so: a re-enable is owed, or a disable of ours is in
- * doubt (it may land after this update). A manual disable is never among them.
+ * doubt on an item that may be disabled by it now (not one the registry holds enabled with a future expiry: an
+ * enable or renewal was pushed after that disable, and only a late duplicate could undo it, which the check after
+ * the hold repairs; every disable is in doubt, so renewals of such items would otherwise all carry
+ * `isDisabled: false`). A manual disable is never among them.
  */
-function disabledBySweeper(record: RegistryItem): boolean {
-  return record.status !== 'disabled-manual' && record.status !== 'gone' && mayBeDisabledByUs(record);
+function disabledBySweeper(record: RegistryItem, now: number): boolean {
+  if (record.status === 'disabled-manual' || record.status === 'gone' || !mayBeDisabledByUs(record)) return false;
+  const enabledAfterIt = record.status === 'active' && record.reenableOwedSince === undefined && (record.expireDate === undefined || record.expireDate > now);
+  return !enabledAfterIt;
 }
 
 function refOf(record: RegistryItem): ResourceRef {
@@ -106,7 +111,7 @@ export function planRelayedUpdate(
     }
     if (item.type !== undefined) {
       const record = effectiveRecord(records, item.type);
-      if (record && disabledBySweeper(record)) {
+      if (record && disabledBySweeper(record, options.now)) {
         plan.items.push({ item: { ...item, isDisabled: false } });
         plan.reenabled.push({ corpId, resourceId: item.id, type: item.type });
       } else {
@@ -115,7 +120,7 @@ export function planRelayedUpdate(
       continue;
     }
     // Type-less: Huawei applies it to every type registered under this id, and to any we do not know.
-    const toReenable = records.filter(disabledBySweeper);
+    const toReenable = records.filter((r) => disabledBySweeper(r, options.now));
     if (toReenable.length === 0) {
       plan.items.push({ item });
       continue;
