@@ -91,6 +91,24 @@ describe('relaying and recording a resource update', () => {
     expect(await get('unknown-lost', 'VMR')).toMatchObject({ status: 'active', inDoubtSince: expect.any(Number) as unknown, version: 1 });
   });
 
+  it('marks only the type an unanswered typed disable names, as its own item created from the type-less one', async () => {
+    // Prepare: an id registered without a type.
+    const expireDate = Date.now() + HOUR;
+    await huawei.addResources(CORP, [{ id: 'typed-lost', type: 'VMR', expireDate }, { id: 'typed-lost', type: 'SOFT', expireDate }]);
+    await relay([{ id: 'typed-lost', expireDate }]);
+    const typelessBefore = await get('typed-lost');
+
+    // Act
+    const lost = relayAndRecord({ store: registry.store, now: Date.now, reenableRenewed: true }, CORP, [{ id: 'typed-lost', type: 'VMR', isDisabled: true }], () =>
+      Promise.reject(new UpstreamTimeoutError('Huawei did not answer in time (UND_ERR_HEADERS_TIMEOUT)', 4)),
+    );
+
+    // Assess: a disable of VMR cannot change SOFT, so the type-less item (which stands for SOFT) is not in doubt.
+    await expect(lost).rejects.toBeInstanceOf(UpstreamTimeoutError);
+    expect(await get('typed-lost', 'VMR')).toMatchObject({ status: 'active', expireDate, inDoubtSince: expect.any(Number) as unknown });
+    expect(await get('typed-lost')).toEqual(typelessBefore);
+  });
+
   it('marks a disable in doubt when Huawei answered non-2xx only after earlier attempts went unanswered', async () => {
     // Prepare
     const expireDate = Date.now() + HOUR;

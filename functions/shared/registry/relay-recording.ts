@@ -425,10 +425,10 @@ function upstreamMayHaveReceived(error: unknown): boolean {
 }
 
 /**
- * Marks in doubt every registered item an unanswered disable may change (a typed item its own or, without one, the
- * type-less item; a type-less item every item of the id), each conditioned on the version read and re-read on
- * a lost race. Best effort: the caller gets the upstream error either way (502/504: nothing confirmed), and
- * an id the registry has no item of is adopted from Huawei by the next sync.
+ * Marks in doubt every item an unanswered (or unrecorded) disable may change (a typed disable its own typed item,
+ * created from the type-less item's state if missing; a type-less disable every item of the id), each
+ * conditioned on the version read (creates on not existing) and re-read on a lost race. Best effort: the caller
+ * gets the upstream error either way (502/504: nothing confirmed); what it misses, the next sync repairs.
  */
 export async function markRelayedInDoubt(store: RegistryStore, corpId: string, items: readonly ModResourceItem[], now: number): Promise<void> {
   const ids = [...new Set(items.map((i) => i.id))];
@@ -436,17 +436,18 @@ export async function markRelayedInDoubt(store: RegistryStore, corpId: string, i
     const sent = items.filter((i) => i.id === id);
     for (let attempt = 1; attempt <= 3; attempt++) {
       const records = await store.listResource(corpId, id);
-      const targets = sent.some((i) => i.type === undefined)
-        ? records
-        : [...new Set(sent.flatMap((i) => { const r = effectiveRecord(records, i.type as ResourceType); return r ? [r] : []; }))];
-      // Nothing registered that the disable reaches: an item of its own (active, as the registry's wanted state
-      // is until a caller's disable is confirmed), so the mark exists when the caller's next update comes.
-      const missing = [...new Set(sent.map((i) => i.type))].filter((type) =>
-        type === undefined ? records.length === 0 : effectiveRecord(records, type) === undefined,
-      );
+      // A type-less disable reaches every item of the id (the type-less one created if missing); a typed one only
+      // its type: its own item, created from the type-less item's state when it has none (marking the type-less
+      // item would put every type in doubt, and take a manual disable of another type for ours).
+      const typeless = sent.some((i) => i.type === undefined);
+      const targets = typeless ? records : records.filter((r) => r.type !== undefined && sent.some((i) => i.type === r.type));
+      const missing: (ResourceType | undefined)[] = typeless
+        ? records.some((r) => r.type === undefined) ? [] : [undefined]
+        : [...new Set(sent.map((i) => i.type as ResourceType))].filter((type) => !records.some((r) => r.type === type));
+      const template = records.find((r) => r.type === undefined && r.status !== 'gone');
       const results = await Promise.all([
         ...targets.map((r) => store.replace(markInDoubt(r, { now }), { version: r.version })),
-        ...missing.map((type) => store.create(markInDoubt(newItem({ corpId, resourceId: id, type }, now), { now }))),
+        ...missing.map((type) => store.create(markInDoubt(newItem({ corpId, resourceId: id, type }, now, type === undefined ? undefined : template), { now }))),
       ]);
       if (results.every(Boolean)) return;
     }
