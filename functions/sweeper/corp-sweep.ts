@@ -333,6 +333,11 @@ async function sendDisableBatch(run: SweepRun, corpId: string, units: Unit[]): P
   }
   const error = upstreamErrorOf(response);
   run.problem(`disable in ${corpId}: HTTP ${response.status} ${error.errorCode}`);
+  if (response.attempts > 1) {
+    // An attempt before the one answered got no answer (or a 5xx) and may still be applied: in doubt, as unanswered.
+    await mapWithConcurrency(units, WRITE_CONCURRENCY, ({ item, upstream }) => markDisableInDoubt(run, item, upstream));
+    return { halted: true, unsent: [] };
+  }
   return { halted: true, unsent: units };
 }
 

@@ -152,6 +152,26 @@ describe('sweep failures', () => {
     }
   });
 
+  it('records a disable answered 503 after an attempt that got no answer as in doubt (that attempt may still land)', async () => {
+    // Prepare: the first attempt is reset without an answer, every retry is refused.
+    const due = resources(CORP_A.corpId, 'refused-late', 2, Date.now() - HOUR_MS);
+    await h.register(due);
+    await h.huawei.control.addFault({ path: '/v1/usg/dcs/sp/corp', method: 'PUT', reset: true, count: 1 });
+    await h.huawei.control.addFault({ path: '/v1/usg/dcs/sp/corp', method: 'PUT', status: 503, count: 10 });
+
+    // Act
+    const report = await h.sweepOnce();
+
+    // Assess
+    expect(report).toMatchObject({ status: 'partial', disabled: 0 });
+    for (const r of due) {
+      const item = (await h.item(r)) as RegistryItem;
+      expect(item.status, key(r)).toBe('active');
+      expect(item.inDoubtSince, key(r)).toBeDefined();
+      expect(item.claimedBy, key(r)).toBeUndefined();
+    }
+  });
+
   it('reports the time budget as spent and leaves everything for the next sweep when none is left', async () => {
     // Prepare
     const due: TestResource[] = resources(CORP_A.corpId, 'late', 20, Date.now() - HOUR_MS);
