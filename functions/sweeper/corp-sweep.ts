@@ -215,10 +215,11 @@ async function applyPlans(run: SweepRun, corpId: string, plans: readonly Planned
   if (pushes.length) {
     const outcome = await run.callSp(`repair ${pushes.length} in ${corpId}`, (opts) => run.spApi.updateResources(corpId, pushes, opts), true);
     accepted = outcome.answered && isSuccess(outcome.response);
-    if (outcome.answered) {
-      requestId = outcome.response.requestId;
-    } else if (outcome.maybeApplied && pushes.some((p) => p.isDisabled)) {
-      // A disable that may still land: record it in doubt like any other unanswered disable.
+    if (outcome.answered) requestId = outcome.response.requestId;
+    // Not accepted, but an attempt may still land (no answer, or an earlier attempt of a non-2xx answer): a
+    // disable among the pushes is recorded in doubt like any other.
+    const mayLand = !accepted && (outcome.answered ? outcome.response.attempts > 1 : outcome.maybeApplied);
+    if (mayLand && pushes.some((p) => p.isDisabled)) {
       for (const plan of plans) if (plan.push?.isDisabled && plan.before) await markDisableInDoubt(run, plan.before, [plan.push]);
     }
     if (!accepted && outcome.answered) run.problem(`repair in ${corpId}: HTTP ${outcome.response.status} ${upstreamErrorOf(outcome.response).errorCode}`);
