@@ -232,7 +232,8 @@ async function applyPlans(run: SweepRun, corpId: string, plans: readonly Planned
     if (ok) written.add(after.sk);
     if (!ok) {
       // Another writer won; if we changed Huawei, push the registry's state again.
-      if (plan.push && plan.before) await reconcile(run, plan.before, plan.push.isDisabled ? 'disable' : 'enable');
+      // A create that lost (someone created the typed item first) is reconciled on that item just the same.
+      if (plan.push) await reconcile(run, plan.before ?? plan.after, plan.push.isDisabled ? 'disable' : 'enable');
       continue;
     }
     countRepair(run, plan);
