@@ -1,6 +1,6 @@
 /**
  * Sweep cost: registries of growing size holding the same fixed set of due items, swept (a) by the real sweep
- * (`sweep()` from functions/sweeper, with the production RegistryStore, SweepLease, HuaweiClient, SP token
+ * (`sweep()` from functions/sweep/, with the production RegistryStore, SweepLease, HuaweiClient, SP token
  * provider and SpApi) and (b) by the naive baseline (bench/naive-sweeper.ts), on the same data, alternating
  * run by run, with the due items restored (registry and Huawei) before every run.
  *
@@ -249,7 +249,7 @@ export async function runSweepCost(options: SweepOptions, log: (line: string) =>
   });
   const spApi = new SpApi({ client, tokens });
   const control = new SimulatorControl(simulator.url);
-  // As the sweeper function builds it (functions/sweeper.ts).
+  // As the sweeper function builds it (functions/sweep/handler.ts).
   const store = new RegistryStore({ documentClient: db, tableName, batchHistory: true });
   const counter = new RegistryRequestCounter(new URL(dynamo.url).port);
   const lease = new SweepLease({ documentClient: db, tableName });

@@ -183,7 +183,7 @@ async function startServices(options: LocalStackOptions, services: StartedServic
     );
   }
   const sweeper = new LocalSweeper({
-    // As the sweeper function builds it (functions/sweeper.ts); the sync's store writes history one entry at a time.
+    // As the sweeper function builds it (functions/sweep/handler.ts); the sync's store writes history one entry at a time.
     store: new RegistryStore({ documentClient, tableName: dynamo.tableName, batchHistory: true }),
     lease: new SweepLease({ documentClient, tableName: dynamo.tableName }),
     spApi: getSpApi(),

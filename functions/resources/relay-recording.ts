@@ -22,7 +22,7 @@ import { itemKey } from '../shared/registry/keys.js';
 import type { RegistryItem, ResourceRef } from '../shared/registry/model.js';
 import type { RegistryStore } from '../shared/registry/store.js';
 import { mayBeDisabledByUs } from '../shared/registry/state.js';
-import { applyRelayedChange, finishWrite, markInDoubt, markReenableOwed, newItem, withoutClaim } from '../shared/registry/transitions.js';
+import { applyRelayedChange, finishWrite, markInDoubt, markReenableOwed, newItem, withInheritedDoubt, withoutClaim } from '../shared/registry/transitions.js';
 import type { WriteContext } from '../shared/registry/transitions.js';
 
 /** Registered items per resource id, as read before relaying. */
@@ -37,11 +37,11 @@ export interface PlannedItem {
    */
   reenableTypelessLater?: true;
   /**
-   * A disable (`isDisabled: true`) Huawei accepted only after a retry: an earlier attempt may still land late,
-   * after anything that follows (a re-enable). The items it applies to are recorded in doubt (`inDoubtSince`),
-   * so a sweep re-checks Huawei after the hold and pushes the registry's state if a late attempt changed it
-   * (issue 15, sequence 3). Only disables: the mark also makes a renewal re-enable (possibly disabled by us),
-   * which must never undo a disable made at Huawei by hand.
+   * A disable (`isDisabled: true`) Huawei accepted: any attempt of it, answered or not, may still be delivered
+   * (again) later, after anything that follows (a re-enable). The items it applies to are recorded in doubt
+   * (`inDoubtSince`), so a sweep re-checks Huawei after the hold and pushes the registry's state if a late
+   * delivery changed it (issue 15, sequence 3 and duplicates). Only disables: the mark also makes a renewal
+   * re-enable (possibly disabled by us), which must never undo a disable made at Huawei by hand.
    */
   inDoubt?: true;
 }
@@ -94,10 +94,15 @@ export function effectiveRecord(records: readonly RegistryItem[], type: Resource
 
 /**
  * Disabled upstream by the sweeper for expiry, or possibly so: a re-enable is owed, or a disable of ours is in
- * doubt (it may land after this update). A manual disable is never among them.
+ * doubt on an item that may be disabled by it now (not one the registry holds enabled with a future expiry: an
+ * enable or renewal was pushed after that disable, and only a late duplicate could undo it, which the check after
+ * the hold repairs; every disable is in doubt, so renewals of such items would otherwise all carry
+ * `isDisabled: false`). A manual disable is never among them.
  */
-function disabledBySweeper(record: RegistryItem): boolean {
-  return record.status !== 'disabled-manual' && record.status !== 'gone' && mayBeDisabledByUs(record);
+function disabledBySweeper(record: RegistryItem, now: number): boolean {
+  if (record.status === 'disabled-manual' || record.status === 'gone' || !mayBeDisabledByUs(record)) return false;
+  const enabledAfterIt = record.status === 'active' && record.reenableOwedSince === undefined && (record.expireDate === undefined || record.expireDate > now);
+  return !enabledAfterIt;
 }
 
 function refOf(record: RegistryItem): ResourceRef {
@@ -121,7 +126,7 @@ export function planRelayedUpdate(
     }
     if (item.type !== undefined) {
       const record = effectiveRecord(records, item.type);
-      if (record && disabledBySweeper(record)) {
+      if (record && disabledBySweeper(record, options.now)) {
         plan.items.push({ item: { ...item, isDisabled: false } });
         plan.reenabled.push({ corpId, resourceId: item.id, type: item.type });
       } else {
@@ -130,7 +135,7 @@ export function planRelayedUpdate(
       continue;
     }
     // Type-less: Huawei applies it to every type registered under this id, and to any we do not know.
-    const toReenable = records.filter(disabledBySweeper);
+    const toReenable = records.filter((r) => disabledBySweeper(r, options.now));
     if (toReenable.length === 0) {
       plan.items.push({ item });
       continue;
@@ -233,11 +238,17 @@ export function recordWrites(
     const targets =
       item.type !== undefined ? [start(item.type, item.id)] : recordsOf(item.id).filter((w) => w.next.type === undefined || w.next.status !== 'gone');
     for (const target of targets) {
-      target.next = applyRelayedChange(target.next, change, ctx.now);
+      target.next = applyRelayedChange(target.next, change, ctx.now, ctx.pushedAt);
       if (reenableTypelessLater && target.next.type === undefined) target.next = markReenableOwed(target.next, ctx.now);
       if (inDoubt) target.next = { ...target.next, inDoubtSince: ctx.now };
       target.touched = true;
     }
+  }
+  // A type-less disable in doubt reached every type of the id, also those whose typed item it was not recorded on
+  // (created after it read, or after it was recorded): a typed item written here carries the type-less mark.
+  for (const w of working.values()) {
+    const typeless = working.get(itemKey(corpId, w.next.resourceId, undefined).sk)?.next;
+    if (w.touched && w.next.type !== undefined && typeless) w.next = withInheritedDoubt(w.next, typeless, ctx.now);
   }
 
   const templates = new Set([...working.values()].flatMap((w) => (w.templateSk === undefined ? [] : [w.templateSk])));
@@ -365,7 +376,8 @@ export async function relayAndRecord(
   for (let attempt = 1; ; attempt++) {
     const read = await readRegistered(deps.store, corpId, pending);
     const { registered, recreate } = withoutStaleCreates(read, staleCreates);
-    const plan = planRelayedUpdate(corpId, pending, registered, { now: deps.now(), reenableRenewed: deps.reenableRenewed });
+    const plannedAt = deps.now();
+    const plan = planRelayedUpdate(corpId, pending, registered, { now: plannedAt, reenableRenewed: deps.reenableRenewed });
     const accepted: PlannedItem[] = [];
     let lastResponse: UpstreamResponse | undefined;
     let rejection: UpstreamResponse | undefined;
@@ -381,16 +393,19 @@ export async function relayAndRecord(
       }
       upstreamCalls++;
       if (response.status < 200 || response.status >= 300) {
+        // An attempt before the one answered got no answer (or a 5xx): Huawei may still apply it, later.
+        const disables = chunk.map((p) => p.item).filter((i) => i.isDisabled === true);
+        if (response.attempts > 1 && disables.length) await markRelayedInDoubt(deps.store, corpId, disables, deps.now());
         rejection = response;
         break;
       }
       firstResponse ??= response;
       lastResponse = response;
-      // Attempts before the one answered may still land late: every disable of the call is in doubt.
-      accepted.push(...(response.attempts > 1 ? chunk.map((p): PlannedItem => (p.item.isDisabled === true ? { ...p, inDoubt: true } : p)) : chunk));
+      // Any attempt of the call, answered or not, may still be delivered (again) later: every disable is in doubt.
+      accepted.push(...chunk.map((p): PlannedItem => (p.item.isDisabled === true ? { ...p, inDoubt: true } : p)));
     }
     if (accepted.length) {
-      const writes = recordWrites(corpId, accepted, registered, { now: deps.now(), requestId: lastResponse?.requestId }, recreate);
+      const writes = recordWrites(corpId, accepted, registered, { now: deps.now(), requestId: lastResponse?.requestId, pushedAt: plannedAt }, recreate);
       const recorded = await recordRelayedUpdate(deps.store, writes);
       const conflicted = recorded.conflicted;
       staleCreates = recorded.staleCreates;
@@ -401,9 +416,11 @@ export async function relayAndRecord(
       if (conflicted.size === 0) {
         return { outcome: 'recorded', response: firstResponse ?? (lastResponse as UpstreamResponse), reenabled, reenableLater, upstreamCalls };
       }
-      if (attempt >= maxAttempts) throw new RegistryConflictError([...conflicted], attempt);
       const waitMs = Math.floor(random() * Math.min(RELAY_ROUNDS.maxWaitMs, RELAY_ROUNDS.firstWaitMs * 2 ** (attempt - 1)));
-      if (deps.deadline !== undefined && deps.now() + waitMs + RELAY_ROUNDS.roundReserveMs > deps.deadline) {
+      if (attempt >= maxAttempts || (deps.deadline !== undefined && deps.now() + waitMs + RELAY_ROUNDS.roundReserveMs > deps.deadline)) {
+        // Giving up: Huawei applied disables whose record lost; they may land again later like any other.
+        const disables = accepted.map((p) => p.item).filter((i) => i.isDisabled === true && conflicted.has(i.id));
+        if (disables.length) await markRelayedInDoubt(deps.store, corpId, disables, deps.now());
         throw new RegistryConflictError([...conflicted], attempt);
       }
       await sleep(waitMs);
@@ -423,10 +440,10 @@ function upstreamMayHaveReceived(error: unknown): boolean {
 }
 
 /**
- * Marks in doubt every registered item an unanswered disable may change (a typed item its own or, without one, the
- * type-less item; a type-less item every item of the id), each conditioned on the version read and re-read on
- * a lost race. Best effort: the caller gets the upstream error either way (502/504: nothing confirmed), and
- * an id the registry has no item of is adopted from Huawei by the next sync.
+ * Marks in doubt every item an unanswered (or unrecorded) disable may change (a typed disable its own typed item,
+ * created from the type-less item's state if missing; a type-less disable every item of the id), each
+ * conditioned on the version read (creates on not existing) and re-read on a lost race. Best effort: the caller
+ * gets the upstream error either way (502/504: nothing confirmed); what it misses, the next sync repairs.
  */
 export async function markRelayedInDoubt(store: RegistryStore, corpId: string, items: readonly ModResourceItem[], now: number): Promise<void> {
   const ids = [...new Set(items.map((i) => i.id))];
@@ -434,10 +451,19 @@ export async function markRelayedInDoubt(store: RegistryStore, corpId: string, i
     const sent = items.filter((i) => i.id === id);
     for (let attempt = 1; attempt <= 3; attempt++) {
       const records = await store.listResource(corpId, id);
-      const targets = sent.some((i) => i.type === undefined)
-        ? records
-        : [...new Set(sent.flatMap((i) => { const r = effectiveRecord(records, i.type as ResourceType); return r ? [r] : []; }))];
-      const results = await Promise.all(targets.map((r) => store.replace(markInDoubt(r, { now }), { version: r.version })));
+      // A type-less disable reaches every item of the id (the type-less one created if missing); a typed one only
+      // its type: its own item, created from the type-less item's state when it has none (marking the type-less
+      // item would put every type in doubt, and take a manual disable of another type for ours).
+      const typeless = sent.some((i) => i.type === undefined);
+      const targets = typeless ? records : records.filter((r) => r.type !== undefined && sent.some((i) => i.type === r.type));
+      const missing: (ResourceType | undefined)[] = typeless
+        ? records.some((r) => r.type === undefined) ? [] : [undefined]
+        : [...new Set(sent.map((i) => i.type as ResourceType))].filter((type) => !records.some((r) => r.type === type));
+      const template = records.find((r) => r.type === undefined && r.status !== 'gone');
+      const results = await Promise.all([
+        ...targets.map((r) => store.replace(markInDoubt(r, { now }), { version: r.version })),
+        ...missing.map((type) => store.create(markInDoubt(newItem({ corpId, resourceId: id, type }, now, type === undefined ? undefined : template), { now }))),
+      ]);
       if (results.every(Boolean)) return;
     }
   });

@@ -6,8 +6,10 @@
  * 2. Rounds of at most 100 due entries, oldest first: claim each; disable, in PUTs of at most 100 typed DTOs taken
  *    from Huawei's listing, only the (id, type) pairs Huawei confirms and the registry has due (split in halves
  *    while Huawei answers 400); record each result with a condition on the claim.
- * 3. Every claimed item Huawei did not confirm (and every item due for another reason: an owed re-enable, an
- *    in-doubt hold that is over) is looked up exactly (SearchResource by id, at most `lookupBudget` ids per
+ * 3. Items due only because an in-doubt disable's hold is over (the registry wants them enabled) are checked in
+ *    bulk against one listing of what Huawei holds disabled with a future expiry (verify-in-doubt.ts).
+ * 4. Every other claimed item Huawei did not confirm (and every item due for another reason: an owed re-enable)
+ *    is looked up exactly (SearchResource by id, at most `lookupBudget` ids per
  *    sweep) and repaired from Huawei's values with the state model (functions/shared/registry/repair-plan.ts):
  *    renewed elsewhere, disabled elsewhere, gone, or disabled now that Huawei confirms it. Items over the
  *    budget are released for the next sweep (the sync repairs them too).
@@ -27,11 +29,12 @@ import { planIdRepair } from '../shared/registry/repair-plan.js';
 import type { PlannedRepair } from '../shared/registry/repair-plan.js';
 import { markExpiredDisabled, markRejected } from '../shared/registry/transitions.js';
 import { markDisableInDoubt } from './in-doubt.js';
-import { reconcile } from './reconcile.js';
+import { reconcile, reconcileRacedDisables } from './reconcile.js';
 import { reportedItem } from './report.js';
 import { isSuccess, upstreamErrorOf } from './run.js';
 import type { SweepRun } from './run.js';
 import { reconcileTypedSiblings } from './typeless-siblings.js';
+import { DisabledListing, needsDoubtCheck, verifyInDoubt } from './verify-in-doubt.js';
 import type { UpstreamAction } from './upstream-items.js';
 
 /** Registry writes of one round in flight at once. */
@@ -60,6 +63,7 @@ export async function sweepCorp(run: SweepRun, corpId: string, entries: readonly
     if (listing === undefined) return; // Huawei could not be read: nothing is disabled on the registry's word
     expired = byId(listing);
   }
+  const disabledListing = new DisabledListing(run, corpId);
   for (let start = 0; start < entries.length; start += MAX_RESOURCE_ITEMS) {
     if (!run.canStartWork()) {
       if (!run.stopped) run.problem('time budget ran low; the rest is left for the next sweep');
@@ -72,7 +76,11 @@ export async function sweepCorp(run: SweepRun, corpId: string, entries: readonly
       await release(run, [...left.unsent.map((u) => u.item), ...unconfirmed]);
       return;
     }
-    await lookUpAndRepair(run, corpId, unconfirmed);
+    const now = run.now();
+    const toVerify = unconfirmed.filter((item) => needsDoubtCheck(item, now));
+    const unsettled = await verifyInDoubt(run, corpId, toVerify, disabledListing);
+    await release(run, unsettled);
+    await lookUpAndRepair(run, corpId, unconfirmed.filter((item) => !toVerify.includes(item)));
   }
 }
 
@@ -204,28 +212,28 @@ async function applyPlans(run: SweepRun, corpId: string, plans: readonly Planned
   const pushes = plans.flatMap((p) => (p.push ? [p.push] : []));
   let accepted = true;
   let requestId: string | undefined;
-  let retried = false;
   if (pushes.length) {
     const outcome = await run.callSp(`repair ${pushes.length} in ${corpId}`, (opts) => run.spApi.updateResources(corpId, pushes, opts), true);
     accepted = outcome.answered && isSuccess(outcome.response);
-    if (outcome.answered) {
-      requestId = outcome.response.requestId;
-      retried = outcome.response.attempts > 1;
-    } else if (outcome.maybeApplied && pushes.some((p) => p.isDisabled)) {
-      // A disable that may still land: record it in doubt like any other unanswered disable.
+    if (outcome.answered) requestId = outcome.response.requestId;
+    // Not accepted, but an attempt may still land (no answer, or an earlier attempt of a non-2xx answer): a
+    // disable among the pushes is recorded in doubt like any other.
+    const mayLand = !accepted && (outcome.answered ? outcome.response.attempts > 1 : outcome.maybeApplied);
+    if (mayLand && pushes.some((p) => p.isDisabled)) {
       for (const plan of plans) if (plan.push?.isDisabled && plan.before) await markDisableInDoubt(run, plan.before, [plan.push]);
     }
     if (!accepted && outcome.answered) run.problem(`repair in ${corpId}: HTTP ${outcome.response.status} ${upstreamErrorOf(outcome.response).errorCode}`);
   }
   for (const plan of plans) {
     if (plan.push && !accepted) continue;
-    let after = plan.push ? { ...plan.after, ...(requestId === undefined ? {} : { lastRequestId: requestId }) } : plan.after;
-    if (plan.outcome === 'disable' && retried) after = { ...after, inDoubtSince: run.now() };
+    // A disable's plan is already in doubt (`markExpiredDisabled`), answered at once or not.
+    const after = plan.push ? { ...plan.after, ...(requestId === undefined ? {} : { lastRequestId: requestId }) } : plan.after;
     const ok = plan.before ? await run.store.replace(after, { version: plan.before.version }) : await run.store.create(after);
     if (ok) written.add(after.sk);
     if (!ok) {
       // Another writer won; if we changed Huawei, push the registry's state again.
-      if (plan.push && plan.before) await reconcile(run, plan.before, plan.push.isDisabled ? 'disable' : 'enable');
+      // A create that lost (someone created the typed item first) is reconciled on that item just the same.
+      if (plan.push) await reconcile(run, plan.before ?? plan.after, plan.push.isDisabled ? 'disable' : 'enable');
       continue;
     }
     countRepair(run, plan);
@@ -298,7 +306,7 @@ async function sendDisableBatch(run: SweepRun, corpId: string, units: Unit[]): P
   const items = units.flatMap((u) => u.upstream);
   if (items.length === 0) {
     // Every type of a type-less item must stay enabled: nothing to send, the item is done.
-    await recordDisabled(run, units, undefined, false);
+    await recordDisabled(run, corpId, units, undefined);
     return DONE;
   }
   const outcome = await run.callSp(`disable ${items.length} in ${corpId}`, (opts) => run.spApi.updateResources(corpId, items, opts));
@@ -310,8 +318,8 @@ async function sendDisableBatch(run: SweepRun, corpId: string, units: Unit[]): P
   }
   const { response } = outcome;
   if (isSuccess(response)) {
-    // A retried call's first attempt may still land late: the items stay in doubt for the hold.
-    await recordDisabled(run, units, response.requestId, response.attempts > 1);
+    // Recorded in doubt: any attempt of the call may still be delivered (again) later.
+    await recordDisabled(run, corpId, units, response.requestId);
     return DONE;
   }
   if (response.status === 400) {
@@ -327,14 +335,24 @@ async function sendDisableBatch(run: SweepRun, corpId: string, units: Unit[]): P
   }
   const error = upstreamErrorOf(response);
   run.problem(`disable in ${corpId}: HTTP ${response.status} ${error.errorCode}`);
+  if (response.attempts > 1) {
+    // An attempt before the one answered got no answer (or a 5xx) and may still be applied: in doubt, as unanswered.
+    await mapWithConcurrency(units, WRITE_CONCURRENCY, ({ item, upstream }) => markDisableInDoubt(run, item, upstream));
+    return { halted: true, unsent: [] };
+  }
   return { halted: true, unsent: units };
 }
 
-async function recordDisabled(run: SweepRun, units: readonly Unit[], requestId: string | undefined, retried: boolean): Promise<void> {
-  await mapWithConcurrency(units, WRITE_CONCURRENCY, async ({ item, upstream, siblings }) => {
-    const next = markExpiredDisabled(item, { now: run.now(), requestId, retried });
+async function recordDisabled(run: SweepRun, corpId: string, units: readonly Unit[], requestId: string | undefined): Promise<void> {
+  const raced: RegistryItem[] = [];
+  await mapWithConcurrency(units, WRITE_CONCURRENCY, async ({ item }) => {
+    const next = markExpiredDisabled(item, { now: run.now(), requestId });
     if (await run.store.replace(next, { version: item.version, claimedBy: run.sweepId })) run.report.disabled++;
-    else await reconcile(run, item, 'disable');
+    else raced.push(item);
+  });
+  // Renewals that landed meanwhile are enabled again in batches, like the disables.
+  await reconcileRacedDisables(run, corpId, raced);
+  await mapWithConcurrency(units, WRITE_CONCURRENCY, async ({ item, upstream, siblings }) => {
     await reconcileTypedSiblings(run, item, upstream, siblings);
     run.settle(item);
   });

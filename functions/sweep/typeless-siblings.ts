@@ -8,7 +8,7 @@
 import type { ModResourceItem } from '../shared/huawei/schemas.js';
 import { mapWithConcurrency } from '../shared/registry/concurrency.js';
 import type { RegistryItem } from '../shared/registry/model.js';
-import { markChecked } from '../shared/registry/transitions.js';
+import { markChecked, withDisableInDoubt } from '../shared/registry/transitions.js';
 import { reconcile } from './reconcile.js';
 import type { SweepRun } from './run.js';
 
@@ -30,10 +30,11 @@ export async function reconcileTypedSiblings(
   await mapWithConcurrency(raced, SIBLING_CONCURRENCY, async (sibling) => {
     if (sibling.status === 'disabled-expired' || sibling.status === 'disabled-manual') {
       // Both writers disabled it, in whatever order: only seal, so a relay still in flight re-checks.
-      await run.store.replace(markChecked(sibling, { now: run.now() }), { version: sibling.version });
+      // Our disable reached it too: in doubt like the type-less item.
+      await run.store.replace(markChecked(withDisableInDoubt(sibling, run.now()), { now: run.now() }), { version: sibling.version });
       return;
     }
-    await reconcile(run, sibling, undefined);
+    await reconcile(run, sibling, undefined, true);
   });
 }
 

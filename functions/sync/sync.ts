@@ -36,6 +36,8 @@ import type { RegistryStore } from '../shared/registry/store.js';
 import { SYNC_DEFAULTS } from './config.js';
 import type { SyncConfig } from './config.js';
 import { addSyncMetrics, emptySyncReport, logSyncReport } from './report.js';
+import { recheckTemplate } from './typeless-template.js';
+import type { CreatedFromTemplate } from './typeless-template.js';
 import type { SyncReport } from './report.js';
 
 /** The SP API calls the sync makes (the real `SpApi` in production and tests). */
@@ -175,7 +177,7 @@ async function syncCorp(run: SyncRun, corpId: string): Promise<void> {
   }
   for (const plan of plans) count(run.report, plan);
   if (run.report.dryRun || plans.length === 0) return;
-  await applyPlans(run, corpId, plans);
+  await applyPlans(run, corpId, plans, registered);
 }
 
 function groupById(items: readonly RegistryItem[]): Map<string, RegistryItem[]> {
@@ -207,7 +209,7 @@ function count(report: SyncReport, plan: PlannedRepair): void {
 }
 
 /** Pushes (in PUTs of at most 100), then conditional writes; a plan whose push was not accepted is not written. */
-async function applyPlans(run: SyncRun, corpId: string, plans: readonly PlannedRepair[]): Promise<void> {
+async function applyPlans(run: SyncRun, corpId: string, plans: readonly PlannedRepair[], registered: ReadonlyMap<string, RegistryItem[]>): Promise<void> {
   const { store, spApi } = run.deps;
   const pushed = plans.filter((p) => p.push);
   const accepted = new Set<PlannedRepair>();
@@ -219,18 +221,51 @@ async function applyPlans(run: SyncRun, corpId: string, plans: readonly PlannedR
     if (response) for (const p of batch) accepted.add(p);
     else for (const p of batch) if (p.outcome === 'reenable' || p.outcome === 'push-again') run.report.reenabled--;
   }
-  // The type-less item's seal goes last (see planIdRepair).
-  const ordered = [...plans.filter((p) => p.after.type !== undefined), ...plans.filter((p) => p.after.type === undefined)];
-  await mapWithConcurrency(ordered, SYNC_DEFAULTS.writeConcurrency, async (plan) => {
+  // The type-less items' writes go after every typed one (see planIdRepair and typeless-template.ts).
+  const written = new Set<PlannedRepair>();
+  const write = async (plan: PlannedRepair) => {
     if (plan.push && !accepted.has(plan)) return;
     const ok = plan.before ? await store.replace(plan.after, { version: plan.before.version }) : await store.create(plan.after);
     if (ok) {
+      written.add(plan);
       run.report.registryWrites++;
       return;
     }
     run.report.conflicts++;
     // The other writer's state stands in the registry; if our re-enable may have undone it, push it again.
     if (plan.push && plan.before) await repushRegistryState(run, corpId, plan);
+  };
+  await mapWithConcurrency(plans.filter((p) => p.after.type !== undefined), SYNC_DEFAULTS.writeConcurrency, write);
+  await mapWithConcurrency(plans.filter((p) => p.after.type === undefined), SYNC_DEFAULTS.writeConcurrency, write);
+
+  // Typed items created from (or beside) a type-less item that changed meanwhile are rewritten from it.
+  const checks = new Map<string, CreatedFromTemplate>();
+  for (const plan of written) {
+    if (plan.before !== undefined || plan.after.type === undefined) continue;
+    const id = plan.after.resourceId;
+    let check = checks.get(id);
+    if (!check) {
+      const typelessPlan = plans.find((p) => p.after.type === undefined && p.after.resourceId === id);
+      const read = registered.get(id)?.find((i) => i.type === undefined);
+      const templateVersion = typelessPlan ? (written.has(typelessPlan) ? typelessPlan.after.version : -1) : read?.version;
+      check = { corpId, resourceId: id, created: new Map(), templateVersion };
+      checks.set(id, check);
+    }
+    check.created.set(plan.after.sk, plan.after.version);
+  }
+  // Ids the sync adopted with no type-less item: one re-read of the enterprise finds the few where one appeared.
+  const adopted = [...checks.values()].filter((c) => c.templateVersion === undefined);
+  if (adopted.length) {
+    const { items, itemsRead } = await store.listCorp(corpId);
+    run.report.registryReads += itemsRead;
+    const typelessNow = new Set(items.filter((i) => i.type === undefined).map((i) => i.resourceId));
+    for (const check of adopted) if (!typelessNow.has(check.resourceId)) checks.delete(check.resourceId);
+  }
+  await mapWithConcurrency([...checks.values()], SYNC_DEFAULTS.writeConcurrency, async (check) => {
+    const result = await recheckTemplate(store, check, run.now);
+    run.report.registryReads += result.reads;
+    run.report.registryWrites += result.writes;
+    if (!result.settled) run.problem(`${corpId}/${check.resourceId}: type-less item kept changing; the next sync re-plans it`);
   });
 }
 

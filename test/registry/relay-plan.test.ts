@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ModResourceItem, ResourceType } from '../../functions/shared/huawei/schemas.js';
 import type { RegistryItem } from '../../functions/shared/registry/model.js';
+import { IN_DOUBT_HOLD_MS } from '../../functions/shared/registry/state.js';
 import { planRelayedUpdate, recordWrites } from '../../functions/resources/relay-recording.js';
 import { applyRelayedChange, finishWrite, markExpiredDisabled, newItem } from '../../functions/shared/registry/transitions.js';
 import type { ResourceChange } from '../../functions/shared/registry/transitions.js';
@@ -211,7 +212,87 @@ describe('recording accepted items', () => {
     // Assess
     const typeless = writes.find((w) => w.after.type === undefined)!.after;
     expect(typeless.status).toBe('active');
-    expect(typeless).toMatchObject({ reenableOwedSince: NOW, dueAt: NOW, expireDate: FUTURE });
+    // Due at once: the owed re-enable, or the end of the sweep's disable's hold if that came first.
+    expect(typeless).toMatchObject({ reenableOwedSince: NOW, dueAt: Math.min(NOW, PAST + IN_DOUBT_HOLD_MS), inDoubtSince: PAST, expireDate: FUTURE });
     expect((writes.find((w) => w.after.type === 'ROOM')!.after).status).toBe('disabled-manual');
+  });
+});
+
+describe('in-doubt marks (issue 15: a disable we sent may be delivered again later)', () => {
+  const ctx = { now: NOW, pushedAt: NOW - 100 };
+
+  it('records every accepted disable in doubt, answered at once or not, in the same write', () => {
+    // Prepare
+    const reg = registered(item('r1', 'VMR', { expireDate: FUTURE }));
+
+    // Act
+    const writes = recordWrites(CORP, [{ item: { id: 'r1', type: 'VMR', isDisabled: true }, inDoubt: true }], reg, ctx);
+
+    // Assess
+    expect(writes).toHaveLength(1);
+    expect(writes[0]!.after).toMatchObject({ status: 'disabled-manual', inDoubtSince: NOW });
+    // A disabled item costs the sweep nothing for its mark: it is not in the due index.
+    expect(writes[0]!.after.dueAt).toBeUndefined();
+  });
+
+  it('keeps the mark through a later enable inside the hold, and puts the item in the due index at the hold end', () => {
+    // Prepare
+    const disabled = { ...item('r1', 'VMR', { expireDate: FUTURE, isDisabled: true }), inDoubtSince: NOW - 1_000 };
+
+    // Act
+    const writes = recordWrites(CORP, [{ item: { id: 'r1', type: 'VMR', isDisabled: false } }], registered(disabled), ctx);
+
+    // Assess
+    expect(writes[0]!.after).toMatchObject({ status: 'active', inDoubtSince: NOW - 1_000, dueAt: NOW - 1_000 + IN_DOUBT_HOLD_MS });
+  });
+
+  it('clears the mark with an enable sent after the hold: nothing of ours sent before it can land after it', () => {
+    // Prepare
+    const disabled = { ...item('r1', 'VMR', { expireDate: FUTURE, isDisabled: true }), inDoubtSince: NOW - IN_DOUBT_HOLD_MS - 200 };
+
+    // Act
+    const writes = recordWrites(CORP, [{ item: { id: 'r1', type: 'VMR', isDisabled: false } }], registered(disabled), ctx);
+
+    // Assess
+    expect(writes[0]!.after.inDoubtSince).toBeUndefined();
+    expect(writes[0]!.after.dueAt).toBe(FUTURE);
+  });
+
+  it('carries a type-less mark to a typed item it writes, while the hold lasts (the type-less disable reached that type too)', () => {
+    // Prepare: the typed item was created after the type-less disable was recorded, so it has no mark of its own.
+    const typeless = { ...item('r1', undefined, { isDisabled: true }), inDoubtSince: NOW - 1_000 };
+    const typed = item('r1', 'VMR', { expireDate: FUTURE });
+
+    // Act
+    const writes = recordWrites(CORP, [{ item: { id: 'r1', type: 'VMR', expireDate: FUTURE + 1 } }], registered(typeless, typed), ctx);
+
+    // Assess
+    expect(writes.find((w) => w.after.type === 'VMR')!.after).toMatchObject({ status: 'active', inDoubtSince: NOW - 1_000 });
+  });
+
+  it('does not carry a type-less mark whose hold is over', () => {
+    // Prepare
+    const typeless = { ...item('r1', undefined, { isDisabled: true }), inDoubtSince: NOW - IN_DOUBT_HOLD_MS - 1 };
+    const typed = item('r1', 'VMR', { expireDate: FUTURE });
+
+    // Act
+    const writes = recordWrites(CORP, [{ item: { id: 'r1', type: 'VMR', expireDate: FUTURE + 1 } }], registered(typeless, typed), ctx);
+
+    // Assess
+    expect(writes.find((w) => w.after.type === 'VMR')!.after.inDoubtSince).toBeUndefined();
+  });
+});
+
+describe('renewals of items in doubt', () => {
+  it('adds isDisabled: false when the item in doubt may be disabled by us (expired, never enabled since)', () => {
+    const unanswered = { ...item('r1', 'VMR', { expireDate: PAST }), inDoubtSince: NOW - 1_000 };
+    const result = plan([{ id: 'r1', type: 'VMR', expireDate: FUTURE }], registered(unanswered));
+    expect(result.items.map((p) => p.item)).toEqual([{ id: 'r1', type: 'VMR', expireDate: FUTURE, isDisabled: false }]);
+  });
+
+  it('leaves a renewal as sent when the item was enabled with a future expiry after the disable in doubt (the check after the hold covers a late duplicate)', () => {
+    const enabledAgain = { ...item('r1', 'VMR', { expireDate: FUTURE, isDisabled: false }), inDoubtSince: NOW - 1_000 };
+    const items = [{ id: 'r1', type: 'VMR' as const, expireDate: FUTURE + 1 }];
+    expect(plan(items, registered(enabledAgain)).items.map((p) => p.item)).toEqual(items);
   });
 });

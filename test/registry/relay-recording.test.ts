@@ -49,6 +49,70 @@ describe('relaying and recording a resource update', () => {
     expect(after.dueAt).toBe((after.inDoubtSince as number) + IN_DOUBT_HOLD_MS);
   });
 
+  it('records a disable answered at once in doubt, so a duplicate delivered later is checked after the hold (issue 15, duplicates)', async () => {
+    // Prepare
+    const expireDate = Date.now() + HOUR;
+    await huawei.addResources(CORP, [{ id: 'dup-1', type: 'VMR', expireDate }]);
+    await relay([{ id: 'dup-1', type: 'VMR', expireDate }]);
+
+    // Act: the disable is answered 200 on its first attempt; then the caller enables it again.
+    await relay([{ id: 'dup-1', type: 'VMR', isDisabled: true }]);
+    const disabled = await get('dup-1', 'VMR');
+    await relay([{ id: 'dup-1', type: 'VMR', isDisabled: false }]);
+
+    // Assess: the disable's write carried the mark; the enable keeps it and brings the item to the sweep at the hold end.
+    expect(disabled).toMatchObject({ status: 'disabled-manual', inDoubtSince: expect.any(Number) as unknown });
+    const enabled = await get('dup-1', 'VMR');
+    expect(enabled).toMatchObject({ status: 'active', inDoubtSince: disabled.inDoubtSince });
+    expect(enabled.dueAt).toBe((disabled.inDoubtSince as number) + IN_DOUBT_HOLD_MS);
+  });
+
+  it('creates an in-doubt item for an unanswered disable of an id the registry does not know, so the next update keeps the mark', async () => {
+    // Act
+    const lost = relayAndRecord({ store: registry.store, now: Date.now, reenableRenewed: true }, CORP, [{ id: 'unknown-lost', type: 'VMR', isDisabled: true }], () =>
+      Promise.reject(new UpstreamTimeoutError('Huawei did not answer in time (UND_ERR_HEADERS_TIMEOUT)', 4)),
+    );
+
+    // Assess
+    await expect(lost).rejects.toBeInstanceOf(UpstreamTimeoutError);
+    expect(await get('unknown-lost', 'VMR')).toMatchObject({ status: 'active', inDoubtSince: expect.any(Number) as unknown, version: 1 });
+  });
+
+  it('marks only the type an unanswered typed disable names, as its own item created from the type-less one', async () => {
+    // Prepare: an id registered without a type.
+    const expireDate = Date.now() + HOUR;
+    await huawei.addResources(CORP, [{ id: 'typed-lost', type: 'VMR', expireDate }, { id: 'typed-lost', type: 'SOFT', expireDate }]);
+    await relay([{ id: 'typed-lost', expireDate }]);
+    const typelessBefore = await get('typed-lost');
+
+    // Act
+    const lost = relayAndRecord({ store: registry.store, now: Date.now, reenableRenewed: true }, CORP, [{ id: 'typed-lost', type: 'VMR', isDisabled: true }], () =>
+      Promise.reject(new UpstreamTimeoutError('Huawei did not answer in time (UND_ERR_HEADERS_TIMEOUT)', 4)),
+    );
+
+    // Assess: a disable of VMR cannot change SOFT, so the type-less item (which stands for SOFT) is not in doubt.
+    await expect(lost).rejects.toBeInstanceOf(UpstreamTimeoutError);
+    expect(await get('typed-lost', 'VMR')).toMatchObject({ status: 'active', expireDate, inDoubtSince: expect.any(Number) as unknown });
+    expect(await get('typed-lost')).toEqual(typelessBefore);
+  });
+
+  it('marks a disable in doubt when Huawei answered non-2xx only after earlier attempts went unanswered', async () => {
+    // Prepare
+    const expireDate = Date.now() + HOUR;
+    await huawei.addResources(CORP, [{ id: 'late-503', type: 'VMR', expireDate }]);
+    await relay([{ id: 'late-503', type: 'VMR', expireDate }]);
+    const refusedAfterRetries = { status: 503, headers: {}, text: '{}', json: {}, requestId: 'r', attempts: 4 };
+
+    // Act
+    const result = await relayAndRecord({ store: registry.store, now: Date.now, reenableRenewed: true }, CORP, [{ id: 'late-503', type: 'VMR', isDisabled: true }], () =>
+      Promise.resolve(refusedAfterRetries),
+    );
+
+    // Assess: the 503 passes through; the item is not recorded disabled, but is in doubt.
+    expect(result.outcome).toBe('upstream-rejected');
+    expect(await get('late-503', 'VMR')).toMatchObject({ status: 'active', inDoubtSince: expect.any(Number) as unknown });
+  });
+
   it('records every item Huawei accepted with its expiry, state and Huawei request id, and nothing secret', async () => {
     // Prepare
     const expireDate = Date.now() + HOUR;
@@ -108,7 +172,10 @@ describe('relaying and recording a resource update', () => {
     expect((await huawei.resources(CORP)).get('renew-1/VMR')).toMatchObject({ isDisabled: false, expireDate: renewedUntil });
     const item = await get('renew-1', 'VMR');
     expect(item.status).toBe('active');
-    expect(item.dueAt).toBe(renewedUntil);
+    // The sweep's disable may still be delivered again: the renewal keeps the mark, so a sweep checks Huawei
+    // when the hold ends (then the item is due at its new expiry).
+    expect(item.inDoubtSince).toBeDefined();
+    expect(item.dueAt).toBe((item.inDoubtSince as number) + IN_DOUBT_HOLD_MS);
   });
 
   it('makes no upstream call when the registry cannot be read', async () => {

@@ -62,7 +62,10 @@ describe('due index', () => {
     ['active without an expiry: never', { status: 'active' }, undefined],
     ['owed re-enable: at once', { status: 'active', expireDate: FUTURE, reenableOwedSince: NOW }, NOW],
     ['disabled for expiry: never', { status: 'disabled-expired', expireDate: PAST }, undefined],
-    ['disabled, our disable in doubt: when the hold ends', { status: 'disabled-expired', expireDate: PAST, inDoubtSince: NOW }, NOW + IN_DOUBT_HOLD_MS],
+    // A late disable cannot be wrong where the registry wants it disabled: no sweep work for the mark.
+    ['disabled, our disable in doubt: never', { status: 'disabled-expired', expireDate: PAST, inDoubtSince: NOW }, undefined],
+    ['disabled by a caller, in doubt: never', { status: 'disabled-manual', expireDate: FUTURE, inDoubtSince: NOW }, undefined],
+    ['enabled again, in doubt: when the hold ends', { status: 'active', inDoubtSince: NOW }, NOW + IN_DOUBT_HOLD_MS],
     ['renewed, in doubt: when the hold ends', { status: 'active', expireDate: FUTURE, inDoubtSince: NOW }, NOW + IN_DOUBT_HOLD_MS],
     ['expired, in doubt: at its expiry (due now)', { status: 'active', expireDate: PAST, inDoubtSince: NOW }, PAST],
     ['gone: never', { status: 'gone', expireDate: PAST, inDoubtSince: NOW }, undefined],

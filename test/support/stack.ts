@@ -431,8 +431,10 @@ export interface LambdaStack extends Stoppable {
  * and the deployed handler modules (both relay routes, the sweeper and the sync) imported after that, so their
  * module-scope singletons (Huawei client, SP token provider, registry) are the production ones reaching this stack.
  */
-export async function startLambdaStack(): Promise<LambdaStack> {
+export async function startLambdaStack(options: { env?: Readonly<Record<string, string>> } = {}): Promise<LambdaStack> {
   const env = new EnvScope();
+  // Extra settings the entries read at cold start (e.g. RENEWAL_REENABLE), restored on stop like the rest.
+  for (const [name, value] of Object.entries(options.env ?? {})) env.set(name, value);
   const simulator = await startSimulator({ port: 0 });
   const registry = await startRegistry();
   env.set(ENV.huaweiBaseUrl, simulator.url);

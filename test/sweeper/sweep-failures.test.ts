@@ -137,8 +137,30 @@ describe('sweep failures', () => {
     const upstream = await h.huawei.resources(CORP_A.corpId);
     for (const [i, r] of due.entries()) {
       expect(upstream.get(key(r))?.isDisabled, key(r)).toBe(true);
-      // Our earlier disable may still land within the hold: the mark stays until the hold is over.
-      expect(await h.item(r), key(r)).toMatchObject({ status: 'disabled-expired', inDoubtSince: items[i]?.inDoubtSince ?? -1 });
+      // Every disable we send is in doubt: the mark is the later of the two disables' (the second one's).
+      const item = (await h.item(r)) as RegistryItem;
+      expect(item.status, key(r)).toBe('disabled-expired');
+      expect(item.inDoubtSince, key(r)).toBeGreaterThanOrEqual(items[i]?.inDoubtSince ?? Number.POSITIVE_INFINITY);
+    }
+  });
+
+  it('records a disable answered 503 after an attempt that got no answer as in doubt (that attempt may still land)', async () => {
+    // Prepare: the first attempt is reset without an answer, every retry is refused.
+    const due = resources(CORP_A.corpId, 'refused-late', 2, Date.now() - HOUR_MS);
+    await h.register(due);
+    await h.huawei.control.addFault({ path: '/v1/usg/dcs/sp/corp', method: 'PUT', reset: true, count: 1 });
+    await h.huawei.control.addFault({ path: '/v1/usg/dcs/sp/corp', method: 'PUT', status: 503, count: 10 });
+
+    // Act
+    const report = await h.sweepOnce();
+
+    // Assess
+    expect(report).toMatchObject({ status: 'partial', disabled: 0 });
+    for (const r of due) {
+      const item = (await h.item(r)) as RegistryItem;
+      expect(item.status, key(r)).toBe('active');
+      expect(item.inDoubtSince, key(r)).toBeDefined();
+      expect(item.claimedBy, key(r)).toBeUndefined();
     }
   });
 

@@ -8,10 +8,12 @@
  * - `expireDate`: Huawei's expiry as last sent or read;
  * - `reenableOwedSince`: our sweeper disabled the resource for expiry, it has been renewed since, and Huawei
  *   still has our disable: a re-enable is owed (status stays `active`, the wanted state);
- * - `inDoubtSince`: a disable of ours (the sweeper's, or a caller's relayed by us) may still land late at Huawei
- *   (a PUT that got no answer, or whose first attempt got none before a retry succeeded). Until it is cleared, a disabled state seen at Huawei is taken as
- *   ours, not as a manual disable. It is cleared only after `IN_DOUBT_HOLD_MS` has passed since the write, by a
- *   read of Huawei's state that is found right, or by pushing the registry's state again;
+ * - `inDoubtSince`: a disable of ours (the sweeper's, or a caller's relayed by us) may still land (again) at
+ *   Huawei: every disable we send is in doubt from the write that records it, answered or not, because any
+ *   attempt may be delivered late or twice. Every later write keeps the mark until the hold is over. Until it is
+ *   cleared, a disabled state seen at Huawei is taken as ours, not as a manual disable. It is cleared only after
+ *   `IN_DOUBT_HOLD_MS` has passed since the disable, by a read of Huawei's state that is found right, or by a
+ *   push of the registry's enabled state sent after the hold (see `dueAtOf`, `clearsDoubtAfterPush`);
  * - `goneAt`: when Huawei was found not to hold the resource any more (status `gone`).
  */
 import { DEFAULT_HUAWEI_CLIENT_SETTINGS, longestCallLifeMs } from '../huawei/config.js';
@@ -182,16 +184,32 @@ export function mayBeDisabledByUs(item: StateFields): boolean {
 /**
  * When the sweep must next look at the item, or undefined when never (it then leaves the due index):
  * - an active item at its expiry, or at once while a re-enable is owed;
- * - any item with a disable of ours in doubt, once the hold is over (earlier if it expires first).
+ * - an active item with a disable of ours in doubt, once the hold is over (earlier if it expires first). Only
+ *   active items: a late disable can only be wrong where the registry wants the resource enabled, so a disabled
+ *   item keeps its mark without costing the sweep anything (the next write that enables it brings it here, and
+ *   the sync clears marks it finds right).
  */
 export function dueAtOf(item: StateFields): number | undefined {
   const candidates: number[] = [];
   if (item.status === 'active') {
     if (item.reenableOwedSince !== undefined) candidates.push(item.reenableOwedSince);
     else if (item.expireDate !== undefined) candidates.push(item.expireDate);
+    if (item.inDoubtSince !== undefined) candidates.push(item.inDoubtSince + IN_DOUBT_HOLD_MS);
   }
-  if (item.inDoubtSince !== undefined && item.status !== 'gone') candidates.push(item.inDoubtSince + IN_DOUBT_HOLD_MS);
   return candidates.length ? Math.min(...candidates) : undefined;
+}
+
+/** Whether a disable of ours is in doubt and its hold is over at `now`. */
+export function doubtHoldOver(item: StateFields, now: number): boolean {
+  return item.inDoubtSince !== undefined && now >= item.inDoubtSince + IN_DOUBT_HOLD_MS;
+}
+
+/**
+ * Whether a push of the registry's enabled state sent at `pushedAt` settles the item's doubt: it was sent after
+ * the hold, so nothing of ours sent before it can still land after it.
+ */
+export function clearsDoubtAfterPush(item: StateFields, pushedAt: number): boolean {
+  return doubtHoldOver(item, pushedAt);
 }
 
 /** What Huawei shows for one (id, type), read with SearchResource. */

@@ -7,13 +7,18 @@
 import type { ModResourceItem } from '../huawei/schemas.js';
 import { dueShardFor, itemKey } from './keys.js';
 import type { RegistryItem, ResourceRef, UpstreamError } from './model.js';
-import { dueAtOf, nextStatus } from './state.js';
+import { clearsDoubtAfterPush, doubtHoldOver, dueAtOf, nextStatus } from './state.js';
 import type { ItemEvent, Repair } from './state.js';
 
 export interface WriteContext {
   now: number;
   /** X-Request-Id of the upstream call that made the change, when one did. */
   requestId?: string | undefined;
+  /**
+   * When the upstream call that made the change was sent (before `now`). An enabled state pushed after an
+   * in-doubt disable's hold settles the doubt (`clearsDoubtAfterPush`).
+   */
+  pushedAt?: number | undefined;
 }
 
 /** A relayed change to one resource: the ModResourceDTO fields that Huawei applies. */
@@ -56,14 +61,18 @@ function withStatus(item: RegistryItem, event: ItemEvent, now: number): Registry
   return next;
 }
 
-/** Folds one relayed change into an item (without bumping the version: see `finishWrite`). */
-export function applyRelayedChange(item: RegistryItem, change: ResourceChange, now: number): RegistryItem {
+/**
+ * Folds one relayed change into an item (without bumping the version: see `finishWrite`). `pushedAt`: when the
+ * change was sent upstream; an enable sent after an in-doubt disable's hold settles the doubt.
+ */
+export function applyRelayedChange(item: RegistryItem, change: ResourceChange, now: number, pushedAt?: number): RegistryItem {
   const event: ItemEvent = change.isDisabled === true ? 'relay-disabled' : change.isDisabled === false ? 'relay-enabled' : 'relay-updated';
   const next = withStatus(item, event, now);
   if (change.expireDate !== undefined) next.expireDate = change.expireDate;
   // An explicit disabled state from a caller settles any owed re-enable; a disable of ours in doubt stays in
-  // doubt (it can still land after this update), until the hold is over.
+  // doubt (it can still land after this update) unless this enable was sent after the hold.
   if (change.isDisabled !== undefined) delete next.reenableOwedSince;
+  if (change.isDisabled === false && pushedAt !== undefined && clearsDoubtAfterPush(item, pushedAt)) delete next.inDoubtSince;
   // A caller's accepted update is a new state: the sweeper's rejection history no longer applies.
   next.rejections = 0;
   delete next.lastError;
@@ -89,14 +98,42 @@ export function finishWrite(before: RegistryItem, after: RegistryItem, ctx: Writ
 }
 
 /**
- * The sweeper's disable was accepted by Huawei. `retried`: the call needed more than one attempt, so an earlier
- * attempt may still land late: the item is (again) in doubt from now.
+ * The sweeper's disable was accepted by Huawei. Any attempt of it (answered or not) may be delivered again
+ * later, after a renewal: the item is (again) in doubt from now, in this same write (no extra write).
  */
-export function markExpiredDisabled(item: RegistryItem, ctx: WriteContext & { retried?: boolean }): RegistryItem {
-  const next: RegistryItem = { ...withStatus(item, 'sweep-disabled', ctx.now), rejections: 0 };
+export function markExpiredDisabled(item: RegistryItem, ctx: WriteContext): RegistryItem {
+  const next: RegistryItem = { ...withStatus(item, 'sweep-disabled', ctx.now), rejections: 0, inDoubtSince: ctx.now };
   delete next.lastError;
-  if (ctx.retried) next.inDoubtSince = ctx.now;
   return finishWrite(item, withoutClaim(next), ctx);
+}
+
+/**
+ * A disable of ours sent at `sentAt` (undefined: none) reached the item: it is in doubt from then, unless it
+ * already is from later. Folded into whatever write records the item next, so no extra write is needed.
+ */
+export function withDisableInDoubt(item: RegistryItem, sentAt: number | undefined): RegistryItem {
+  if (sentAt === undefined || (item.inDoubtSince !== undefined && item.inDoubtSince >= sentAt)) return item;
+  return { ...item, inDoubtSince: sentAt };
+}
+
+/**
+ * A typed item next to a type-less one in doubt: the type-less disable reached this type too, so while its hold
+ * lasts the typed item is in doubt from then as well (a later mark of its own stands).
+ */
+export function withInheritedDoubt(typed: RegistryItem, typeless: RegistryItem, now: number): RegistryItem {
+  const since = typeless.inDoubtSince;
+  if (since === undefined || typeless.status === 'gone' || doubtHoldOver(typeless, now)) return typed;
+  return withDisableInDoubt(typed, since);
+}
+
+/**
+ * After the hold, Huawei was read (and, if it showed our disable where the registry wants the resource enabled,
+ * the enable pushed again): the doubt is settled, nothing else changes.
+ */
+export function markDoubtSettled(item: RegistryItem, ctx: WriteContext): RegistryItem {
+  const next = withoutClaim(item);
+  delete next.inDoubtSince;
+  return finishWrite(item, next, ctx);
 }
 
 /** A disable of ours got no answer: Huawei may apply it later. The item stays as it is, in doubt from now. */
@@ -113,10 +150,11 @@ export function markRejected(item: RegistryItem, error: UpstreamError, maxReject
   return finishWrite(item, withoutClaim(next), { now: ctx.now });
 }
 
-/** Huawei accepted the sweeper's re-enable of a renewed resource. */
+/** Huawei accepted the sweeper's re-enable of a renewed resource (sent at `ctx.pushedAt`). */
 export function markReenabled(item: RegistryItem, ctx: WriteContext): RegistryItem {
   const next = withoutClaim(withStatus(item, 'reenabled', ctx.now));
   delete next.reenableOwedSince;
+  if (ctx.pushedAt !== undefined && clearsDoubtAfterPush(item, ctx.pushedAt)) delete next.inDoubtSince;
   return finishWrite(item, next, ctx);
 }
 

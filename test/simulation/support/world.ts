@@ -24,6 +24,8 @@ import type { Chooser } from './scheduler.js';
 import { RedundantSchedule, Scheduler, SleepSetExplorer } from './scheduler.js';
 
 export const START = Date.UTC(2026, 0, 1);
+/** The simulated sweeps' lease (and claim) duration. */
+const SWEEP_LEASE_MS = 5 * 60_000;
 const YEAR = 365 * 24 * 3600_000;
 export const TYPES: readonly ResourceType[] = ['CONF_CALL', 'SOFT'];
 
@@ -245,7 +247,7 @@ export class World {
       store: this.store(actor).asStore(),
       lease: new MemoryLease(this.table, this.gate(actor)).asLease(),
       spApi: this.api(actor),
-      config: { dryRun: false, maxRejections: 3, concurrency: 4, leaseMs: 5 * 60_000, recordReserveMs: 2_000 },
+      config: { dryRun: false, maxRejections: 3, concurrency: 4, leaseMs: SWEEP_LEASE_MS, recordReserveMs: 2_000 },
       deadline: this.scheduler.now + 60_000,
       now: this.scheduler.clock,
       sweepId: `${actor}-${++this.sweepCount}`,
@@ -324,7 +326,9 @@ export class World {
 
     // Quiescence: every late delivery has landed. Faults stop; past any hold; one sync, then one sweep.
     this.faults = false;
-    this.scheduler.now += IN_DOUBT_HOLD_MS + MAX_DELIVERY_MS;
+    // Past every hold, and past the lease and claims of a sweep that ran out of its budget holding claims (they
+    // expire by design; the final sweep must be able to take those items).
+    this.scheduler.now += Math.max(IN_DOUBT_HOLD_MS + MAX_DELIVERY_MS, SWEEP_LEASE_MS);
     this.scheduler.log('--- quiescence: one sync, then one sweep');
     await this.alone(() => this.runSync('final-sync'));
     await this.alone(() => this.runSweep('final-sweep'));
