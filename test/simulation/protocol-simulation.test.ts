@@ -21,14 +21,6 @@ export function replayCommand(seed: number): string {
 
 const chooserFor = (seed: number) => new RandomChooser(seed);
 
-/**
- * Seeds of the CI range (1..10,000) that still break an invariant, with their cause: listed as todo with their
- * replay command, and the run fails on any other failing seed (docs/reliability.md, "Deterministic simulation").
- * Empty since issue 15's third round: every disable we send is in doubt, marks are carried and checked after
- * the hold, and the sync rewrites typed items it created from a type-less item that changed meanwhile.
- */
-export const KNOWN_FAILING: Record<number, string> = {};
-
 describe('deterministic simulation of the registry protocol', () => {
   if (replaySeed !== undefined && replaySeed !== '') {
     it(`replays seed ${replaySeed}`, async () => {
@@ -56,15 +48,10 @@ describe('deterministic simulation of the registry protocol', () => {
     console.log(
       `[property-count] protocol simulation: ${seedCount} seeds, ${steps} scheduled steps, ${relayCalls} relay calls (${relay2xx} 2xx), ${deliveries} late deliveries, ${failures.length} failing`,
     );
-    const known = failures.filter((f) => KNOWN_FAILING[f.seed] !== undefined);
-    const unknown = failures.filter((f) => KNOWN_FAILING[f.seed] === undefined);
-    console.log(`${known.length} known failing seeds (todo below), ${unknown.length} new`);
-    const shown = process.env.SIM_LIST_FAILURES === '1' ? failures : unknown.slice(0, 5);
+    // Every failing seed fails the run (none is known to fail since issue 15's third round); the first five,
+    // or all with SIM_LIST_FAILURES=1, are printed with their one-line replay command.
+    const shown = process.env.SIM_LIST_FAILURES === '1' ? failures : failures.slice(0, 5);
     for (const f of shown) console.log(`seed ${f.seed} (${f.steps} steps${f.faults ? '' : ', no faults'}): ${f.violations.join(' | ')}\n  replay: ${replayCommand(f.seed)}`);
-    expect(unknown.map((f) => f.seed)).toEqual([]);
+    expect(failures.map((f) => f.seed)).toEqual([]);
   });
-
-  for (const [seed, cause] of Object.entries(KNOWN_FAILING)) {
-    it.todo(`seed ${seed} still fails: ${cause}. Replay: ${replayCommand(Number(seed))}`);
-  }
 });
