@@ -15,7 +15,7 @@
  */
 import type { UpstreamResponse } from '../shared/huawei/client.js';
 import type { ModResourceItem, ResourceType } from '../shared/huawei/schemas.js';
-import { MAX_RESOURCE_ITEMS } from '../shared/limits.js';
+import { chunks } from '../shared/batches.js';
 import { mapWithConcurrency } from '../shared/registry/concurrency.js';
 import { RegistryConflictError } from '../shared/registry/errors.js';
 import { itemKey } from '../shared/registry/keys.js';
@@ -381,7 +381,7 @@ export async function relayAndRecord(
     const accepted: PlannedItem[] = [];
     let lastResponse: UpstreamResponse | undefined;
     let rejection: UpstreamResponse | undefined;
-    for (const chunk of chunks(plan.items, MAX_RESOURCE_ITEMS)) {
+    for (const chunk of chunks(plan.items)) {
       let response: UpstreamResponse;
       try {
         response = await relay(chunk.map((p) => p.item));
@@ -492,8 +492,3 @@ function withoutStaleCreates(
   return { registered, recreate };
 }
 
-function chunks<T>(values: readonly T[], size: number): T[][] {
-  const result: T[][] = [];
-  for (let i = 0; i < values.length; i += size) result.push(values.slice(i, i + size));
-  return result;
-}

@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { ENV } from './env.js';
 import { envText } from './env-values.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from './service-identity.js';
@@ -19,3 +19,14 @@ export const metrics = new Metrics({
   namespace: envText(process.env, ENV.powertoolsMetricsNamespace) ?? METRICS_NAMESPACE,
   serviceName,
 });
+
+/** A job report's counts and timings as metrics; the handler's logMetrics middleware publishes them as one EMF document. */
+export function addReportMetrics<R extends object>(
+  into: Metrics,
+  report: R,
+  counts: readonly { [K in keyof R]: R[K] extends number ? K : never }[keyof R][],
+  milliseconds: Readonly<Record<string, number>>,
+): void {
+  for (const name of counts) into.addMetric(String(name), MetricUnit.Count, report[name] as number);
+  for (const [name, value] of Object.entries(milliseconds)) into.addMetric(name, MetricUnit.Milliseconds, value);
+}

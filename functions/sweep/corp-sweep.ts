@@ -17,7 +17,7 @@
  * With nothing failing and registry and Huawei agreeing, an enterprise costs ceil(due / 100) PUTs plus the pages
  * of its listing.
  */
-import { MAX_RESOURCE_ITEMS } from '../shared/limits.js';
+import { chunks, packBatches } from '../shared/batches.js';
 import type { UpstreamResponse } from '../shared/huawei/client.js';
 import type { ModResourceItem } from '../shared/huawei/schemas.js';
 import { mapWithConcurrency } from '../shared/registry/concurrency.js';
@@ -64,12 +64,12 @@ export async function sweepCorp(run: SweepRun, corpId: string, entries: readonly
     expired = byId(listing);
   }
   const disabledListing = new DisabledListing(run, corpId);
-  for (let start = 0; start < entries.length; start += MAX_RESOURCE_ITEMS) {
+  for (const round of chunks(entries)) {
     if (!run.canStartWork()) {
       if (!run.stopped) run.problem('time budget ran low; the rest is left for the next sweep');
       return;
     }
-    const claimed = await claimRound(run, entries.slice(start, start + MAX_RESOURCE_ITEMS));
+    const claimed = await claimRound(run, round);
     const { units, unconfirmed } = await confirmedUnits(run, claimed, expired);
     const left = await sendDisables(run, corpId, units);
     if (left.halted) {
@@ -276,19 +276,7 @@ const DONE: Halt = { halted: false, unsent: [] };
 
 /** Sends the disables in PUTs of at most 100 DTOs; stops at the first batch Huawei did not settle. */
 async function sendDisables(run: SweepRun, corpId: string, units: readonly Unit[]): Promise<Halt> {
-  const batches: Unit[][] = [];
-  let current: Unit[] = [];
-  let size = 0;
-  for (const unit of units) {
-    if (size + unit.upstream.length > MAX_RESOURCE_ITEMS && current.length) {
-      batches.push(current);
-      current = [];
-      size = 0;
-    }
-    current.push(unit);
-    size += unit.upstream.length;
-  }
-  if (current.length) batches.push(current);
+  const batches = packBatches(units, (unit) => unit.upstream.length);
 
   for (let i = 0; i < batches.length; i++) {
     const left = await sendDisableBatch(run, corpId, batches[i] ?? []);

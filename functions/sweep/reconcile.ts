@@ -10,7 +10,7 @@ import type { ItemKey } from '../shared/registry/keys.js';
 import { describeRef, shouldBeDisabled } from '../shared/registry/model.js';
 import type { RegistryItem } from '../shared/registry/model.js';
 import { markChecked, markExpiredDisabled, markReenabled, markReenableRetry, withDisableInDoubt } from '../shared/registry/transitions.js';
-import { MAX_RESOURCE_ITEMS } from '../shared/limits.js';
+import { packBatches } from '../shared/batches.js';
 import type { ModResourceItem } from '../shared/huawei/schemas.js';
 import { mapWithConcurrency } from '../shared/registry/concurrency.js';
 import { isSuccess } from './run.js';
@@ -117,14 +117,7 @@ export async function reconcileRacedDisables(run: SweepRun, corpId: string, item
   });
   await mapWithConcurrency(others, RACED_CONCURRENCY, (item) => reconcile(run, item, 'disable'));
 
-  for (let start = 0; start < enables.length; ) {
-    const batch: RacedEnable[] = [];
-    let size = 0;
-    while (start < enables.length && (batch.length === 0 || size + (enables[start] as RacedEnable).dtos.length <= MAX_RESOURCE_ITEMS)) {
-      const next = enables[start++] as RacedEnable;
-      batch.push(next);
-      size += next.dtos.length;
-    }
+  for (const batch of packBatches(enables, (e) => e.dtos.length)) {
     const dtos = batch.flatMap((e) => e.dtos);
     const pushedAt = run.now();
     const outcome = dtos.length

@@ -3,8 +3,8 @@
  * structured line, and published as Powertools metrics (EMF).
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { addReportMetrics } from '../shared/observability.js';
 import type { ResourceType } from '../shared/huawei/schemas.js';
 
 export type SweepStatus =
@@ -140,9 +140,7 @@ const COUNT_METRICS = [
 
 /** Adds the report's metrics; the handler's logMetrics middleware publishes them as one EMF document. */
 export function addSweepMetrics(metrics: Metrics, report: SweepReport): void {
-  for (const name of COUNT_METRICS) metrics.addMetric(name, MetricUnit.Count, report[name]);
-  metrics.addMetric('durationMs', MetricUnit.Milliseconds, report.durationMs);
-  metrics.addMetric('oldestLatenessMs', MetricUnit.Milliseconds, report.oldestLatenessMs);
+  addReportMetrics(metrics, report, COUNT_METRICS, { durationMs: report.durationMs, oldestLatenessMs: report.oldestLatenessMs });
 }
 
 /** The one log line of a sweep: every count, and the first few items of each list. */

@@ -3,6 +3,7 @@
  * release the lease, report. Plain function with injected dependencies: the scheduled handler, the local
  * runtime and the tests all call it.
  */
+import { groupBy } from '../shared/group-by.js';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
@@ -97,12 +98,7 @@ async function findDue(run: SweepRun): Promise<DueEntry[]> {
 
 async function sweepDue(run: SweepRun): Promise<void> {
   const entries = await findDue(run);
-  const byCorp = new Map<string, DueEntry[]>();
-  for (const entry of entries) {
-    const list = byCorp.get(entry.corpId);
-    if (list) list.push(entry);
-    else byCorp.set(entry.corpId, [entry]);
-  }
+  const byCorp = groupBy(entries, (entry) => entry.corpId);
   // SP calls in flight stay at `concurrency` (SweepRun.callSp); more enterprises run, so that one's registry writes
   // overlap another's SP calls.
   await mapWithConcurrency([...byCorp], run.config.concurrency * ENTERPRISES_PER_SP_SLOT, async ([corpId, list]) => {

@@ -13,7 +13,7 @@
  * is taken as ours; one made after the check is never undone (the mark is gone).
  */
 import type { ModResourceItem } from '../shared/huawei/schemas.js';
-import { MAX_RESOURCE_ITEMS } from '../shared/limits.js';
+import { packBatches } from '../shared/batches.js';
 import { mapWithConcurrency } from '../shared/registry/concurrency.js';
 import { byId, HUAWEI_STATUS_DISABLED, parseListingPage, readAllPages, SEARCH_PAGE_LIMIT } from '../shared/registry/huawei-listing.js';
 import type { ListedResource } from '../shared/registry/huawei-listing.js';
@@ -89,14 +89,7 @@ export async function verifyInDoubt(run: SweepRun, corpId: string, items: readon
   const unsettled: RegistryItem[] = [];
   const pushed = new Map<Check, string | undefined>();
   const withPush = checks.filter((c) => c.push.length > 0);
-  for (let start = 0; start < withPush.length; ) {
-    const batch: Check[] = [];
-    let size = 0;
-    while (start < withPush.length && (batch.length === 0 || size + (withPush[start] as Check).push.length <= MAX_RESOURCE_ITEMS)) {
-      const check = withPush[start++] as Check;
-      batch.push(check);
-      size += check.push.length;
-    }
+  for (const batch of packBatches(withPush, (c) => c.push.length)) {
     const dtos = batch.flatMap((c) => c.push);
     const outcome = await run.callSp(`enable again ${dtos.length} in ${corpId}`, (opts) => run.spApi.updateResources(corpId, dtos, opts), true);
     if (outcome.answered && isSuccess(outcome.response)) for (const c of batch) pushed.set(c, outcome.response.requestId);

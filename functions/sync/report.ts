@@ -3,8 +3,8 @@
  * structured line, and published as Powertools metrics (EMF).
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { addReportMetrics } from '../shared/observability.js';
 
 export type SyncStatus =
   /** Every enterprise was read and brought in line. */
@@ -78,8 +78,7 @@ export const SYNC_COUNT_METRICS = [
 ] as const satisfies readonly (keyof SyncReport)[];
 
 export function addSyncMetrics(metrics: Metrics, report: SyncReport): void {
-  for (const name of SYNC_COUNT_METRICS) metrics.addMetric(name, MetricUnit.Count, report[name]);
-  metrics.addMetric('durationMs', MetricUnit.Milliseconds, report.durationMs);
+  addReportMetrics(metrics, report, SYNC_COUNT_METRICS, { durationMs: report.durationMs });
 }
 
 const LOGGED_PROBLEMS = 20;

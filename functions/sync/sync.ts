@@ -23,7 +23,8 @@ import type { UpstreamResponse } from '../shared/huawei/client.js';
 import { isHuaweiErrorBody } from '../shared/http/relay-errors.js';
 import type { ModResourceItem } from '../shared/huawei/schemas.js';
 import type { CorpQuery, ResourceQuery, SpCallOptions } from '../shared/huawei/sp-api.js';
-import { MAX_RESOURCE_ITEMS } from '../shared/limits.js';
+import { chunks } from '../shared/batches.js';
+import { groupBy } from '../shared/group-by.js';
 import { logger as defaultLogger, metrics as defaultMetrics } from '../shared/observability.js';
 import { mapWithConcurrency } from '../shared/registry/concurrency.js';
 import { RegistryUnavailableError } from '../shared/registry/errors.js';
@@ -168,7 +169,7 @@ async function syncCorp(run: SyncRun, corpId: string): Promise<void> {
   run.report.enterprises++;
   run.report.resourcesSeen += listed.length;
 
-  const registered = groupById(items);
+  const registered = groupBy(items, (item) => item.resourceId);
   const seen = byId(listed);
   const now = run.now();
   const plans: PlannedRepair[] = [];
@@ -178,16 +179,6 @@ async function syncCorp(run: SyncRun, corpId: string): Promise<void> {
   for (const plan of plans) count(run.report, plan);
   if (run.report.dryRun || plans.length === 0) return;
   await applyPlans(run, corpId, plans, registered);
-}
-
-function groupById(items: readonly RegistryItem[]): Map<string, RegistryItem[]> {
-  const map = new Map<string, RegistryItem[]>();
-  for (const item of items) {
-    const list = map.get(item.resourceId);
-    if (list) list.push(item);
-    else map.set(item.resourceId, [item]);
-  }
-  return map;
 }
 
 function count(report: SyncReport, plan: PlannedRepair): void {
@@ -213,8 +204,7 @@ async function applyPlans(run: SyncRun, corpId: string, plans: readonly PlannedR
   const { store, spApi } = run.deps;
   const pushed = plans.filter((p) => p.push);
   const accepted = new Set<PlannedRepair>();
-  for (let i = 0; i < pushed.length; i += MAX_RESOURCE_ITEMS) {
-    const batch = pushed.slice(i, i + MAX_RESOURCE_ITEMS);
+  for (const batch of chunks(pushed)) {
     const response = await run.call(`re-enable ${batch.length} in ${corpId}`, (opts) =>
       spApi.updateResources(corpId, batch.map((p) => p.push as ModResourceItem), opts),
     );

@@ -1,6 +1,4 @@
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import type { ClientRequest } from 'node:http';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { ModResourceItem } from '../../functions/shared/huawei/schemas.js';
 import { itemKey } from '../../functions/shared/registry/keys.js';
 import type { RegistryItem, ResourceRef } from '../../functions/shared/registry/model.js';
@@ -8,38 +6,17 @@ import { readRegistered } from '../../functions/resources/relay-recording.js';
 import { BATCH_GET } from '../../functions/shared/registry/store.js';
 import { applyRelayedChange, finishWrite, newItem } from '../../functions/shared/registry/transitions.js';
 import { CORP_A, CORP_B } from '../../local/simulator/demo-data.js';
-import { startTestRegistry } from '../support/dynamo.js';
-import type { TestRegistry } from '../support/dynamo.js';
+import { operationsDuring } from '../support/dynamo-operations.js';
+import { startRegistry, use } from '../support/stack.js';
 
 const HOUR = 3_600_000;
 
-/** DynamoDB operations (X-Amz-Target) the code under test sends while `act` runs. */
-async function operationsDuring(act: () => Promise<unknown>): Promise<string[]> {
-  const seen: string[] = [];
-  const onRequest = (message: unknown) => {
-    const target = (message as { request: ClientRequest }).request.getHeader('x-amz-target');
-    if (target !== undefined) seen.push(String(target).replace(/^DynamoDB_\d+\./, ''));
-  };
-  subscribe('http.client.request.start', onRequest);
-  try {
-    await act();
-  } finally {
-    unsubscribe('http.client.request.start', onRequest);
-  }
-  return seen;
-}
-
 describe('registry batch reads', () => {
-  let registry: TestRegistry;
+  const registry = use(startRegistry, 'test');
   let now: number;
 
-  beforeEach(async () => {
-    registry = await startTestRegistry();
+  beforeEach(() => {
     now = Date.now();
-  });
-
-  afterEach(async () => {
-    await registry.stop();
   });
 
   async function seed(ref: ResourceRef): Promise<RegistryItem> {

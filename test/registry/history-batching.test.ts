@@ -1,41 +1,19 @@
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import type { ClientRequest } from 'node:http';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { RegistryItem } from '../../functions/shared/registry/model.js';
 import { RegistryStore } from '../../functions/shared/registry/store.js';
 import { applyRelayedChange, finishWrite, newItem } from '../../functions/shared/registry/transitions.js';
 import { CORP_A } from '../../local/simulator/demo-data.js';
-import { startTestRegistry } from '../support/dynamo.js';
-import type { TestRegistry } from '../support/dynamo.js';
+import { operationsDuring } from '../support/dynamo-operations.js';
+import { startRegistry, use } from '../support/stack.js';
 
 const HOUR = 3_600_000;
 
-async function operationsDuring(act: () => Promise<unknown>): Promise<string[]> {
-  const seen: string[] = [];
-  const onRequest = (message: unknown) => {
-    const target = (message as { request: ClientRequest }).request.getHeader('x-amz-target');
-    if (target !== undefined) seen.push(String(target).replace(/^DynamoDB_\d+\./, ''));
-  };
-  subscribe('http.client.request.start', onRequest);
-  try {
-    await act();
-  } finally {
-    unsubscribe('http.client.request.start', onRequest);
-  }
-  return seen;
-}
-
 describe('history entries of concurrent writes', () => {
-  let registry: TestRegistry;
+  const registry = use(startRegistry, 'test');
   let now: number;
 
-  beforeEach(async () => {
-    registry = await startTestRegistry();
+  beforeEach(() => {
     now = Date.now();
-  });
-
-  afterEach(async () => {
-    await registry.stop();
   });
 
   const items = (count: number): RegistryItem[] =>

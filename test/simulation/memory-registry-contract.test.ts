@@ -4,13 +4,12 @@
  * dynalite, and every result (conditional failures included) and the whole table after each sequence must be
  * identical. `SIM_CONTRACT_SEED` replays one stream.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ResourceType } from '../../functions/shared/huawei/schemas.js';
 import { dueShardFor } from '../../functions/shared/registry/keys.js';
 import type { DueEntry, RegistryItem } from '../../functions/shared/registry/model.js';
 import { newItem } from '../../functions/shared/registry/transitions.js';
-import { startTestRegistry } from '../support/dynamo.js';
-import type { TestRegistry } from '../support/dynamo.js';
+import { startRegistry, use } from '../support/stack.js';
 import { MemoryLease, MemoryRegistryStore, MemoryTable } from './support/memory-registry.js';
 import { RandomChooser } from './support/scheduler.js';
 
@@ -36,13 +35,7 @@ function byKey<T extends { pk: string; sk: string }>(items: T[]): T[] {
 }
 
 describe('in-memory registry contract (against dynalite)', () => {
-  let real: TestRegistry;
-  beforeAll(async () => {
-    real = await startTestRegistry();
-  });
-  afterAll(async () => {
-    await real?.stop();
-  });
+  const real = use(startRegistry);
 
   it(`gives the same results as the real store on ${SEQUENCES} generated sequences`, { timeout: 600_000 }, async () => {
     const rng = new RandomChooser(seed);

@@ -7,7 +7,7 @@
  * no resource item carries. Never holds a token or any other secret: only ids, states and timestamps.
  */
 import * as z from 'zod/mini';
-import { RESOURCE_TYPES } from '../huawei/schemas.js';
+import { resourceRowShape } from './model.js';
 import type { RegistryItem } from './model.js';
 import { ITEM_STATUSES } from './state.js';
 import { KEY_PREFIX } from './table.js';
@@ -37,11 +37,7 @@ export const historyStateSchema = z.object({
 export type HistoryState = z.infer<typeof historyStateSchema>;
 
 export const historyEntrySchema = z.object({
-  pk: z.string(),
-  sk: z.string(),
-  corpId: z.string(),
-  resourceId: z.string(),
-  type: z.optional(z.enum(RESOURCE_TYPES)),
+  ...resourceRowShape,
   version: z.number().check(z.int(), z.nonnegative()),
   at: z.number().check(z.int()),
   source: z.enum(HISTORY_SOURCES),

@@ -3,6 +3,7 @@
  * state model, and the paging both the verified sweep and the sync use. The page size is the largest Huawei
  * allows as far as we know: its maximum `limit` is undocumented, 100 is our assumption (docs/simulator.md).
  */
+import { groupBy } from '../group-by.js';
 import * as z from 'zod/mini';
 import { RESOURCE_TYPES } from '../huawei/schemas.js';
 import type { ResourceType } from '../huawei/schemas.js';
@@ -58,13 +59,7 @@ export async function readAllPages(fetchPage: (offset: number) => Promise<Listin
 
 /** Listed resources grouped by id. */
 export function byId(resources: readonly ListedResource[]): Map<string, ListedResource[]> {
-  const map = new Map<string, ListedResource[]>();
-  for (const r of resources) {
-    const list = map.get(r.id);
-    if (list) list.push(r);
-    else map.set(r.id, [r]);
-  }
-  return map;
+  return groupBy(resources, (r) => r.id);
 }
 
 /** The pages a listing of `count` resources takes (at least one: an empty listing is one call). */

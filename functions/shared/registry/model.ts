@@ -15,12 +15,17 @@ const count = () => z.number().check(z.int(), z.nonnegative());
 export const upstreamErrorSchema = z.object({ errorCode: z.string(), errorMsg: z.string() });
 export type UpstreamError = z.infer<typeof upstreamErrorSchema>;
 
-export const registryItemSchema = z.object({
+/** The fields that say which resource item a row is about: items and their history entries both carry them. */
+export const resourceRowShape = {
   pk: z.string(),
   sk: z.string(),
   corpId: z.string(),
   resourceId: z.string(),
   type: z.optional(z.enum(RESOURCE_TYPES)),
+};
+
+export const registryItemSchema = z.object({
+  ...resourceRowShape,
   /** See state.ts for the meaning of each status and flag. */
   status: z.enum(ITEM_STATUSES),
   expireDate: z.optional(integer()),
