@@ -418,7 +418,10 @@ export async function relayAndRecord(
       }
       const waitMs = Math.floor(random() * Math.min(RELAY_ROUNDS.maxWaitMs, RELAY_ROUNDS.firstWaitMs * 2 ** (attempt - 1)));
       if (attempt >= maxAttempts || (deps.deadline !== undefined && deps.now() + waitMs + RELAY_ROUNDS.roundReserveMs > deps.deadline)) {
-        // Giving up: Huawei applied disables whose record lost; they may land again later like any other.
+        // Giving up with typed items standing that this update created from a type-less item that went stale:
+        // one record-only round rewrites them from the fresh one (see rewriteStaleCreates). Still a 503.
+        await rewriteStaleCreates(deps, corpId, accepted, staleCreates, lastResponse?.requestId, plannedAt);
+        // Huawei applied disables whose record lost; they may land again later like any other.
         const disables = accepted.map((p) => p.item).filter((i) => i.isDisabled === true && conflicted.has(i.id));
         if (disables.length) await markRelayedInDoubt(deps.store, corpId, disables, deps.now());
         throw new RegistryConflictError([...conflicted], attempt);
@@ -430,6 +433,32 @@ export async function relayAndRecord(
     // Nothing accepted: rejection is set (plan.items is never empty for a non-empty update).
     return { outcome: 'upstream-rejected', response: rejection as UpstreamResponse };
   }
+}
+
+/**
+ * The last round before a 503, record only. A typed item this update created from the type-less item's state
+ * (`templateSk`) stands for its type from then on; when the type-less item changed in between (a sweep recorded a
+ * disable, say), the created item shows Huawei neither before nor after, and the next sync would take the
+ * difference for a manual disable (issue 15, seeds 25910 and 37663). Without the round that would rewrite it, it
+ * is rewritten here from the type-less item's current state with the change Huawei accepted folded on (marks
+ * included, like the sync's template re-check), and the type-less item sealed. Nothing is relayed again and the
+ * caller still gets 503: nothing confirmed. Best effort: a write that loses again leaves an item someone else
+ * wrote after reading the created one.
+ */
+async function rewriteStaleCreates(
+  deps: RelayAndRecordDeps,
+  corpId: string,
+  accepted: readonly PlannedItem[],
+  staleCreates: ReadonlyMap<string, number>,
+  requestId: string | undefined,
+  pushedAt: number,
+): Promise<void> {
+  const stale = accepted.filter((p) => p.item.type !== undefined && staleCreates.has(itemKey(corpId, p.item.id, p.item.type).sk));
+  if (stale.length === 0) return;
+  const read = await readRegistered(deps.store, corpId, stale.map((p) => p.item));
+  const { registered, recreate } = withoutStaleCreates(read, staleCreates);
+  const writes = recordWrites(corpId, stale, registered, { now: deps.now(), requestId, pushedAt }, recreate);
+  await recordRelayedUpdate(deps.store, writes);
 }
 
 /** A call that threw after at least one attempt was sent (`attempts` on the client's errors) may have reached Huawei. */
