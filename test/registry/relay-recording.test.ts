@@ -234,4 +234,28 @@ describe('relaying and recording a resource update', () => {
     await relay([{ id: 'stale-tpl', type: 'VMR', expireDate: renewed }]);
     expect(upstreamCalls).toEqual([[{ id: 'stale-tpl', type: 'VMR', expireDate: renewed, isDisabled: false }]]);
   });
+  it('rewrites a typed item it created while the id had no type-less item when one appeared meanwhile (issue 15, seeds 29596 and 36732)', async () => {
+    // Prepare: an id Huawei holds as VMR that the registry does not know.
+    await huawei.addResources(CORP, [{ id: 'no-tpl', type: 'VMR', expireDate: Date.now() + HOUR }]);
+    const renewed = Date.now() + 24 * HOUR;
+    let disabledMeanwhile = false;
+
+    // Act: a typed renewal; after its read, another caller disables the id without a type (recorded in doubt, as a
+    // new type-less item), then the renewal reaches Huawei and records.
+    const result = await relayAndRecord({ store: registry.store, now: Date.now, reenableRenewed: true }, CORP, [{ id: 'no-tpl', type: 'VMR', expireDate: renewed }], async (planned) => {
+      if (!disabledMeanwhile) {
+        disabledMeanwhile = true;
+        await relay([{ id: 'no-tpl', isDisabled: true }]);
+      }
+      return huawei.spApi.updateResources(CORP, planned);
+    });
+
+    // Assess: the typed item carries the type-less disable's state and its in-doubt mark (a late duplicate of that
+    // disable is then checked, not taken for a manual disable of this type).
+    expect(result.outcome).toBe('recorded');
+    const typeless = await get('no-tpl');
+    const typed = await get('no-tpl', 'VMR');
+    expect(typeless).toMatchObject({ status: 'disabled-manual', inDoubtSince: expect.any(Number) as unknown });
+    expect(typed).toMatchObject({ status: 'disabled-manual', expireDate: renewed, inDoubtSince: typeless.inDoubtSince });
+  });
 });
