@@ -483,13 +483,20 @@ async function rewriteStaleCreates(
   requestId: string | undefined,
   pushedAt: number,
 ): Promise<void> {
-  const stale = accepted.filter((p) => p.item.type !== undefined && staleCreates.has(itemKey(corpId, p.item.id, p.item.type).sk));
-  if (stale.length === 0) return;
-  const read = await readRegistered(deps.store, corpId, stale.map((p) => p.item));
-  const { registered, recreate } = withoutStaleCreates(read, staleCreates);
-  const writes = recordWrites(corpId, stale, registered, { now: deps.now(), requestId, pushedAt }, recreate);
-  await recordRelayedUpdate(deps.store, writes);
+  let pending = staleCreates;
+  // Bounded like the sync's template re-check: a seal that fails again means the type-less item changed again.
+  for (let attempt = 1; attempt <= STALE_REWRITE_ATTEMPTS && pending.size; attempt++) {
+    const current = pending;
+    const stale = accepted.filter((p) => p.item.type !== undefined && current.has(itemKey(corpId, p.item.id, p.item.type).sk));
+    if (stale.length === 0) return;
+    const read = await readRegistered(deps.store, corpId, stale.map((p) => p.item));
+    const { registered, recreate } = withoutStaleCreates(read, current);
+    const writes = recordWrites(corpId, stale, registered, { now: deps.now(), requestId, pushedAt }, recreate);
+    pending = (await recordRelayedUpdate(deps.store, writes)).staleCreates;
+  }
 }
+
+const STALE_REWRITE_ATTEMPTS = 4;
 
 /** A call that threw after at least one attempt was sent (`attempts` on the client's errors) may have reached Huawei. */
 function upstreamMayHaveReceived(error: unknown): boolean {
