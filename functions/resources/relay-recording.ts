@@ -180,6 +180,12 @@ export interface RecordWrite {
   templateSk?: string;
   /** This write is the template's own write, made after the typed items created from it. */
   isTemplate?: true;
+  /**
+   * A typed item created when the id had no type-less item at the read: valid only while it still has none. A
+   * type-less item created since (a type-less disable, recorded in doubt) reached this type too, so the create
+   * is checked after it is made and, if one appeared, rewritten from it like a stale template's.
+   */
+  noTemplate?: true;
 }
 
 interface WorkingRecord {
@@ -187,6 +193,7 @@ interface WorkingRecord {
   next: RegistryItem;
   touched: boolean;
   templateSk?: string;
+  noTemplate?: true;
   /** Set when the item exists at this version but was created by this update from a template that went stale. */
   recreateVersion?: number;
 }
@@ -224,6 +231,8 @@ export function recordWrites(
       created.templateSk = templateRecord.before.sk;
       // The template's version is checked by its own write: seal it when nothing else changes it.
       templateRecord.touched = true;
+    } else if (type !== undefined && templateRecord === undefined) {
+      created.noTemplate = true;
     }
     const recreateVersion = recreate.get(key.sk);
     if (recreateVersion !== undefined) created.recreateVersion = recreateVersion;
@@ -264,6 +273,7 @@ export function recordWrites(
         expectedVersion: w.before?.version ?? w.recreateVersion,
       };
       if (w.templateSk !== undefined) write.templateSk = w.templateSk;
+      if (w.noTemplate) write.noTemplate = true;
       if (w.before && templates.has(w.before.sk)) write.isTemplate = true;
       return write;
     });
@@ -300,7 +310,16 @@ export async function recordRelayedUpdate(
   first.forEach((w, i) => {
     if (firstResults[i] && w.templateSk !== undefined && staleTemplates.has(w.templateSk + '|' + w.after.pk)) staleCreates.set(w.after.sk, w.after.version);
   });
-  return { conflicted: new Set(failed.map((w) => w.after.resourceId)), staleCreates };
+  const conflicted = new Set(failed.map((w) => w.after.resourceId));
+  // Typed items created while the id had no type-less item: one created since makes them stale creates too.
+  const unchecked = first.filter((w, i) => firstResults[i] && w.noTemplate);
+  const templates = await mapWithConcurrency(unchecked, concurrency, (w) => store.get(itemKey(w.after.corpId, w.after.resourceId, undefined)));
+  unchecked.forEach((w, i) => {
+    if (templates[i] === undefined || templates[i]?.status === 'gone') return;
+    staleCreates.set(w.after.sk, w.after.version);
+    conflicted.add(w.after.resourceId);
+  });
+  return { conflicted, staleCreates };
 }
 
 export interface RelayAndRecordDeps {
@@ -373,6 +392,14 @@ export async function relayAndRecord(
   const reenableLater: ResourceRef[] = [];
   // Typed items an earlier round created from a template that went stale (sort key -> version written).
   let staleCreates = new Map<string, number>();
+  // The previous round's accepted items and when they were planned: what the stale creates must be rewritten with.
+  let previous: { accepted: PlannedItem[]; plannedAt: number; requestId: string | undefined } | undefined;
+  // Ending without another round (an upstream error, a rejection): stale creates of the previous round are
+  // rewritten first, record only, best effort (the caller gets the upstream answer or error either way).
+  const settleStaleCreates = () =>
+    previous && staleCreates.size
+      ? rewriteStaleCreates(deps, corpId, previous.accepted, staleCreates, previous.requestId, previous.plannedAt).catch(() => undefined)
+      : Promise.resolve();
   for (let attempt = 1; ; attempt++) {
     const read = await readRegistered(deps.store, corpId, pending);
     const { registered, recreate } = withoutStaleCreates(read, staleCreates);
@@ -386,6 +413,7 @@ export async function relayAndRecord(
       try {
         response = await relay(chunk.map((p) => p.item));
       } catch (error) {
+        await settleStaleCreates();
         // No answer: Huawei may still apply the call, later than anything after it.
         const disables = chunk.map((p) => p.item).filter((i) => i.isDisabled === true);
         if (disables.length && upstreamMayHaveReceived(error)) await markRelayedInDoubt(deps.store, corpId, disables, deps.now());
@@ -396,6 +424,7 @@ export async function relayAndRecord(
         // An attempt before the one answered got no answer (or a 5xx): Huawei may still apply it, later.
         const disables = chunk.map((p) => p.item).filter((i) => i.isDisabled === true);
         if (response.attempts > 1 && disables.length) await markRelayedInDoubt(deps.store, corpId, disables, deps.now());
+        if (accepted.length === 0) await settleStaleCreates();
         rejection = response;
         break;
       }
@@ -418,11 +447,15 @@ export async function relayAndRecord(
       }
       const waitMs = Math.floor(random() * Math.min(RELAY_ROUNDS.maxWaitMs, RELAY_ROUNDS.firstWaitMs * 2 ** (attempt - 1)));
       if (attempt >= maxAttempts || (deps.deadline !== undefined && deps.now() + waitMs + RELAY_ROUNDS.roundReserveMs > deps.deadline)) {
-        // Giving up: Huawei applied disables whose record lost; they may land again later like any other.
+        // Giving up with typed items standing that this update created from a type-less item that went stale:
+        // one record-only round rewrites them from the fresh one (see rewriteStaleCreates). Still a 503.
+        await rewriteStaleCreates(deps, corpId, accepted, staleCreates, lastResponse?.requestId, plannedAt);
+        // Huawei applied disables whose record lost; they may land again later like any other.
         const disables = accepted.map((p) => p.item).filter((i) => i.isDisabled === true && conflicted.has(i.id));
         if (disables.length) await markRelayedInDoubt(deps.store, corpId, disables, deps.now());
         throw new RegistryConflictError([...conflicted], attempt);
       }
+      previous = { accepted, plannedAt, requestId: lastResponse?.requestId };
       await sleep(waitMs);
       pending = items.filter((i) => conflicted.has(i.id));
       continue;
@@ -431,6 +464,39 @@ export async function relayAndRecord(
     return { outcome: 'upstream-rejected', response: rejection as UpstreamResponse };
   }
 }
+
+/**
+ * The last round before a 503, record only. A typed item this update created from the type-less item's state
+ * (`templateSk`) stands for its type from then on; when the type-less item changed in between (a sweep recorded a
+ * disable, say), the created item shows Huawei neither before nor after, and the next sync would take the
+ * difference for a manual disable (issue 15, seeds 25910 and 37663). Without the round that would rewrite it, it
+ * is rewritten here from the type-less item's current state with the change Huawei accepted folded on (marks
+ * included, like the sync's template re-check), and the type-less item sealed. Nothing is relayed again and the
+ * caller still gets 503: nothing confirmed. Best effort: a write that loses again leaves an item someone else
+ * wrote after reading the created one.
+ */
+async function rewriteStaleCreates(
+  deps: RelayAndRecordDeps,
+  corpId: string,
+  accepted: readonly PlannedItem[],
+  staleCreates: ReadonlyMap<string, number>,
+  requestId: string | undefined,
+  pushedAt: number,
+): Promise<void> {
+  let pending = staleCreates;
+  // Bounded like the sync's template re-check: a seal that fails again means the type-less item changed again.
+  for (let attempt = 1; attempt <= STALE_REWRITE_ATTEMPTS && pending.size; attempt++) {
+    const current = pending;
+    const stale = accepted.filter((p) => p.item.type !== undefined && current.has(itemKey(corpId, p.item.id, p.item.type).sk));
+    if (stale.length === 0) return;
+    const read = await readRegistered(deps.store, corpId, stale.map((p) => p.item));
+    const { registered, recreate } = withoutStaleCreates(read, current);
+    const writes = recordWrites(corpId, stale, registered, { now: deps.now(), requestId, pushedAt }, recreate);
+    pending = (await recordRelayedUpdate(deps.store, writes)).staleCreates;
+  }
+}
+
+const STALE_REWRITE_ATTEMPTS = 4;
 
 /** A call that threw after at least one attempt was sent (`attempts` on the client's errors) may have reached Huawei. */
 function upstreamMayHaveReceived(error: unknown): boolean {

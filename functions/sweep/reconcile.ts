@@ -13,6 +13,7 @@ import { markChecked, markExpiredDisabled, markReenabled, markReenableRetry, wit
 import { packBatches } from '../shared/batches.js';
 import type { ModResourceItem } from '../shared/huawei/schemas.js';
 import { mapWithConcurrency } from '../shared/registry/concurrency.js';
+import { markDisableInDoubt } from './in-doubt.js';
 import { isSuccess } from './run.js';
 import type { SweepRun } from './run.js';
 import { reportedItem } from './report.js';
@@ -58,6 +59,10 @@ export async function reconcile(run: SweepRun, item: RegistryItem, pushed: Upstr
           }
           continue;
         }
+        // A disable that got no answer (or a non-2xx only after unanswered attempts) may still land, later than
+        // anything after it: recorded in doubt like the sweep's other unanswered disables (issue 15, seed 39518).
+        const mayLand = outcome !== undefined && (outcome.answered ? outcome.response.attempts > 1 : outcome.maybeApplied);
+        if (mayLand && items) await markDisableInDoubt(run, current, items);
         break;
       }
       lastPushed = desired;

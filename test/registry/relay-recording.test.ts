@@ -209,4 +209,53 @@ describe('relaying and recording a resource update', () => {
     await expect(relaying).rejects.toBeInstanceOf(RegistryConflictError);
     expect(upstreamCalls).toHaveLength(3);
   });
+  it('before a 503, rewrites a typed item it created from a type-less item that went stale (issue 15, seeds 25910 and 37663)', async () => {
+    // Prepare: an id registered without a type, overdue; Huawei holds it as VMR.
+    const past = Date.now() - HOUR;
+    await huawei.addResources(CORP, [{ id: 'stale-tpl', type: 'VMR', expireDate: past }]);
+    await relay([{ id: 'stale-tpl', expireDate: past }]);
+    const renewed = Date.now() + 24 * HOUR;
+
+    // Act: a typed renewal, one round only. While it is in flight a sweep disables the type at Huawei and records
+    // the disable on the type-less item (after the relay read it, before the relay's records).
+    const relaying = relayAndRecord({ store: registry.store, now: Date.now, reenableRenewed: true, maxAttempts: 1 }, CORP, [{ id: 'stale-tpl', type: 'VMR', expireDate: renewed }], async (planned) => {
+      await huawei.spApi.updateResources(CORP, [{ id: 'stale-tpl', type: 'VMR', isDisabled: true }]);
+      const typeless = await get('stale-tpl');
+      await registry.store.replace(markExpiredDisabled(typeless, { now: Date.now() }), { version: typeless.version });
+      return huawei.spApi.updateResources(CORP, planned);
+    });
+
+    // Assess: still 503 for the caller (nothing confirmed), but the typed item shows the sweep's disable (in doubt)
+    // under the new expiry, not the stale "active" it was created with; so the next renewal re-enables it.
+    await expect(relaying).rejects.toBeInstanceOf(RegistryConflictError);
+    const typed = await get('stale-tpl', 'VMR');
+    expect(typed).toMatchObject({ status: 'disabled-expired', expireDate: renewed, inDoubtSince: expect.any(Number) as unknown });
+    upstreamCalls = [];
+    await relay([{ id: 'stale-tpl', type: 'VMR', expireDate: renewed }]);
+    expect(upstreamCalls).toEqual([[{ id: 'stale-tpl', type: 'VMR', expireDate: renewed, isDisabled: false }]]);
+  });
+  it('rewrites a typed item it created while the id had no type-less item when one appeared meanwhile (issue 15, seeds 29596 and 36732)', async () => {
+    // Prepare: an id Huawei holds as VMR that the registry does not know.
+    await huawei.addResources(CORP, [{ id: 'no-tpl', type: 'VMR', expireDate: Date.now() + HOUR }]);
+    const renewed = Date.now() + 24 * HOUR;
+    let disabledMeanwhile = false;
+
+    // Act: a typed renewal; after its read, another caller disables the id without a type (recorded in doubt, as a
+    // new type-less item), then the renewal reaches Huawei and records.
+    const result = await relayAndRecord({ store: registry.store, now: Date.now, reenableRenewed: true }, CORP, [{ id: 'no-tpl', type: 'VMR', expireDate: renewed }], async (planned) => {
+      if (!disabledMeanwhile) {
+        disabledMeanwhile = true;
+        await relay([{ id: 'no-tpl', isDisabled: true }]);
+      }
+      return huawei.spApi.updateResources(CORP, planned);
+    });
+
+    // Assess: the typed item carries the type-less disable's state and its in-doubt mark (a late duplicate of that
+    // disable is then checked, not taken for a manual disable of this type).
+    expect(result.outcome).toBe('recorded');
+    const typeless = await get('no-tpl');
+    const typed = await get('no-tpl', 'VMR');
+    expect(typeless).toMatchObject({ status: 'disabled-manual', inDoubtSince: expect.any(Number) as unknown });
+    expect(typed).toMatchObject({ status: 'disabled-manual', expireDate: renewed, inDoubtSince: typeless.inDoubtSince });
+  });
 });
