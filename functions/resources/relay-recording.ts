@@ -449,7 +449,8 @@ export async function relayAndRecord(
       if (attempt >= maxAttempts || (deps.deadline !== undefined && deps.now() + waitMs + RELAY_ROUNDS.roundReserveMs > deps.deadline)) {
         // Giving up with typed items standing that this update created from a type-less item that went stale:
         // one record-only round rewrites them from the fresh one (see rewriteStaleCreates). Still a 503.
-        await rewriteStaleCreates(deps, corpId, accepted, staleCreates, lastResponse?.requestId, plannedAt);
+        // Best effort: a registry failure here must not keep the disables below from being marked.
+        await rewriteStaleCreates(deps, corpId, accepted, staleCreates, lastResponse?.requestId, plannedAt).catch(() => undefined);
         // Huawei applied disables whose record lost; they may land again later like any other.
         const disables = accepted.map((p) => p.item).filter((i) => i.isDisabled === true && conflicted.has(i.id));
         if (disables.length) await markRelayedInDoubt(deps.store, corpId, disables, deps.now());
@@ -466,13 +467,13 @@ export async function relayAndRecord(
 }
 
 /**
- * The last round before a 503, record only. A typed item this update created from the type-less item's state
+ * The last round before the update ends without another (a 503, an upstream error, a rejection), record only. A typed item this update created from the type-less item's state
  * (`templateSk`) stands for its type from then on; when the type-less item changed in between (a sweep recorded a
  * disable, say), the created item shows Huawei neither before nor after, and the next sync would take the
  * difference for a manual disable (issue 15, seeds 25910 and 37663). Without the round that would rewrite it, it
  * is rewritten here from the type-less item's current state with the change Huawei accepted folded on (marks
  * included, like the sync's template re-check), and the type-less item sealed. Nothing is relayed again and the
- * caller still gets 503: nothing confirmed. Best effort: a write that loses again leaves an item someone else
+ * caller's answer is unchanged (a 503 still confirms nothing). Best effort: a write that loses again leaves an item someone else
  * wrote after reading the created one.
  */
 async function rewriteStaleCreates(
