@@ -18,7 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { HTTP_ROUTES } from '../functions/shared/routes.js';
-import { CREATE_REQUIRE_BANNER, ESBUILD_TARGET, SOURCE_MAP_NODE_OPTIONS, bundleBudgetBytes } from '../lib/bundling.js';
+import { ESBUILD_BUNDLE_OPTIONS, SOURCE_MAP_NODE_OPTIONS, bundleBudgetBytes } from '../lib/bundling.js';
 import { functionMemoryMb } from '../lib/constructs/relay-function.js';
 import { PROJECT_ROOT } from '../lib/paths.js';
 import { LOCAL_REGION } from '../local/gateway/http-api-event.js';
@@ -224,15 +224,9 @@ async function buildBefore(fn: BundledFunction, outdir: string): Promise<string>
       loader: 'ts',
       sourcefile: `before-${fn.name}.ts`,
     },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: ESBUILD_TARGET,
-    mainFields: ['module', 'main'],
-    minify: true,
+    ...ESBUILD_BUNDLE_OPTIONS,
     sourcemap: true,
     sourcesContent: false,
-    banner: { js: CREATE_REQUIRE_BANNER },
     outfile,
     logLevel: 'silent',
   });

@@ -1,5 +1,6 @@
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { BuildOptions } from 'esbuild';
 
 /**
  * How every function is built. RelayFunction passes these to NodejsFunction, which runs the local esbuild; the
@@ -36,6 +37,21 @@ export const SOURCE_MAP_NODE_OPTIONS = '--enable-source-maps';
 export const FUNCTION_NODE_OPTIONS = '';
 
 /**
+ * The esbuild options that decide what a bundle holds and how it loads, for builds made with esbuild directly (the
+ * bench's "before" bundles, the slim-undici test); `nodejsFunctionBundling` gives NodejsFunction the same values.
+ */
+export const ESBUILD_BUNDLE_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: ESBUILD_TARGET,
+  // ESM entry points first, CommonJS where a package has nothing else.
+  mainFields: ['module', 'main'],
+  minify: true,
+  banner: { js: CREATE_REQUIRE_BANNER },
+} as const satisfies BuildOptions;
+
+/**
  * The bundling options of every function (NodejsFunction always bundles for platform node).
  *
  * `bundleAwsSDK: true` and no external modules: the AWS SDK v3 is bundled rather than taken from the runtime. The
@@ -47,14 +63,13 @@ export const FUNCTION_NODE_OPTIONS = '';
 export function nodejsFunctionBundling(): BundlingOptions {
   return {
     format: OutputFormat.ESM,
-    target: ESBUILD_TARGET,
-    // ESM entry points first, CommonJS where a package has nothing else.
-    mainFields: ['module', 'main'],
-    minify: true,
+    target: ESBUILD_BUNDLE_OPTIONS.target,
+    mainFields: [...ESBUILD_BUNDLE_OPTIONS.mainFields],
+    minify: ESBUILD_BUNDLE_OPTIONS.minify,
     sourceMap: true,
     // Maps still point at file and line; leaving the sources out keeps the asset small.
     sourcesContent: false,
-    banner: CREATE_REQUIRE_BANNER,
+    banner: ESBUILD_BUNDLE_OPTIONS.banner.js,
     bundleAwsSDK: true,
     externalModules: [],
     // Warnings and errors only: esbuild's size summary would fill `npm test` and `cdk synth` output; the sizes are

@@ -7,7 +7,7 @@ import { build } from 'esbuild';
 import * as undici from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as slim from '../../functions/shared/huawei/undici-slim.js';
-import { CREATE_REQUIRE_BANNER, ESBUILD_TARGET } from '../../lib/bundling.js';
+import { ESBUILD_BUNDLE_OPTIONS } from '../../lib/bundling.js';
 import { PROJECT_ROOT } from '../../lib/paths.js';
 import { startScriptedUpstream } from './helpers/scripted-upstream.js';
 import type { ScriptedUpstream } from './helpers/scripted-upstream.js';
@@ -55,13 +55,7 @@ describe('the Huawei client bundled on the slim entry, in a fresh process', () =
     // The esbuild options of lib/bundling.ts that matter for resolution and loading.
     const result = await build({
       stdin: { contents: "export { HuaweiClient } from './functions/shared/huawei/client.js';", resolveDir: PROJECT_ROOT, loader: 'ts' },
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: ESBUILD_TARGET,
-      mainFields: ['module', 'main'],
-      minify: true,
-      banner: { js: CREATE_REQUIRE_BANNER },
+      ...ESBUILD_BUNDLE_OPTIONS,
       outfile: bundleFile,
       metafile: true,
       logLevel: 'silent',
