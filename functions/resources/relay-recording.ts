@@ -415,14 +415,14 @@ export async function relayAndRecord(
       } catch (error) {
         await settleStaleCreates();
         // No answer: Huawei may still apply the call, later than anything after it.
-        const disables = chunk.map((p) => p.item).filter((i) => i.isDisabled === true);
+        const disables = disablesIn(chunk);
         if (disables.length && upstreamMayHaveReceived(error)) await markRelayedInDoubt(deps.store, corpId, disables, deps.now());
         throw error;
       }
       upstreamCalls++;
       if (response.status < 200 || response.status >= 300) {
         // An attempt before the one answered got no answer (or a 5xx): Huawei may still apply it, later.
-        const disables = chunk.map((p) => p.item).filter((i) => i.isDisabled === true);
+        const disables = disablesIn(chunk);
         if (response.attempts > 1 && disables.length) await markRelayedInDoubt(deps.store, corpId, disables, deps.now());
         if (accepted.length === 0) await settleStaleCreates();
         rejection = response;
@@ -452,7 +452,7 @@ export async function relayAndRecord(
         // Best effort: a registry failure here must not keep the disables below from being marked.
         await rewriteStaleCreates(deps, corpId, accepted, staleCreates, lastResponse?.requestId, plannedAt).catch(() => undefined);
         // Huawei applied disables whose record lost; they may land again later like any other.
-        const disables = accepted.map((p) => p.item).filter((i) => i.isDisabled === true && conflicted.has(i.id));
+        const disables = disablesIn(accepted).filter((i) => conflicted.has(i.id));
         if (disables.length) await markRelayedInDoubt(deps.store, corpId, disables, deps.now());
         throw new RegistryConflictError([...conflicted], attempt);
       }
@@ -498,6 +498,11 @@ async function rewriteStaleCreates(
 }
 
 const STALE_REWRITE_ATTEMPTS = 4;
+
+/** The disables among planned items: what may land again later and so is marked in doubt. */
+function disablesIn(planned: readonly PlannedItem[]): ModResourceItem[] {
+  return planned.map((p) => p.item).filter((i) => i.isDisabled === true);
+}
 
 /** A call that threw after at least one attempt was sent (`attempts` on the client's errors) may have reached Huawei. */
 function upstreamMayHaveReceived(error: unknown): boolean {
