@@ -3,7 +3,8 @@ import type { Node } from 'constructs';
 import { z } from 'zod';
 import { DEFAULT_HUAWEI_BASE_URL, parseHuaweiBaseUrl } from '../functions/shared/huawei/config.js';
 import { SWEEP_DEFAULTS } from '../functions/sweep/config.js';
-import { SYNC_DEFAULTS } from '../functions/sync/config.js';
+import { CORP_IDS_RULE, SYNC_DEFAULTS, parseCorpIds } from '../functions/sync/config.js';
+import { DEFAULT_EXPIRY_NOTICE_DAYS, EXPIRY_NOTICE_DAYS_RANGE } from '../functions/notices/config.js';
 import { RENEWAL_REENABLE_DEFAULT } from '../functions/resources/config.js';
 
 /**
@@ -102,6 +103,22 @@ export const contextSchema = z.object({
   syncDryRun: booleanValue.default(SYNC_DEFAULTS.dryRun),
   renewalReenable: booleanValue.default(RENEWAL_REENABLE_DEFAULT),
   passthrough: booleanValue.default(true),
+  syncCorpIds: z
+    .string({ error: 'must be a string' })
+    .default('')
+    .transform((value, ctx) => {
+      const parsed = parseCorpIds(value);
+      if ('ids' in parsed) return parsed.ids;
+      ctx.addIssue({ code: 'custom', message: `${CORP_IDS_RULE} (got "${parsed.invalid}")` });
+      return z.NEVER;
+    }),
+  expiryNoticeDays: numberValue(
+    z
+      .number({ error: 'must be a whole number' })
+      .int({ error: EXPIRY_NOTICE_DAYS_RANGE.rule })
+      .min(EXPIRY_NOTICE_DAYS_RANGE.min, { error: EXPIRY_NOTICE_DAYS_RANGE.rule })
+      .max(EXPIRY_NOTICE_DAYS_RANGE.max, { error: EXPIRY_NOTICE_DAYS_RANGE.rule }),
+  ).default(DEFAULT_EXPIRY_NOTICE_DAYS),
 });
 
 export type StackConfig = z.output<typeof contextSchema>;

@@ -20,7 +20,6 @@ import type { StackConfig } from './config.js';
 import { RegistryTable } from './constructs/registry-table.js';
 import { ExpiryNotices } from './constructs/expiry-notices.js';
 import { RelayDashboard } from './constructs/relay-dashboard.js';
-import { DEFAULT_EXPIRY_NOTICE_DAYS } from '../functions/notices/notify.js';
 import { ALARM_PERIOD, RelayAlarms } from './constructs/relay-alarms.js';
 import { RelayApi, type RelayRouteBinding } from './constructs/relay-api.js';
 import { RelayFunction, functionMemoryMb, type TableAccess } from './constructs/relay-function.js';
@@ -161,7 +160,11 @@ export class MeetingRelayStack extends Stack {
       secret,
     });
     this.sweeper = new Sweeper(this, 'Sweeper', jobProps(SWEEPER_ENTRY, SWEEPER_SERVICE_NAME, config.sweepSchedule, { [ENV.sweepDryRun]: String(config.sweepDryRun) }));
-    this.sync = new RegistrySync(this, 'Sync', jobProps(SYNC_ENTRY, SYNC_SERVICE_NAME, config.syncSchedule, { [ENV.syncDryRun]: String(config.syncDryRun) }));
+    const syncSettings = {
+      [ENV.syncDryRun]: String(config.syncDryRun),
+      ...(config.syncCorpIds.length > 0 ? { [ENV.syncCorpIds]: config.syncCorpIds.join(',') } : {}),
+    };
+    this.sync = new RegistrySync(this, 'Sync', jobProps(SYNC_ENTRY, SYNC_SERVICE_NAME, config.syncSchedule, syncSettings));
 
     this.alarms = new RelayAlarms(this, 'Alarms', {
       sweeper: this.sweeper.function,
@@ -186,7 +189,7 @@ export class MeetingRelayStack extends Stack {
       logRetention: config.logRetentionDays,
       environment: { [ENV.powertoolsMetricsNamespace]: METRICS_NAMESPACE },
       table: this.registry,
-      expiryNoticeDays: DEFAULT_EXPIRY_NOTICE_DAYS,
+      expiryNoticeDays: config.expiryNoticeDays,
     });
 
     this.dashboard = new RelayDashboard(this, 'Dashboard', {

@@ -36,7 +36,7 @@ import { localSweepRoute, localSyncRoute } from './job-routes.js';
 import { LocalSync } from './local-sync.js';
 import { localOpenApiRoute } from './openapi-endpoint.js';
 import { LocalNotices } from './local-notices.js';
-import { expiryNoticeDaysFromEnv } from '../functions/notices/notify.js';
+import { expiryNoticeDaysFromEnv } from '../functions/notices/config.js';
 import { LOCAL_SYNC_METHOD, LOCAL_SYNC_PATH } from './settings.js';
 import { syncSettingsFromEnv } from '../functions/sync/config.js';
 import type { SyncReport } from '../functions/sync/report.js';

@@ -13,7 +13,8 @@ import { logger, metrics } from '../shared/observability.js';
 import { createRegistryDocumentClient } from '../shared/registry/document-client.js';
 import { RegistryStore } from '../shared/registry/store.js';
 import { EventBridgePublisher } from './eventbridge-publisher.js';
-import { expiryNoticeDaysFromEnv, sendExpiryNotices } from './notify.js';
+import { expiryNoticeDaysFromEnv } from './config.js';
+import { sendExpiryNotices } from './notify.js';
 import type { NoticeDeps, NoticeReport } from './notify.js';
 
 /** The metric the dashboard shows (lib/meeting-relay-stack.ts names it too). */

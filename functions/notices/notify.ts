@@ -13,14 +13,10 @@
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { ENV } from '../shared/env.js';
-import { envInteger } from '../shared/env-values.js';
-import type { Env } from '../shared/env-values.js';
 import { RegistryUnavailableError } from '../shared/registry/errors.js';
 import type { RegistryStore } from '../shared/registry/store.js';
 import { KEY_PREFIX } from '../shared/registry/table.js';
 
-export const DEFAULT_EXPIRY_NOTICE_DAYS = 7;
 export const NOTICE_SOURCE = 'meeting-relay';
 export const NOTICE_DETAIL_TYPE = 'Resources expiring';
 const DAY_MS = 86_400_000;
@@ -119,7 +115,3 @@ async function releaseMarker(deps: NoticeDeps, corpId: string, resource: Expirin
   await deps.documentClient.send(new DeleteCommand({ TableName: deps.store.tableName, Key: noticeMarkerKey(corpId, resource) }));
 }
 
-/** EXPIRY_NOTICE_DAYS: 1 to 31, default 7. */
-export function expiryNoticeDaysFromEnv(env: Env = process.env): number {
-  return envInteger(env, ENV.expiryNoticeDays, { fallback: DEFAULT_EXPIRY_NOTICE_DAYS, min: 1, max: 31, rule: 'must be an integer from 1 to 31' });
-}

@@ -27,16 +27,24 @@ export interface SyncConfig {
 export const SyncConfigError = EnvConfigError;
 export type SyncConfigError = EnvConfigError;
 
-const CORP_IDS_RULE = `must be a comma-separated list of enterprise ids; each ${PATH_PARAM_RULE}`;
+export const CORP_IDS_RULE = `must be a comma-separated list of enterprise ids; each ${PATH_PARAM_RULE}`;
+
+/**
+ * Splits a comma-separated list of enterprise ids (SYNC_CORP_IDS, or the CDK context `syncCorpIds`), without
+ * duplicates. Returns the first id that breaks the path-parameter rule instead, so each caller reports it its way.
+ */
+export function parseCorpIds(raw: string): { ids: string[] } | { invalid: string } {
+  const ids = raw.trim() === '' ? [] : raw.split(',').map((id) => id.trim());
+  const invalid = ids.find((id) => !PATH_PARAM_PATTERN.test(id));
+  return invalid === undefined ? { ids: [...new Set(ids)] } : { invalid };
+}
 
 export function syncSettingsFromEnv(env: Env = process.env): SyncConfig {
-  const rawIds = envText(env, ENV.syncCorpIds);
-  const corpIds = rawIds === undefined ? [] : rawIds.split(',').map((id) => id.trim());
-  const bad = corpIds.find((id) => !PATH_PARAM_PATTERN.test(id));
-  if (bad !== undefined) throw new EnvConfigError(ENV.syncCorpIds, CORP_IDS_RULE, bad);
+  const corpIds = parseCorpIds(envText(env, ENV.syncCorpIds) ?? '');
+  if ('invalid' in corpIds) throw new EnvConfigError(ENV.syncCorpIds, CORP_IDS_RULE, corpIds.invalid);
   return {
     dryRun: envBoolean(env, ENV.syncDryRun, SYNC_DEFAULTS.dryRun),
-    corpIds: [...new Set(corpIds)],
+    corpIds: corpIds.ids,
     concurrency: SYNC_DEFAULTS.concurrency,
   };
 }

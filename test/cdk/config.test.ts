@@ -61,6 +61,8 @@ describe('parseConfig', () => {
       sweepDryRun: false,
       renewalReenable: true,
       passthrough: true,
+      syncCorpIds: [],
+      expiryNoticeDays: 7,
     });
   });
 
@@ -151,6 +153,24 @@ describe('parseConfig', () => {
 
   it('rejects a dry-run flag that is not a boolean', () => {
     expect(configError({ sweepDryRun: 'yes' })).toContain('sweepDryRun: must be true or false');
+  });
+
+  it('splits the sync\'s enterprise ids and drops duplicates', () => {
+    expect(parseConfig({ syncCorpIds: ' 818803911, 818803912,818803911' }).syncCorpIds).toEqual(['818803911', '818803912']);
+  });
+
+  it('rejects a sync enterprise id that could not go into an upstream path', () => {
+    expect(configError({ syncCorpIds: '818803911,../admin' })).toContain(
+      'syncCorpIds: must be a comma-separated list of enterprise ids; each must be 1 to 64 characters of A-Z, a-z, 0-9, _ or - (got "../admin")',
+    );
+  });
+
+  it.each([0, 32, '7.5', 'week'])('rejects the notice window %s', (days) => {
+    expect(configError({ expiryNoticeDays: days })).toMatch(/expiryNoticeDays: must be (an integer from 1 to 31|a whole number)/);
+  });
+
+  it('accepts the notice window as -c gives it', () => {
+    expect(parseConfig({ expiryNoticeDays: '14' }).expiryNoticeDays).toBe(14);
   });
 
   it('lists every bad key in one message', () => {

@@ -336,6 +336,21 @@ describe('functions', () => {
     expect(environmentOf(synth, ids.vmr)).not.toHaveProperty(ENV.renewalReenable);
     expect(environmentOf(synth, ids.vmr)).not.toHaveProperty(ENV.sweepDryRun);
   });
+
+  it('pass the sync\'s enterprise list to the sync only, and leave it unset by default', () => {
+    const synth = synthMeetingRelay({ context: { syncCorpIds: '818803911,818803912' } });
+
+    expect(environmentOf(synth, functionIds(synth).sync)[ENV.syncCorpIds]).toBe('818803911,818803912');
+    expect(environmentOf(defaults, functionIds(defaults).sync)).not.toHaveProperty(ENV.syncCorpIds);
+    expect(environmentOf(synth, functionIds(synth).sweeper)).not.toHaveProperty(ENV.syncCorpIds);
+  });
+
+  it('pass the notice window to the notices job', () => {
+    const synth = synthMeetingRelay({ context: { expiryNoticeDays: 3 } });
+
+    expect(environmentOf(synth, logicalId(synth.stack, synth.stack.notices.function))[ENV.expiryNoticeDays]).toBe('3');
+    expect(environmentOf(defaults, logicalId(defaults.stack, defaults.stack.notices.function))[ENV.expiryNoticeDays]).toBe('7');
+  });
 });
 
 describe('IAM', () => {
