@@ -20,6 +20,21 @@ import type { SyncWatermark, SyncWatermarkState } from './watermark.js';
 export const SYNC_MODES = ['full', 'incremental'] as const;
 export type SyncMode = (typeof SYNC_MODES)[number];
 
+const eventSchema = z.object({
+  mode: z.optional(z.enum(SYNC_MODES, { error: `mode must be one of ${SYNC_MODES.join(', ')}` })),
+});
+
+/**
+ * The mode a sync's Lambda event asks for: the schedules send `{"mode":"incremental"}` or `{"mode":"full"}`; an
+ * event without `mode` (a manual invoke) is a full pass; a bad `mode` fails the run, naming the rule.
+ */
+export function syncModeOf(event: unknown): SyncMode {
+  if (typeof event !== 'object' || event === null || !('mode' in event)) return 'full';
+  const parsed = eventSchema.safeParse(event);
+  if (!parsed.success) throw new Error(`sync event: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return parsed.data.mode ?? 'full';
+}
+
 /**
  * How far before the watermark the record query starts. The watermark is our clock at a sync's start, the
  * records carry Huawei's operate time, and a record may become visible to the query a little after the change

@@ -8,14 +8,13 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context } from 'aws-lambda';
-import * as z from 'zod/mini';
 import { ENV } from '../shared/env.js';
 import { requireEnv } from '../shared/env-values.js';
 import { getSpApi } from '../shared/huawei/sp-api.js';
 import { logger, metrics } from '../shared/observability.js';
 import { createRegistryDocumentClient } from '../shared/registry/document-client.js';
 import { RegistryStore } from '../shared/registry/store.js';
-import { SYNC_MODES } from './changed-corps.js';
+import { syncModeOf } from './changed-corps.js';
 import type { SyncMode } from './changed-corps.js';
 import { syncSettingsFromEnv } from './config.js';
 import type { SyncConfig } from './config.js';
@@ -41,18 +40,6 @@ function buildDependencies(): { store: RegistryStore; watermark: SyncWatermark; 
 }
 
 const dependencies = buildDependencies();
-
-const eventSchema = z.object({
-  mode: z.optional(z.enum(SYNC_MODES, { error: `mode must be one of ${SYNC_MODES.join(', ')}` })),
-});
-
-/** The mode an event asks for: `full` unless it says `{"mode":"incremental"}`; a bad `mode` fails the run. */
-export function syncModeOf(event: unknown): SyncMode {
-  if (typeof event !== 'object' || event === null || !('mode' in event)) return 'full';
-  const parsed = eventSchema.safeParse(event);
-  if (!parsed.success) throw new Error(`sync event: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-  return parsed.data.mode ?? 'full';
-}
 
 export async function runSync(context: Pick<Context, 'getRemainingTimeInMillis'>, mode: SyncMode = 'full'): Promise<SyncReport> {
   const { store, watermark, settings } = dependencies;
