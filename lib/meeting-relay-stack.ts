@@ -161,7 +161,10 @@ export class MeetingRelayStack extends Stack {
       secret,
     });
     this.sweeper = new Sweeper(this, 'Sweeper', jobProps(SWEEPER_ENTRY, SWEEPER_SERVICE_NAME, config.sweepSchedule, { [ENV.sweepDryRun]: String(config.sweepDryRun) }));
-    this.sync = new RegistrySync(this, 'Sync', jobProps(SYNC_ENTRY, SYNC_SERVICE_NAME, config.syncSchedule, { [ENV.syncDryRun]: String(config.syncDryRun) }));
+    this.sync = new RegistrySync(this, 'Sync', {
+      ...jobProps(SYNC_ENTRY, SYNC_SERVICE_NAME, config.syncSchedule, { [ENV.syncDryRun]: String(config.syncDryRun) }),
+      fullSchedule: config.syncFullSchedule,
+    });
 
     this.alarms = new RelayAlarms(this, 'Alarms', {
       sweeper: this.sweeper.function,
