@@ -41,6 +41,8 @@ export const PROFILES: Readonly<Record<ProfileName, BenchProfile>> = {
       sizes: [
         { resources: 10_000, corps: 100 },
         { resources: 100_000, corps: 1_000 },
+        // Enterprises of 1,000 resources: where an incremental run saves SP calls (one record query, not 10 pages).
+        { resources: 10_000, corps: 10 },
       ],
       upstreamLatencyMs: 20,
       runs: 3,

@@ -4,7 +4,15 @@
  *
  * - the first sync adopts the whole fleet into an empty registry (one write per resource);
  * - then `runs` syncs of the unchanged fleet: SP calls against the page-count minimum, registry writes (must be
- *   0), seconds.
+ *   0), seconds;
+ * - then `runs` incremental syncs of the unchanged fleet (changed-corps.ts: the enterprise pages and one
+ *   operation-record query per enterprise), and `runs` incremental syncs after one resource of one enterprise was
+ *   renewed directly at Huawei: SP calls, registry reads and writes, seconds, beside the full pass's.
+ *
+ * The bench cannot wait an hour between syncs, so the sync's clock runs `OVERLAP_MS` + 1 s ahead of the
+ * simulator's: an incremental run's record window (from the previous clean run's start less `OVERLAP_MS`) then
+ * starts 1 s after that run's start by Huawei's clock. The setup's records fall before it (as they would an hour
+ * later), and a change made after the previous run falls in it.
  *
  * Beside it, the naive baseline: a search per registered resource (`searchKey=<id>`), with SYNC's concurrency.
  * It is measured on a sample of `baselineSample` resources and its seconds scaled to the whole fleet (its calls
@@ -24,8 +32,11 @@ import { mapWithConcurrency } from '../functions/shared/registry/concurrency.js'
 import { createRegistryDocumentClient } from '../functions/shared/registry/document-client.js';
 import { pagesFor, SEARCH_PAGE_LIMIT } from '../functions/shared/registry/huawei-listing.js';
 import { RegistryStore } from '../functions/shared/registry/store.js';
+import { OVERLAP_MS } from '../functions/sync/changed-corps.js';
+import type { SyncMode } from '../functions/sync/changed-corps.js';
 import { SYNC_DEFAULTS } from '../functions/sync/config.js';
 import { sync } from '../functions/sync/sync.js';
+import { SyncWatermark } from '../functions/sync/watermark.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/dynamo.js';
 import { SimulatorControl } from '../local/simulator/control-client.js';
 import { DEMO_RESOURCES, SP_APP } from '../local/simulator/demo-data.js';
@@ -50,8 +61,21 @@ export interface SyncSizeResult {
   adoption: { seconds: number; registryWrites: number; spCalls: number };
   /** Medians over `runs` syncs of the unchanged fleet. */
   unchanged: { spCalls: number; minimalCalls: number; registryWrites: number; registryReads: number; seconds: number };
+  /** Medians over `runs` incremental syncs of the unchanged fleet. */
+  incremental: IncrementalFigures;
+  /** Medians over `runs` incremental syncs, each after one resource of one enterprise was renewed at Huawei. */
+  incrementalOneChanged: IncrementalFigures;
   baseline: { spCalls: number; sample: number; sampleSeconds: number; seconds: number };
   runs: number;
+}
+
+export interface IncrementalFigures {
+  spCalls: number;
+  /** Enterprises the run read in full (the others were skipped on their records). */
+  enterprisesRead: number;
+  registryReads: number;
+  registryWrites: number;
+  seconds: number;
 }
 
 export interface SyncResult {
@@ -82,6 +106,9 @@ async function runSize(size: { resources: number; corps: number }, options: Sync
   const spApi = new SpApi({ client, tokens });
   const control = new SimulatorControl(simulator.url);
   const store = new RegistryStore({ documentClient: db, tableName });
+  const watermark = new SyncWatermark({ documentClient: db, tableName });
+  /** See the module comment: the sync's clock, OVERLAP_MS + 1 s ahead of the simulator's. */
+  const syncNow = () => Date.now() + OVERLAP_MS + 1_000;
   const metrics = new Metrics({ namespace: 'MeetingRelayBench', serviceName: 'sync-bench' });
   const spCalls = async () => (await control.requests({ path: SP_CORPS_PATH })).length;
 
@@ -111,10 +138,19 @@ async function runSize(size: { resources: number; corps: number }, options: Sync
     const minimalCalls =
       pagesFor(totalCorps) + size.corps * pagesFor(perCorp) + [...demoPerCorp.values()].reduce((sum, n) => sum + pagesFor(n), 0);
 
-    const runSync = async () => {
+    const runSync = async (mode: SyncMode = 'full') => {
       await control.clearRequests();
       const startedAt = performance.now();
-      const report = await sync({ store, spApi, config: { dryRun: false, corpIds: [], concurrency: SYNC_DEFAULTS.concurrency }, deadline: Date.now() + 3_600_000, metrics });
+      const report = await sync({
+        store,
+        watermark,
+        mode,
+        spApi,
+        config: { dryRun: false, corpIds: [], concurrency: SYNC_DEFAULTS.concurrency },
+        now: syncNow,
+        deadline: syncNow() + 3_600_000,
+        metrics,
+      });
       const seconds = (performance.now() - startedAt) / 1000;
       metrics.clearMetrics();
       if (report.status !== 'completed') log(`sync cost: sync ended ${report.status}: ${report.problems.slice(0, 3).join('; ')}`);
@@ -127,6 +163,24 @@ async function runSize(size: { resources: number; corps: number }, options: Sync
     for (let run = 1; run <= options.runs; run++) {
       unchanged.push(await runSync());
       log(`sync cost: ${size.resources} resources, unchanged run ${run}/${options.runs}: ${round(unchanged.at(-1)?.seconds ?? 0, 2)} s`);
+    }
+    const incremental: Array<Awaited<ReturnType<typeof runSync>>> = [];
+    for (let run = 1; run <= options.runs; run++) {
+      incremental.push(await runSync('incremental'));
+      log(`sync cost: ${size.resources} resources, incremental unchanged run ${run}/${options.runs}: ${round(incremental.at(-1)?.seconds ?? 0, 2)} s`);
+    }
+    const oneChanged: Array<Awaited<ReturnType<typeof runSync>>> = [];
+    for (let run = 1; run <= options.runs; run++) {
+      // After the previous run's start + 1 s by Huawei's clock (module comment), so its record is in the window.
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      const c = run % size.corps;
+      const renewed = await spApi.updateResources(corpIds[c] as string, [{ id: `bench-${c}-0`, type: TYPES[0], expireDate: now + 2 * YEAR_MS + run }]);
+      if (renewed.status !== 200) throw new Error(`renewing at Huawei failed: HTTP ${renewed.status}`);
+      oneChanged.push(await runSync('incremental'));
+      log(`sync cost: ${size.resources} resources, incremental run ${run}/${options.runs} with one enterprise changed: ${round(oneChanged.at(-1)?.seconds ?? 0, 2)} s`);
+    }
+    for (const r of [...incremental, ...oneChanged]) {
+      if (r.report.mode !== 'incremental') throw new Error(`an incremental run was a full pass: ${r.report.fullPassReason ?? ''}`);
     }
 
     // Baseline: one search per registered resource, on a sample.
@@ -155,6 +209,8 @@ async function runSize(size: { resources: number; corps: number }, options: Sync
         registryReads: median(unchanged.map((u) => u.report.registryReads)),
         seconds: round(median(unchanged.map((u) => u.seconds))),
       },
+      incremental: incrementalFigures(incremental),
+      incrementalOneChanged: incrementalFigures(oneChanged),
       baseline: {
         spCalls: adoption.report.resourcesSeen,
         sample,
@@ -170,6 +226,16 @@ async function runSize(size: { resources: number; corps: number }, options: Sync
   }
 }
 
+function incrementalFigures(runs: ReadonlyArray<{ report: { enterprises: number; registryReads: number; registryWrites: number }; seconds: number; calls: number }>): IncrementalFigures {
+  return {
+    spCalls: median(runs.map((r) => r.calls)),
+    enterprisesRead: median(runs.map((r) => r.report.enterprises)),
+    registryReads: median(runs.map((r) => r.report.registryReads)),
+    registryWrites: median(runs.map((r) => r.report.registryWrites)),
+    seconds: round(median(runs.map((r) => r.seconds))),
+  };
+}
+
 export function syncTable(result: SyncResult): string[] {
   return [
     '### Sync cost',
@@ -182,5 +248,15 @@ export function syncTable(result: SyncResult): string[] {
       (s) =>
         `| ${s.resourcesSeen} | ${s.corps} | ${s.adoption.seconds} (${s.adoption.registryWrites}) | ${s.unchanged.spCalls} (${s.unchanged.minimalCalls}) | ${s.unchanged.registryWrites} | ${s.unchanged.registryReads} | ${s.unchanged.seconds} | ${s.baseline.spCalls} | ${s.baseline.seconds} (${s.baseline.sampleSeconds} for ${s.baseline.sample}) |`,
     ),
+    '',
+    'Incremental syncs (operation records pick the enterprises to read) beside the full pass, same fleets:',
+    '',
+    '| Resources | Enterprises | Run | SP calls | Enterprises read | Registry item reads | Registry writes | Seconds |',
+    '|---|---|---|---|---|---|---|---|',
+    ...result.sizes.flatMap((s) => [
+      `| ${s.resourcesSeen} | ${s.corps} | full pass, unchanged | ${s.unchanged.spCalls} | all | ${s.unchanged.registryReads} | ${s.unchanged.registryWrites} | ${s.unchanged.seconds} |`,
+      `| ${s.resourcesSeen} | ${s.corps} | incremental, unchanged | ${s.incremental.spCalls} | ${s.incremental.enterprisesRead} | ${s.incremental.registryReads} | ${s.incremental.registryWrites} | ${s.incremental.seconds} |`,
+      `| ${s.resourcesSeen} | ${s.corps} | incremental, one enterprise changed | ${s.incrementalOneChanged.spCalls} | ${s.incrementalOneChanged.enterprisesRead} | ${s.incrementalOneChanged.registryReads} | ${s.incrementalOneChanged.registryWrites} | ${s.incrementalOneChanged.seconds} |`,
+    ]),
   ];
 }

@@ -76,6 +76,12 @@ export const contextSchema = z.object({
       error: 'must be an EventBridge schedule such as "rate(1 hour)" or "cron(0 * * * ? *)"',
     })
     .default('rate(1 hour)'),
+  syncFullSchedule: z
+    .string({ error: 'must be a string' })
+    .refine(isScheduleExpression, {
+      error: 'must be an EventBridge schedule such as "cron(30 3 * * ? *)" or "rate(1 day)"',
+    })
+    .default('cron(30 3 * * ? *)'),
   authorizationMode: z.enum(AUTHORIZATION_MODES, { error: 'must be NONE or IAM' }).default('NONE'),
   throttlingRateLimit: numberValue(
     z.number({ error: 'must be a number' }).positive({ error: 'must be greater than 0' }).max(10_000, {

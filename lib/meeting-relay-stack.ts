@@ -164,7 +164,10 @@ export class MeetingRelayStack extends Stack {
       [ENV.syncDryRun]: String(config.syncDryRun),
       ...(config.syncCorpIds.length > 0 ? { [ENV.syncCorpIds]: config.syncCorpIds.join(',') } : {}),
     };
-    this.sync = new RegistrySync(this, 'Sync', jobProps(SYNC_ENTRY, SYNC_SERVICE_NAME, config.syncSchedule, syncSettings));
+    this.sync = new RegistrySync(this, 'Sync', {
+      ...jobProps(SYNC_ENTRY, SYNC_SERVICE_NAME, config.syncSchedule, syncSettings),
+      fullSchedule: config.syncFullSchedule,
+    });
 
     this.alarms = new RelayAlarms(this, 'Alarms', {
       sweeper: this.sweeper.function,

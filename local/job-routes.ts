@@ -1,10 +1,14 @@
 /**
  * The local-only routes that run a job now and answer its report as JSON: `POST /_local/sweep` (`npm run sweep`)
- * and `POST /_local/sync` (`npm run sync`). They are gateway `extraRoutes`, not part of the route table, so they
+ * and `POST /_local/sync` (`npm run sync`; `?mode=incremental`, `npm run sync -- --incremental`, for an incremental
+ * run). They are gateway `extraRoutes`, not part of the route table, so they
  * are never deployed. 200 with the report; 409 with the report when another sweep holds the lease
  * (`skipped-overlap`, `leaseHeldBy` names it); 503 while the runtime is stopping; 500 when the job threw.
  */
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { RELAY_ERRORS, huaweiErrorBody } from '../functions/shared/http/relay-errors.js';
+import { SYNC_MODES } from '../functions/sync/changed-corps.js';
+import type { SyncMode } from '../functions/sync/changed-corps.js';
 import type { SweepReport } from '../functions/sweep/report.js';
 import type { SyncReport } from '../functions/sync/report.js';
 import type { LocalRoute } from './gateway/index.js';
@@ -21,7 +25,7 @@ interface OnDemandJob<R> {
   path: string;
   /** The job's name in console lines and error messages. */
   job: string;
-  run: (remainingTimeMs: number) => Promise<R>;
+  run: (remainingTimeMs: number, event: APIGatewayProxyEventV2) => Promise<R>;
   statusOf?: (report: R) => number;
 }
 
@@ -30,9 +34,9 @@ function onDemandRoute<R>(job: OnDemandJob<R>): LocalRoute {
     id: job.id,
     method: job.method,
     path: job.path,
-    handler: async (_event, context) => {
+    handler: async (event, context) => {
       try {
-        const report = await job.run(context.getRemainingTimeInMillis());
+        const report = await job.run(context.getRemainingTimeInMillis(), event);
         return jsonResult(job.statusOf?.(report) ?? 200, report);
       } catch (error) {
         if (error instanceof LocalJobStoppedError) return jsonResult(503, { message: error.message });
@@ -54,6 +58,25 @@ export function localSweepRoute(sweeper: { runNow(remainingTimeMs?: number): Pro
   });
 }
 
-export function localSyncRoute(localSync: { runNow(remainingTimeMs?: number): Promise<SyncReport> }): LocalRoute {
-  return onDemandRoute({ id: 'local-sync', method: LOCAL_SYNC_METHOD, path: LOCAL_SYNC_PATH, job: 'sync', run: (remainingTimeMs) => localSync.runNow(remainingTimeMs) });
+export function localSyncRoute(localSync: { runNow(remainingTimeMs?: number, mode?: SyncMode): Promise<SyncReport> }): LocalRoute {
+  const route = onDemandRoute({
+    id: 'local-sync',
+    method: LOCAL_SYNC_METHOD,
+    path: LOCAL_SYNC_PATH,
+    job: 'sync',
+    run: (remainingTimeMs, event) => localSync.runNow(remainingTimeMs, (event.queryStringParameters?.mode ?? 'full') as SyncMode),
+  });
+  const run = route.handler;
+  return {
+    ...route,
+    // A bad mode is refused before anything runs.
+    handler: async (event, context) => {
+      const mode = event.queryStringParameters?.mode;
+      if (mode !== undefined && !(SYNC_MODES as readonly string[]).includes(mode)) {
+        const { status, code } = RELAY_ERRORS.invalidQueryParameter;
+        return jsonResult(status, huaweiErrorBody(code, `mode must be one of ${SYNC_MODES.join(', ')}`, event.requestContext.requestId));
+      }
+      return run(event, context);
+    },
+  };
 }

@@ -6,10 +6,12 @@
  */
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { RegistryStore } from '../functions/shared/registry/store.js';
+import type { SyncMode } from '../functions/sync/changed-corps.js';
 import type { SyncConfig } from '../functions/sync/config.js';
 import type { SyncReport } from '../functions/sync/report.js';
 import { CALL_GRACE_MS, sync } from '../functions/sync/sync.js';
 import type { SyncSpApi } from '../functions/sync/sync.js';
+import type { SyncWatermark } from '../functions/sync/watermark.js';
 import { RunningJobs } from './running-jobs.js';
 
 /** Time budget of a sync started without a caller's limit (the one at start). */
@@ -23,12 +25,15 @@ export class LocalSync {
   private readonly metrics = new Metrics({ namespace: 'MeetingRelayLocal', serviceName: 'meeting-relay-local-sync' });
   private readonly running = new RunningJobs<SyncReport>('sync', () => this.metrics.clearMetrics());
 
-  constructor(private readonly options: { store: RegistryStore; spApi: SyncSpApi; settings: SyncConfig }) {}
+  constructor(private readonly options: { store: RegistryStore; watermark: SyncWatermark; spApi: SyncSpApi; settings: SyncConfig }) {}
 
-  runNow(remainingTimeMs: number = DEFAULT_LOCAL_SYNC_BUDGET_MS): Promise<SyncReport> {
+  /** A full pass unless `mode` says incremental (as the deployed schedules: daily full, hourly incremental). */
+  runNow(remainingTimeMs: number = DEFAULT_LOCAL_SYNC_BUDGET_MS, mode: SyncMode = 'full'): Promise<SyncReport> {
     return this.running.start(() =>
       sync({
         store: this.options.store,
+        watermark: this.options.watermark,
+        mode,
         spApi: this.options.spApi,
         config: this.options.settings,
         deadline: Date.now() + Math.max(0, remainingTimeMs - ANSWER_MARGIN_MS),

@@ -40,6 +40,7 @@ import { expiryNoticeDaysFromEnv } from '../functions/notices/config.js';
 import { LOCAL_SYNC_METHOD, LOCAL_SYNC_PATH } from './settings.js';
 import { syncSettingsFromEnv } from '../functions/sync/config.js';
 import type { SyncReport } from '../functions/sync/report.js';
+import { SyncWatermark } from '../functions/sync/watermark.js';
 
 export interface StartedService {
   name: string;
@@ -164,7 +165,8 @@ async function startServices(options: LocalStackOptions, services: StartedServic
 
   const { documentClient } = dynamo;
   const store = new RegistryStore({ documentClient, tableName: dynamo.tableName });
-  const localSync = new LocalSync({ store, spApi: getSpApi(), settings: syncSettings });
+  const watermark = new SyncWatermark({ documentClient, tableName: dynamo.tableName });
+  const localSync = new LocalSync({ store, watermark, spApi: getSpApi(), settings: syncSettings });
   services.push({ name: 'Sync', detail: `at start and on ${LOCAL_SYNC_METHOD} ${LOCAL_SYNC_PATH}`, stop: () => localSync.stop() });
   let startSync: SyncReport | undefined;
   if (options.syncAtStart ?? true) {

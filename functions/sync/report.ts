@@ -5,6 +5,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { addReportMetrics } from '../shared/observability.js';
+import type { SyncMode } from './changed-corps.js';
 
 export type SyncStatus =
   /** Every enterprise was read and brought in line. */
@@ -18,10 +19,20 @@ export interface SyncReport {
   syncId: string;
   status: SyncStatus;
   dryRun: boolean;
+  /** 'full': every enterprise read; 'incremental': only those Huawei's operation records show changed (or new). */
+  mode: SyncMode;
+  /** Why the run is a full pass ('requested' when the schedule asked for one); absent on an incremental run. */
+  fullPassReason?: string;
   startedAt: number;
   durationMs: number;
   /** Enterprises synced. */
   enterprises: number;
+  /** Incremental runs: enterprises skipped because Huawei recorded no operation on them since the watermark. */
+  enterprisesUnchanged: number;
+  /** Incremental runs: record queries without a usable answer (those enterprises were read in full instead). */
+  recordQueryFailures: number;
+  /** The run moved the watermark to its start (changed-corps.ts: only a clean run over every enterprise). */
+  watermarkAdvanced: boolean;
   /** Resources Huawei listed, over all enterprises synced. */
   resourcesSeen: number;
   /** Resources the registry did not know, now recorded (enforced at their expiry from now on). */
@@ -34,7 +45,7 @@ export interface SyncReport {
   gone: number;
   /** Writes that lost to a relay update or a sweep landing meanwhile (theirs stands; the next sync re-reads). */
   conflicts: number;
-  /** SP API calls: enterprise pages, resource pages, re-enables. */
+  /** SP API calls: enterprise pages, record queries, resource pages, re-enables. */
   spCalls: number;
   /** Registry items read. */
   registryReads: number;
@@ -48,9 +59,13 @@ export function emptySyncReport(syncId: string, startedAt: number, dryRun: boole
     syncId,
     status: dryRun ? 'dry-run' : 'completed',
     dryRun,
+    mode: 'full',
     startedAt,
     durationMs: 0,
     enterprises: 0,
+    enterprisesUnchanged: 0,
+    recordQueryFailures: 0,
+    watermarkAdvanced: false,
     resourcesSeen: 0,
     adopted: 0,
     repaired: 0,
@@ -66,6 +81,8 @@ export function emptySyncReport(syncId: string, startedAt: number, dryRun: boole
 
 export const SYNC_COUNT_METRICS = [
   'enterprises',
+  'enterprisesUnchanged',
+  'recordQueryFailures',
   'resourcesSeen',
   'adopted',
   'repaired',

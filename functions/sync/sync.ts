@@ -12,6 +12,9 @@
  *    unchanged item is not written: a sync of an unchanged fleet is reads only.
  *
  * The sync never disables: a resource it adopts past its expiry is left to the next (verified) sweep.
+ *
+ * An incremental run (changed-corps.ts) does the same, but only for the enterprises Huawei's operation records
+ * show changed since the watermark (watermark.ts), or that are new; a clean run over all enterprises moves it.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -22,7 +25,7 @@ import { UpstreamTimeoutError, UpstreamUnavailableError } from '../shared/huawei
 import type { UpstreamResponse } from '../shared/huawei/client.js';
 import { isHuaweiErrorBody } from '../shared/http/relay-errors.js';
 import type { ModResourceItem } from '../shared/huawei/schemas.js';
-import type { CorpQuery, ResourceQuery, SpCallOptions } from '../shared/huawei/sp-api.js';
+import type { CorpQuery, ResourceQuery, ResourceRecordQuery, SpCallOptions } from '../shared/huawei/sp-api.js';
 import { chunks } from '../shared/batches.js';
 import { groupBy } from '../shared/group-by.js';
 import { logger as defaultLogger, metrics as defaultMetrics } from '../shared/observability.js';
@@ -34,18 +37,23 @@ import { planIdRepair } from '../shared/registry/repair-plan.js';
 import type { PlannedRepair } from '../shared/registry/repair-plan.js';
 import { shouldBeDisabled } from '../shared/registry/state.js';
 import type { RegistryStore } from '../shared/registry/store.js';
+import { chooseScope, corpChange, FULL_PASS_REQUESTED, mayAdvanceWatermark } from './changed-corps.js';
+import type { SyncMode } from './changed-corps.js';
 import { SYNC_DEFAULTS } from './config.js';
 import type { SyncConfig } from './config.js';
 import { addSyncMetrics, emptySyncReport, logSyncReport } from './report.js';
 import { recheckTemplate } from './typeless-template.js';
 import type { CreatedFromTemplate } from './typeless-template.js';
 import type { SyncReport } from './report.js';
+import type { SyncWatermark } from './watermark.js';
 
 /** The SP API calls the sync makes (the real `SpApi` in production and tests). */
 export interface SyncSpApi {
   listCorps(query: CorpQuery, opts?: SpCallOptions): Promise<UpstreamResponse>;
   queryResources(corpId: string, query: ResourceQuery, opts?: SpCallOptions): Promise<UpstreamResponse>;
   updateResources(corpId: string, items: ModResourceItem[], opts?: SpCallOptions): Promise<UpstreamResponse>;
+  /** Operation records (incremental runs); without it every run is a full pass. */
+  queryResourceRecords?(corpId: string, query: ResourceRecordQuery, opts?: SpCallOptions): Promise<UpstreamResponse>;
 }
 
 export interface SyncDeps {
@@ -57,6 +65,10 @@ export interface SyncDeps {
    * run `CALL_GRACE_MS` past it (the Lambda entry keeps 30 s back, so they still end before the timeout).
    */
   deadline: number;
+  /** 'incremental' reads only the enterprises that changed, when it can (changed-corps.ts); default 'full'. */
+  mode?: SyncMode;
+  /** The watermark item; without it every run is a full pass and none is recorded. */
+  watermark?: SyncWatermark;
   now?: () => number;
   syncId?: string;
   logger?: Logger;
@@ -79,22 +91,22 @@ class SyncRun {
     if (!this.report.problems.includes(description)) this.report.problems.push(description);
   }
 
-  /** One counted SP call; undefined when it got no usable answer (recorded as a problem). */
-  async call(describe: string, send: (opts: SpCallOptions) => Promise<UpstreamResponse>): Promise<UpstreamResponse | undefined> {
+  /** One counted SP call; undefined when it got no usable answer (recorded as a problem unless `quiet`). */
+  async call(describe: string, send: (opts: SpCallOptions) => Promise<UpstreamResponse>, quiet = false): Promise<UpstreamResponse | undefined> {
     if (this.stopped) return undefined;
     try {
       const response = await send({ requestId: `${this.report.syncId}-${++this.calls}`, deadline: this.deps.deadline + CALL_GRACE_MS });
       this.report.spCalls++;
       if (response.status < 200 || response.status >= 300) {
         const code = isHuaweiErrorBody(response.json) ? response.json.error_code : `HTTP.${response.status}`;
-        this.problem(`${describe}: HTTP ${response.status} ${code}`);
+        if (!quiet) this.problem(`${describe}: HTTP ${response.status} ${code}`);
         return undefined;
       }
       return response;
     } catch (error) {
       if (error instanceof UpstreamUnavailableError || error instanceof UpstreamTimeoutError) {
         this.report.spCalls++;
-        this.problem(`${describe}: ${error.name}`);
+        if (!quiet) this.problem(`${describe}: ${error.name}`);
         return undefined;
       }
       if (error instanceof SpAuthError) {
@@ -116,18 +128,40 @@ export async function sync(deps: SyncDeps): Promise<SyncReport> {
   try {
     const corpIds = deps.config.corpIds.length ? [...deps.config.corpIds] : await listCorpIds(run);
     if (corpIds !== undefined) {
+      // A full pass takes no extra step (not even an await) before its enterprises: it runs as it did before
+      // incremental runs existed, so the deterministic simulation (test/simulation/) explores the same schedules.
+      const scope = deps.mode !== 'incremental' ? FULL_PASS_REQUESTED : await chooseScope({
+        watermark: deps.watermark,
+        canQueryRecords: deps.spApi.queryResourceRecords !== undefined,
+        corpIdsConfigured: deps.config.corpIds.length > 0,
+        now: startedAt,
+      });
+      report.mode = scope.mode;
+      if (scope.fullPassReason !== undefined) report.fullPassReason = scope.fullPassReason;
       await mapWithConcurrency(corpIds, deps.config.concurrency, async (corpId) => {
         if (run.stopped || now() >= deps.deadline) {
           run.problem('time budget ran out; the remaining enterprises wait for the next sync');
           return;
         }
         try {
+          if (scope.mode === 'incremental') {
+            const change = await corpChange(scope, corpId, deps.spApi, (describe, send) => run.call(describe, send, true));
+            if (change === 'unchanged') {
+              report.enterprisesUnchanged++;
+              return;
+            }
+            if (change === 'query-failed') report.recordQueryFailures++;
+          }
           await syncCorp(run, corpId);
         } catch (error) {
           if (!(error instanceof RegistryUnavailableError)) throw error;
           run.problem(`${corpId}: ${error.message}`);
         }
       });
+      const clean = { listedAll: deps.config.corpIds.length === 0, dryRun: report.dryRun, problems: report.problems.length, conflicts: report.conflicts };
+      if (deps.watermark && mayAdvanceWatermark(clean)) {
+        report.watermarkAdvanced = await deps.watermark.advance({ syncedThrough: startedAt, corpIds, syncId: report.syncId });
+      }
     }
   } catch (error) {
     if (!(error instanceof RegistryUnavailableError)) throw error;

@@ -1,5 +1,5 @@
 import { Duration, Validations } from 'aws-cdk-lib';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -35,6 +35,8 @@ export interface ScheduledJobProps {
   timeout: Duration;
   /** EventBridge schedule expression, e.g. "rate(1 minute)". */
   schedule: string;
+  /** The event the schedule sends (default: EventBridge's scheduled event). */
+  input?: Readonly<Record<string, unknown>>;
   logRetention: RetentionDays;
   environment: Record<string, string>;
   table: RegistryTable;
@@ -85,11 +87,17 @@ export class ScheduledJob extends Construct {
     this.function.bindTable({ table: props.table, access: props.tableAccess, indexNames: [...props.indexNames] });
     if (props.secret) this.function.bindSecret(props.secret);
 
-    this.rule = new Rule(this, 'Schedule', {
-      description: props.ruleDescription,
-      schedule: Schedule.expression(props.schedule),
+    this.rule = this.addSchedule('Schedule', props.schedule, props.ruleDescription, props.input);
+  }
+
+  /** Another schedule starting the same function (same delivery limits and failure queue), with its own event. */
+  addSchedule(id: string, schedule: string, description: string, input?: Readonly<Record<string, unknown>>): Rule {
+    return new Rule(this, id, {
+      description,
+      schedule: Schedule.expression(schedule),
       targets: [
         new LambdaFunction(this.function, {
+          ...(input === undefined ? {} : { event: RuleTargetInput.fromObject(input) }),
           retryAttempts: SCHEDULED_ASYNC.targetRetryAttempts,
           maxEventAge: SCHEDULED_ASYNC.maxEventAge,
           deadLetterQueue: this.failureQueue,

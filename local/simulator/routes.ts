@@ -3,6 +3,7 @@ import { appIdLogin } from './auth/appauth.js';
 import { logout, refreshToken, validateToken } from './auth/token-routes.js';
 import { listSpCorps, showSpCorp } from './handlers/corp.js';
 import { addResources, deleteResources, queryResources, updateResources } from './handlers/resources.js';
+import { queryResourceRecords } from './handlers/resource-records.js';
 import { listCorpVmrs, listMemberVmrs, updateMemberVmr } from './handlers/vmr.js';
 import type { Route } from './router.js';
 
@@ -22,4 +23,5 @@ export const HUAWEI_ROUTES: readonly Route[] = [
   { method: 'POST', pattern: '/v1/usg/dcs/sp/corp/:corp_id/resource', handler: addResources },
   { method: 'PUT', pattern: '/v1/usg/dcs/sp/corp/:corp_id/resource', handler: updateResources },
   { method: 'POST', pattern: '/v1/usg/dcs/sp/corp/:corp_id/resource/delete', handler: deleteResources },
+  { method: 'GET', pattern: '/v1/usg/dcs/sp/corp/:corp_id/resource-record', handler: queryResourceRecords },
 ];

@@ -10,6 +10,7 @@ import {
   SP_ID,
   type ResourceType,
 } from './demo-data.js';
+import { ResourceRecordLog } from './resource-records.js';
 
 /** The simulator's in-memory model of Huawei's server, seeded from demo-data. */
 
@@ -85,6 +86,8 @@ export class SimState {
   /** Per enterprise, in insertion order (the order list APIs return). */
   readonly resources = new Map<string, SimResource[]>();
   readonly vmrs = new Map<string, SimVmr>();
+  /** Operation records of the SP resources (resource-records.ts); the seed data has none. */
+  readonly records = new ResourceRecordLog();
 
   /** The demo data, plus `extraCorps` empty enterprises of the demo SP (benchmarks spread work over them). */
   static seeded(extraCorps = 0): SimState {

@@ -51,6 +51,7 @@ describe('parseConfig', () => {
       huaweiBaseUrl: 'https://api.meeting.huaweicloud.com',
       sweepSchedule: 'rate(1 minute)',
       syncSchedule: 'rate(1 hour)',
+      syncFullSchedule: 'cron(30 3 * * ? *)',
       syncDryRun: false,
       authorizationMode: 'NONE',
       throttlingRateLimit: 50,

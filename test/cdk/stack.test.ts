@@ -432,6 +432,28 @@ describe('IAM', () => {
     expect(environmentOf(defaults, functionIds(defaults).sync)).toMatchObject({ [ENV.syncDryRun]: 'false', POWERTOOLS_SERVICE_NAME: 'meeting-relay-sync' });
   });
 
+  it('starts the sync hourly as an incremental run and daily as a full pass, both with its delivery limits and failure queue', () => {
+    const ids = functionIds(defaults);
+    const queueArn = { 'Fn::GetAtt': [logicalId(defaults.stack, defaults.stack.sync.failureQueue), 'Arn'] };
+    const synth = synthMeetingRelay({ context: { syncSchedule: 'rate(2 hours)', syncFullSchedule: 'cron(0 1 * * ? *)' } });
+
+    const ruleOf = (schedule: string, mode: string) => ({
+      ScheduleExpression: schedule,
+      Targets: [
+        {
+          Arn: { 'Fn::GetAtt': [ids.sync, 'Arn'] },
+          Input: JSON.stringify({ mode }),
+          RetryPolicy: { MaximumEventAgeInSeconds: 120, MaximumRetryAttempts: 2 },
+          DeadLetterConfig: { Arn: queueArn },
+        },
+      ],
+    });
+    defaults.template.hasResourceProperties('AWS::Events::Rule', ruleOf('rate(1 hour)', 'incremental'));
+    defaults.template.hasResourceProperties('AWS::Events::Rule', ruleOf('cron(30 3 * * ? *)', 'full'));
+    synth.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(2 hours)', Targets: [Match.objectLike({ Input: '{"mode":"incremental"}' })] });
+    synth.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0 1 * * ? *)', Targets: [Match.objectLike({ Input: '{"mode":"full"}' })] });
+  });
+
   it('covers every DynamoDB call the function code makes', () => {
     // Prepare: the lib-dynamodb commands used anywhere under functions/, mapped to their IAM actions.
     const commandToAction: Record<string, string> = {

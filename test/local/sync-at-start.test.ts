@@ -1,7 +1,8 @@
 /**
  * `npm start` runs one sync before the sweeper starts: the demo fleet is adopted, and the first sweep disables
  * the demo's resources that are already past their expiry (the README quick start shows this). `POST
- * /_local/sync` runs one sync now; on an unchanged fleet it writes nothing.
+ * /_local/sync` runs one sync now (a full pass; `?mode=incremental` an incremental one); on an unchanged fleet
+ * it writes nothing.
  */
 import { describe, expect, it } from 'vitest';
 import { CORP_B, DEMO_EXPIRED, DEMO_RESOURCES } from '../../local/simulator/demo-data.js';
@@ -34,7 +35,17 @@ describe('npm start syncs with Huawei once', () => {
     const report = (await answer.json()) as SyncReport;
 
     expect(answer.status).toBe(200);
-    expect(report).toMatchObject({ status: 'completed', adopted: 0, repaired: 0, registryWrites: 0 });
+    expect(report).toMatchObject({ mode: 'full', fullPassReason: 'requested', status: 'completed', adopted: 0, repaired: 0, registryWrites: 0 });
     expect(report.resourcesSeen).toBe(DEMO_RESOURCES.length);
+  });
+
+  it('runs an incremental sync on POST /_local/sync?mode=incremental, and refuses another mode with a 400 naming it', async () => {
+    const answer = await fetch(`${local.stack.gatewayUrl}${LOCAL_SYNC_PATH}?mode=incremental`, { method: 'POST' });
+    const bad = await fetch(`${local.stack.gatewayUrl}${LOCAL_SYNC_PATH}?mode=hourly`, { method: 'POST' });
+
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toMatchObject({ mode: 'incremental', status: 'completed', registryWrites: 0 });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error_code: 'RELAY.400005', error_msg: 'mode must be one of full, incremental' });
   });
 });

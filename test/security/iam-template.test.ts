@@ -153,12 +153,13 @@ describe.each(synths)('the CloudFormation template ($name)', ({ json, stack }) =
     }
   });
 
-  it('lets EventBridge invoke only the sweeper, the sync and the notices, each only from its own schedule rule', () => {
+  it('lets EventBridge invoke only the sweeper, the sync and the notices, each only from its own schedule rules', () => {
     const others = resourcesOfType(json, 'AWS::Lambda::Permission').filter(([, p]) => p.Properties?.Principal !== 'apigateway.amazonaws.com');
     const rules = resourcesOfType(json, 'AWS::Events::Rule');
 
-    expect(rules).toHaveLength(3);
-    expect(others).toHaveLength(3);
+    // The sweeper's, the notices', and the sync's two (hourly incremental, daily full pass).
+    expect(rules).toHaveLength(4);
+    expect(others).toHaveLength(4);
     for (const [ruleId, rule] of rules) {
       const targetArn = rule.Properties?.Targets?.[0]?.Arn;
       const permissions = others.filter(([, p]) => JSON.stringify(p.Properties?.SourceArn) === JSON.stringify({ 'Fn::GetAtt': [ruleId, 'Arn'] }));

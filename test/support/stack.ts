@@ -44,6 +44,7 @@ import type { SyncConfig } from '../../functions/sync/config.js';
 import type { SyncReport } from '../../functions/sync/report.js';
 import { sync } from '../../functions/sync/sync.js';
 import type { SyncDeps } from '../../functions/sync/sync.js';
+import { SyncWatermark } from '../../functions/sync/watermark.js';
 import { startDynamo } from '../../local/dynamo.js';
 import type { RunningDynamo } from '../../local/dynamo.js';
 import { SimulatorControl } from '../../local/simulator/control-client.js';
@@ -147,6 +148,8 @@ export interface TestRegistry extends Stoppable {
   dynamo: RunningDynamo;
   store: RegistryStore;
   lease: SweepLease;
+  /** The sync's watermark item. */
+  watermark: SyncWatermark;
   /** Every item of the table, raw, sorted by key. */
   scanAll(): Promise<Record<string, unknown>[]>;
 }
@@ -159,6 +162,7 @@ export async function startRegistry(): Promise<TestRegistry> {
     dynamo,
     store: new RegistryStore(options),
     lease: new SweepLease(options),
+    watermark: new SyncWatermark(options),
     async scanAll() {
       const items: Record<string, unknown>[] = [];
       let startKey: Record<string, unknown> | undefined;
@@ -310,7 +314,10 @@ export interface SweeperStack extends Stoppable {
   /** Relays one update the way the relay route does (registry read, decide, PUT, record). */
   relay(corpId: string, items: ModResourceItem[]): Promise<RelayAndRecordResult>;
   sweepOnce(overrides?: Partial<Omit<SweepDeps, 'config'>> & { config?: Partial<SweepConfig> }): Promise<SweepReport>;
-  /** One sync with the production function (all of the SP's enterprises unless `corpIds` is given). */
+  /**
+   * One sync with the production function (all of the SP's enterprises unless `corpIds` is given), a full pass
+   * unless `mode: 'incremental'`, with the registry's watermark.
+   */
   syncOnce(overrides?: Partial<Omit<SyncDeps, 'config'>> & { config?: Partial<SyncConfig> }): Promise<SyncReport>;
   item(resource: Pick<TestResource, 'corpId' | 'id'> & { type?: ResourceType | undefined }): Promise<RegistryItem | undefined>;
 }
@@ -362,6 +369,7 @@ export async function startSweeperStack(options: SweeperStackOptions = {}): Prom
       const { config, ...rest } = overrides;
       return sync({
         store: registry.store,
+        watermark: registry.watermark,
         spApi: huawei.spApi,
         deadline: now() + 25_000,
         now,

@@ -11,6 +11,11 @@ export function spCorpResourcePath(corpId: string): string {
   return `${SP_CORPS_PATH}/${encodeURIComponent(corpId)}/resource`;
 }
 
+/** SearchResourceOpRecord: the enterprise's resource operation records (huawei-meeting-api.md 3.5). */
+export function spCorpResourceRecordPath(corpId: string): string {
+  return `${SP_CORPS_PATH}/${encodeURIComponent(corpId)}/resource-record`;
+}
+
 export interface SpCallOptions {
   /** Sent as X-Request-Id so one sweep can be traced in Huawei's logs. */
   requestId?: string;
@@ -29,6 +34,15 @@ export interface ResourceQuery {
   startExpireDate?: number;
   /** Epoch ms. */
   endExpireDate?: number;
+}
+
+export interface ResourceRecordQuery {
+  offset?: number;
+  limit?: number;
+  /** Epoch ms: records of operations at or after this time. */
+  startOperateDate?: number;
+  /** Epoch ms: records of operations at or before this time. */
+  endOperateDate?: number;
 }
 
 export interface CorpQuery {
@@ -66,6 +80,12 @@ export class SpApi {
   /** `GET /v1/usg/dcs/sp/corp/{corpId}/resource`, one page. */
   async queryResources(corpId: string, query: ResourceQuery, opts: SpCallOptions = {}): Promise<UpstreamResponse> {
     const path = spCorpResourcePath(checkCorpId(corpId));
+    return this.send({ method: 'GET', path, query: { ...query } }, opts);
+  }
+
+  /** `GET /v1/usg/dcs/sp/corp/{corpId}/resource-record`, one page of operation records. */
+  async queryResourceRecords(corpId: string, query: ResourceRecordQuery, opts: SpCallOptions = {}): Promise<UpstreamResponse> {
+    const path = spCorpResourceRecordPath(checkCorpId(corpId));
     return this.send({ method: 'GET', path, query: { ...query } }, opts);
   }
 

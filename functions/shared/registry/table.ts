@@ -6,6 +6,7 @@
  * - a resource item per (enterprise, resource id, type): pk `CORP#<corpId>`, sk `RES#<resourceId>#<type|*>`
  *   (`*` = recorded without a type, i.e. "every type with this id");
  * - the sweeper's lease: pk/sk `REGISTRY_LEASE_KEY`;
+ * - the sync's watermark: pk/sk `SYNC_WATERMARK_KEY` (functions/sync/watermark.ts);
  * - history entries of each resource: pk `HIST#<corpId>#<resourceId>` (history.ts), removed by TTL (`purgeAt`).
  */
 
@@ -64,6 +65,13 @@ export const ATTR = {
   leaseOwner: 'owner',
   leaseExpiresAt: 'expiresAt',
   leaseAcquiredAt: 'acquiredAt',
+  /**
+   * Sync watermark item only: the start (epoch ms) of the latest sync that brought every enterprise in line
+   * without a problem, and the enterprises it listed (so a later incremental sync knows which are new).
+   */
+  syncedThrough: 'syncedThrough',
+  syncedCorpIds: 'corpIds',
+  syncId: 'syncId',
 } as const;
 
 export type AttributeType = 'S' | 'N' | 'B';
@@ -139,6 +147,9 @@ export const REGISTRY_TABLE: TableDefinition = {
 
 /** Key of the single sweeper lease item. Its pk cannot collide with a `CORP#` key. */
 export const REGISTRY_LEASE_KEY = { [ATTR.pk]: 'LEASE#sweeper', [ATTR.sk]: 'LEASE' } as const;
+
+/** Key of the single sync watermark item (functions/sync/watermark.ts). Its pk cannot collide with a `CORP#` key. */
+export const SYNC_WATERMARK_KEY = { [ATTR.pk]: 'META#sync', [ATTR.sk]: 'WATERMARK' } as const;
 
 /** Key prefixes, shared by the key builders and the docs. */
 export const KEY_PREFIX = {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ResourceType } from '../demo-data.js';
 import { HuaweiError, invalidParameter } from '../error-codes.js';
 import { pageOf, readPaging } from '../paging.js';
+import { OPERATE_TYPE } from '../resource-records.js';
 import { EMPTY_OK, type Reply, type RequestContext, type Simulation } from '../simulation.js';
 import { orderIdFor, type SimResource } from '../state.js';
 import {
@@ -43,8 +44,8 @@ export const RESOURCE_TYPES = [
 const allTypesListed: Exclude<ResourceType, (typeof RESOURCE_TYPES)[number]> extends never ? true : false = true;
 void allTypesListed;
 
-const TYPE_RULE = `must be one of ${RESOURCE_TYPES.join(', ')}`;
-function isResourceType(value: string): value is ResourceType {
+export const TYPE_RULE = `must be one of ${RESOURCE_TYPES.join(', ')}`;
+export function isResourceType(value: string): value is ResourceType {
   return (RESOURCE_TYPES as readonly string[]).includes(value);
 }
 
@@ -61,7 +62,8 @@ export function resourceStatus(resource: SimResource, now: number): 0 | 1 | 2 {
   return now > resource.expireDate ? 1 : 0;
 }
 
-function resourceView(resource: SimResource, now: number): Record<string, unknown> {
+/** QueryResourceResultDTO: a resource as SearchResource (and SearchResourceOpRecord) list it. */
+export function resourceView(resource: SimResource, now: number): Record<string, unknown> {
   return {
     id: resource.id,
     type: resource.type,
@@ -141,10 +143,14 @@ export function updateResources(sim: Simulation, ctx: RequestContext): Reply {
     }
     return { item, matches };
   });
+  const now = sim.now();
   for (const { item, matches } of targets) {
     for (const resource of matches) {
       if (item.expireDate !== undefined) resource.expireDate = item.expireDate;
       if (item.isDisabled !== undefined) resource.isDisabled = item.isDisabled;
+      // One record per operation the item asked for, each showing the resource after the whole item.
+      if (item.expireDate !== undefined) sim.state.records.add(OPERATE_TYPE.modify, resource, now);
+      if (item.isDisabled !== undefined) sim.state.records.add(item.isDisabled ? OPERATE_TYPE.disable : OPERATE_TYPE.enable, resource, now);
     }
   }
   return EMPTY_OK;
@@ -181,15 +187,17 @@ export function addResources(sim: Simulation, ctx: RequestContext): Reply {
   const session = requireSpAdmin(sim, ctx);
   const corp = requireOwnCorp(sim, ctx, session);
   const items = requireArray(ctx.body, 'body', 1, MAX_BATCH_ITEMS).map(readAddition);
+  const now = sim.now();
   for (const item of items) {
     const existing =
       item.id === undefined ? undefined : sim.state.corpResources(corp.id).find((r) => r.id === item.id && r.type === item.type);
     if (existing !== undefined) {
       existing.expireDate = item.expireDate;
+      sim.state.records.add(OPERATE_TYPE.modify, existing, now);
       continue;
     }
     const id = item.id ?? randomBytes(16).toString('hex');
-    sim.state.addResource({
+    const added: SimResource = {
       corpId: corp.id,
       id,
       type: item.type,
@@ -198,7 +206,9 @@ export function addResources(sim: Simulation, ctx: RequestContext): Reply {
       expireDate: item.expireDate,
       isDisabled: false,
       orderId: orderIdFor(id),
-    });
+    };
+    sim.state.addResource(added);
+    sim.state.records.add(OPERATE_TYPE.add, added, now);
   }
   return EMPTY_OK;
 }
@@ -221,6 +231,8 @@ export function deleteResources(sim: Simulation, ctx: RequestContext): Reply {
     }
   });
   const doomed = new Set(ids);
+  const now = sim.now();
+  for (const r of resources) if (doomed.has(r.id)) sim.state.records.add(OPERATE_TYPE.delete, r, now);
   sim.state.resources.set(
     corp.id,
     resources.filter((r) => !doomed.has(r.id)),
