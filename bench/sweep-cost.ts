@@ -11,27 +11,20 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { EnvCredentialsSource } from '../functions/shared/auth/credentials-source.js';
-import { SpTokenProvider } from '../functions/shared/auth/token-provider.js';
 import { HuaweiClient } from '../functions/shared/huawei/client.js';
 import { SP_CORPS_PATH, SpApi, spCorpResourcePath } from '../functions/shared/huawei/sp-api.js';
 import { MAX_RESOURCE_ITEMS } from '../functions/shared/limits.js';
-import { createRegistryDocumentClient } from '../functions/shared/registry/document-client.js';
 import { pagesFor } from '../functions/shared/registry/huawei-listing.js';
 import { SweepLease } from '../functions/shared/registry/lease.js';
 import { RegistryStore } from '../functions/shared/registry/store.js';
-import { REGISTRY_TABLE } from '../functions/shared/registry/table.js';
 import { sweepBudget } from '../functions/sweep/budget.js';
 import { sweepSettingsFromEnv } from '../functions/sweep/config.js';
 import { sweep } from '../functions/sweep/sweep.js';
 import { SWEEPER_TIMEOUT } from '../lib/constructs/sweeper.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/dynamo.js';
-import { SimulatorControl } from '../local/simulator/control-client.js';
-import { SP_APP } from '../local/simulator/demo-data.js';
 import { naiveSweep } from './naive-sweeper.js';
 import { dueItem, dueResources, putItems, seedFillers } from './registry-seed.js';
 import type { DueResource } from './registry-seed.js';
-import { startServiceProcess } from './services.js';
+import { startSpBackends } from './sp-backends.js';
 import { median, round } from './stats.js';
 
 export interface SweepOptions {
@@ -238,17 +231,8 @@ function figures(runs: readonly RunFigures[], due: number, upstreamFloorSeconds:
 }
 
 export async function runSweepCost(options: SweepOptions, log: (line: string) => void): Promise<SweepResult> {
-  const simulator = await startServiceProcess({ service: 'simulator', latencyMs: options.upstreamLatencyMs, extraCorps: options.corps });
-  const dynamo = await startServiceProcess({ service: 'dynamo' });
-  const tableName = dynamo.tableName ?? '';
-  const db = createRegistryDocumentClient({ endpoint: dynamo.url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-  const client = new HuaweiClient({ baseUrl: simulator.url });
-  const tokens = new SpTokenProvider({
-    client,
-    credentials: new EnvCredentialsSource(JSON.stringify({ type: 'appId', appId: SP_APP.appId, appKey: SP_APP.appKey })),
-  });
-  const spApi = new SpApi({ client, tokens });
-  const control = new SimulatorControl(simulator.url);
+  const backends = await startSpBackends({ upstreamLatencyMs: options.upstreamLatencyMs, extraCorps: options.corps });
+  const { dynamo, tableName, db, client, tokens, spApi, control } = backends;
   // As the sweeper function builds it (functions/sweep/handler.ts).
   const store = new RegistryStore({ documentClient: db, tableName, batchHistory: true });
   const counter = new RegistryRequestCounter(new URL(dynamo.url).port);
@@ -362,8 +346,6 @@ export async function runSweepCost(options: SweepOptions, log: (line: string) =>
     }
     return { upstreamLatencyMs: options.upstreamLatencyMs, corpsRequested: options.corps, sweepConcurrency: settings.concurrency, sizes };
   } finally {
-    db.destroy();
-    await client.close();
-    await Promise.all([simulator.stop(), dynamo.stop()]);
+    await backends.stop();
   }
 }

@@ -22,14 +22,11 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { EnvCredentialsSource } from '../functions/shared/auth/credentials-source.js';
-import { SpTokenProvider } from '../functions/shared/auth/token-provider.js';
 import { HuaweiClient } from '../functions/shared/huawei/client.js';
 import type { ResourceType } from '../functions/shared/huawei/schemas.js';
 import { SP_CORPS_PATH, SpApi, spCorpResourcePath } from '../functions/shared/huawei/sp-api.js';
 import { MAX_RESOURCE_ITEMS } from '../functions/shared/limits.js';
 import { mapWithConcurrency } from '../functions/shared/registry/concurrency.js';
-import { createRegistryDocumentClient } from '../functions/shared/registry/document-client.js';
 import { pagesFor, SEARCH_PAGE_LIMIT } from '../functions/shared/registry/huawei-listing.js';
 import { RegistryStore } from '../functions/shared/registry/store.js';
 import { OVERLAP_MS } from '../functions/sync/changed-corps.js';
@@ -37,11 +34,9 @@ import type { SyncMode } from '../functions/sync/changed-corps.js';
 import { SYNC_DEFAULTS } from '../functions/sync/config.js';
 import { sync } from '../functions/sync/sync.js';
 import { SyncWatermark } from '../functions/sync/watermark.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/dynamo.js';
-import { SimulatorControl } from '../local/simulator/control-client.js';
-import { DEMO_RESOURCES, SP_APP } from '../local/simulator/demo-data.js';
+import { DEMO_RESOURCES } from '../local/simulator/demo-data.js';
 import { extraCorpId } from '../local/simulator/state.js';
-import { startServiceProcess } from './services.js';
+import { startSpBackends } from './sp-backends.js';
 import { median, round } from './stats.js';
 
 export interface SyncOptions {
@@ -94,17 +89,8 @@ export async function runSyncCost(options: SyncOptions, log: (line: string) => v
 }
 
 async function runSize(size: { resources: number; corps: number }, options: SyncOptions, log: (line: string) => void): Promise<SyncSizeResult> {
-  const simulator = await startServiceProcess({ service: 'simulator', latencyMs: options.upstreamLatencyMs, extraCorps: size.corps });
-  const dynamo = await startServiceProcess({ service: 'dynamo' });
-  const tableName = dynamo.tableName ?? '';
-  const db = createRegistryDocumentClient({ endpoint: dynamo.url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-  const client = new HuaweiClient({ baseUrl: simulator.url });
-  const tokens = new SpTokenProvider({
-    client,
-    credentials: new EnvCredentialsSource(JSON.stringify({ type: 'appId', appId: SP_APP.appId, appKey: SP_APP.appKey })),
-  });
-  const spApi = new SpApi({ client, tokens });
-  const control = new SimulatorControl(simulator.url);
+  const backends = await startSpBackends({ upstreamLatencyMs: options.upstreamLatencyMs, extraCorps: size.corps });
+  const { tableName, db, client, tokens, spApi, control } = backends;
   const store = new RegistryStore({ documentClient: db, tableName });
   const watermark = new SyncWatermark({ documentClient: db, tableName });
   /** See the module comment: the sync's clock, OVERLAP_MS + 1 s ahead of the simulator's. */
@@ -220,9 +206,7 @@ async function runSize(size: { resources: number; corps: number }, options: Sync
       runs: options.runs,
     };
   } finally {
-    db.destroy();
-    await client.close();
-    await Promise.all([simulator.stop(), dynamo.stop()]);
+    await backends.stop();
   }
 }
 

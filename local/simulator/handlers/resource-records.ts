@@ -1,10 +1,8 @@
-import { invalidParameter } from '../error-codes.js';
-import { pageOf, readPaging } from '../paging.js';
+import { pageOf } from '../paging.js';
 import type { RecordFilter } from '../resource-records.js';
 import type { Reply, RequestContext, Simulation } from '../simulation.js';
 import { queryInteger } from '../validation.js';
-import { isResourceType, resourceView, TYPE_RULE } from './resources.js';
-import { requireOwnCorp, requireSpAdmin } from './sp-scope.js';
+import { readResourceSearch, resourceView } from './resources.js';
 
 /**
  * `GET /v1/usg/dcs/sp/corp/{corp_id}/resource-record` (SearchResourceOpRecord): the enterprise's operation
@@ -12,12 +10,7 @@ import { requireOwnCorp, requireSpAdmin } from './sp-scope.js';
  * QueryResourceResultDTO of the resource right after the operation, its status as of the operate time.
  */
 export function queryResourceRecords(sim: Simulation, ctx: RequestContext): Reply {
-  const session = requireSpAdmin(sim, ctx);
-  const corp = requireOwnCorp(sim, ctx, session);
-  const { query } = ctx;
-  const paging = readPaging(query);
-  const type = query.type === undefined || query.type === '' ? undefined : query.type;
-  if (type !== undefined && !isResourceType(type)) throw invalidParameter('type', TYPE_RULE);
+  const { corp, query, paging, type } = readResourceSearch(sim, ctx);
   const filter: RecordFilter = {};
   if (type !== undefined) filter.type = type;
   if (query.typeId !== undefined && query.typeId !== '') filter.typeId = query.typeId;

@@ -78,14 +78,22 @@ export function resourceView(resource: SimResource, now: number): Record<string,
   };
 }
 
-/** `GET /v1/usg/dcs/sp/corp/{corp_id}/resource` (SearchResource): paged, filtered, status derived. */
-export function queryResources(sim: Simulation, ctx: RequestContext): Reply {
+/**
+ * What SearchResource and SearchResourceOpRecord read alike: the SP admin's session on its own enterprise, the
+ * page, and the optional `type` filter.
+ */
+export function readResourceSearch(sim: Simulation, ctx: RequestContext) {
   const session = requireSpAdmin(sim, ctx);
   const corp = requireOwnCorp(sim, ctx, session);
   const { query } = ctx;
-  const paging = readPaging(query);
   const type = query.type === undefined || query.type === '' ? undefined : query.type;
   if (type !== undefined && !isResourceType(type)) throw invalidParameter('type', TYPE_RULE);
+  return { corp, query, paging: readPaging(query), type };
+}
+
+/** `GET /v1/usg/dcs/sp/corp/{corp_id}/resource` (SearchResource): paged, filtered, status derived. */
+export function queryResources(sim: Simulation, ctx: RequestContext): Reply {
+  const { corp, query, paging, type } = readResourceSearch(sim, ctx);
   const status = queryInteger(query, 'status', { min: 0, max: 2 });
   const start = queryInteger(query, 'startExpireDate', { min: 0 });
   const end = queryInteger(query, 'endExpireDate', { min: 0 });
