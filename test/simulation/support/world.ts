@@ -16,18 +16,21 @@ import { sweep } from '../../../functions/sweep/sweep.js';
 import { sync } from '../../../functions/sync/sync.js';
 import { orderIdFor } from '../../../local/simulator/state.js';
 import { CLEAN_OUTCOMES, CORP_ID, FAULTY_OUTCOMES, HuaweiModel, MAX_DELIVERY_MS, SimulatedSpApi } from './huawei-model.js';
-import { HUAWEI_WRITE } from './huawei-model.js';
+import { huaweiWrite } from './huawei-model.js';
 import type { NetworkOutcome } from './huawei-model.js';
 import { describe as describeItem, MemoryLease, MemoryRegistryStore, MemoryTable } from './memory-registry.js';
 import type { Gate } from './memory-registry.js';
 import type { Chooser } from './scheduler.js';
-import { RedundantSchedule, Scheduler, SleepSetExplorer } from './scheduler.js';
+import { DporExplorer, RedundantSchedule, Scheduler, ScriptChooser, STEP_MS } from './scheduler.js';
 
 export const START = Date.UTC(2026, 0, 1);
 /** The simulated sweeps' lease (and claim) duration. */
 const SWEEP_LEASE_MS = 5 * 60_000;
 const YEAR = 365 * 24 * 3600_000;
 export const TYPES: readonly ResourceType[] = ['CONF_CALL', 'SOFT'];
+
+/** Footprint of the record of relayed calls and changes at Huawei that the invariants read (scheduler.ts). */
+const CALLS = { reads: [], writes: ['calls'] };
 
 const silent = new Proxy({}, { get: () => () => undefined });
 const silentLogger = silent as Logger;
@@ -167,7 +170,8 @@ export class World {
     tracing: boolean,
     weighted = true,
   ) {
-    this.scheduler = new Scheduler(chooser, START, tracing, weighted);
+    // Exhaustive runs (unweighted): ops take no virtual time, so independent ops commute exactly (DporExplorer).
+    this.scheduler = new Scheduler(chooser, START, tracing, weighted, weighted ? STEP_MS : 0);
     this.huawei = new HuaweiModel(this.scheduler.clock);
   }
 
@@ -176,7 +180,7 @@ export class World {
   private gate(actor: string): Gate {
     return (label, effect, touches) =>
       this.scheduler.gate(actor, `registry ${label}`, effect, {
-        footprint: touches && (touches.write ? { reads: [], writes: [touches.key] } : { reads: [touches.key], writes: [] }),
+        footprint: touches && (touches.write ? { reads: [], writes: touches.keys } : { reads: touches.keys, writes: [] }),
       });
   }
 
@@ -220,8 +224,12 @@ export class World {
       else if (error instanceof RegistryConflictError) status = 503;
       else throw error;
     }
+    // Exhaustive runs make the answer an op of its own that writes `calls`: what the caller does next (its next
+    // call's number and expiry, when it counts as issued) and when the answer counts as given are then ordered
+    // against every other caller's, as the invariants read them, whatever the reduction swaps.
+    if (!this.scheduler.weighted) await this.scheduler.gate(actor, `answered ${status}`, () => undefined, { footprint: CALLS });
+    else this.scheduler.log(`${actor}: answered ${status}`);
     this.answers.push({ callId, item, status });
-    this.scheduler.log(`${actor}: answered ${status}`);
     return status;
   }
 
@@ -282,15 +290,20 @@ export class World {
         const expireDate = op.kind === 'add-expired' ? START - 1_000 : START + YEAR;
         state.addResource({ corpId: CORP_ID, id: op.id, type: op.type ?? 'SOFT', typeId: null, count: 1, expireDate, isDisabled: false, orderId: orderIdFor(op.id) });
       }
-    }, { footprint: HUAWEI_WRITE });
+    }, { footprint: { reads: [], writes: [...huaweiWrite(op.kind === 'delete' ? [{ id: op.id }] : [op]).writes, 'calls'] } });
     const at = ++this.events;
     if (op.kind === 'disable') this.manualDisables.push({ via: 'direct', id: op.id, type: op.type, doneAt: at });
     if (op.kind === 'enable') this.enables.push({ via: 'direct', id: op.id, type: op.type, issuedAt: at });
   }
 
+  /**
+   * One actor alone (setup, and the final sync and sweep). Exhaustive runs do not branch on the order of its own
+   * parallel ops there: the setup and the final check run in one fixed order (the first pending op each time),
+   * so every class counted is a class of the concurrent phase.
+   */
   private async alone(run: () => Promise<void>): Promise<void> {
     const done = run();
-    await this.scheduler.runUntilQuiet();
+    await this.scheduler.runUntilQuiet(!this.scheduler.weighted);
     await done;
   }
 
@@ -430,28 +443,34 @@ export interface Enumeration {
   /** Runs cut short because every pending op was asleep (equivalent to a schedule already run). */
   pruned: number;
   failures: { script: number[]; violations: string[] }[];
+  /** Every class was run (the limit was not reached). */
+  complete: boolean;
 }
 
-/** Every schedule of a fixed scenario, depth first (each pending op, and each network outcome, is a branch). */
+/** Every class of schedules of a fixed scenario, depth first (each pending op, and each network outcome, is a branch). */
 export async function enumerate(scenario: Scenario, limit = Number.POSITIVE_INFINITY): Promise<Enumeration> {
-  const result: Enumeration = { schedules: 0, pruned: 0, failures: [] };
-  let prefix: number[] | undefined = [];
-  while (prefix !== undefined && result.schedules < limit) {
-    const chooser: SleepSetExplorer = new SleepSetExplorer(prefix);
+  const result: Enumeration = { schedules: 0, pruned: 0, failures: [], complete: false };
+  const explorer = new DporExplorer();
+  for (;;) {
+    if (result.schedules >= limit) return result;
+    explorer.startRun();
     try {
-      const run = await new World(chooser, scenario, false, false).run();
+      const run = await new World(explorer, scenario, false, false).run();
       result.schedules++;
-      if (run.violations.length) result.failures.push({ script: chooser.taken.map((t) => t.choice), violations: run.violations });
+      if (run.violations.length) result.failures.push({ script: explorer.script(), violations: run.violations });
     } catch (error) {
       if (!(error instanceof RedundantSchedule)) throw error;
       result.pruned++;
     }
-    prefix = chooser.nextPrefix();
+    explorer.analyseRun();
+    if (!explorer.advance()) {
+      result.complete = true;
+      return result;
+    }
   }
-  return result;
 }
 
 /** Replays one schedule of a fixed scenario with its trace. */
 export async function replayScript(scenario: Scenario, script: readonly number[]): Promise<RunResult> {
-  return new World(new SleepSetExplorer(script), scenario, true, false).run();
+  return new World(new ScriptChooser(script), scenario, true, false).run();
 }
