@@ -152,6 +152,12 @@ export interface RunResult {
   deliveries: number;
 }
 
+/** Test-only hooks: a deliberately broken fake, to show that the harness finds and shrinks what it breaks. */
+export interface WorldOptions {
+  /** The registry store the actors use (default: the faithful in-memory one). */
+  store?: (table: MemoryTable, gate: Gate) => MemoryRegistryStore;
+}
+
 export class World {
   readonly scheduler: Scheduler;
   readonly huawei: HuaweiModel;
@@ -169,6 +175,7 @@ export class World {
     readonly scenario: Scenario,
     tracing: boolean,
     weighted = true,
+    private readonly options: WorldOptions = {},
   ) {
     // Exhaustive runs (unweighted): ops take no virtual time, so independent ops commute exactly (DporExplorer).
     this.scheduler = new Scheduler(chooser, START, tracing, weighted, weighted ? STEP_MS : 0);
@@ -185,7 +192,7 @@ export class World {
   }
 
   private store(actor: string): MemoryRegistryStore {
-    return new MemoryRegistryStore(this.table, this.gate(actor));
+    return this.options.store ? this.options.store(this.table, this.gate(actor)) : new MemoryRegistryStore(this.table, this.gate(actor));
   }
 
   private api(actor: string): SimulatedSpApi {
@@ -432,10 +439,15 @@ export class World {
 }
 
 /** Runs one seed; the scenario and the schedule both come from it. */
-export async function runSeed(seed: number, tracing = false, chooserFor: (seed: number) => Chooser): Promise<RunResult> {
+export async function runSeed(seed: number, tracing = false, chooserFor: (seed: number) => Chooser, options: WorldOptions = {}): Promise<RunResult> {
   const chooser = chooserFor(seed);
-  const world = new World(chooser, randomScenario(chooser), tracing);
+  const world = new World(chooser, randomScenario(chooser), tracing, true, options);
   return world.run();
+}
+
+/** Runs the scenario and schedule a chooser gives (a seed's recorded choices, or a shrunk list of them). */
+export async function runChooser(chooser: Chooser, tracing = false, options: WorldOptions = {}): Promise<RunResult> {
+  return new World(chooser, randomScenario(chooser), tracing, true, options).run();
 }
 
 export interface Enumeration {
