@@ -57,7 +57,21 @@ export const SMALL_CONFIGS: Record<string, Scenario> = {
   },
 };
 
-const limit = Number(process.env.SIM_SCHEDULE_LIMIT ?? (process.env.LONG_TESTS === '1' ? Number.POSITIVE_INFINITY : 1_000));
+/**
+ * Configurations the CI run does not enumerate to the end (name -> classes run), with why, in
+ * docs/reliability.md ("Exhaustive small configurations"). Every other configuration must be complete: its test
+ * fails if the enumeration stops before every class has been run. `LONG_TESTS=1` runs these to the end too.
+ */
+export const CAPPED_IN_CI: Record<string, number> = {
+  'typed renewal, type-less renewal, sweep': 4_000,
+  'typed renewal, sync, sweep': 4_000,
+  'sweep with a held first attempt, typed renewal, type-less renewal': 4_000,
+  'disable then enable with held attempts, typed renewal': 4_000,
+};
+
+const isLong = process.env.LONG_TESTS === '1';
+/** `SIM_SCHEDULE_LIMIT` caps every configuration (a quick look; completeness is then not required). */
+const globalLimit = process.env.SIM_SCHEDULE_LIMIT === undefined ? undefined : Number(process.env.SIM_SCHEDULE_LIMIT);
 
 describe('every schedule of small configurations', () => {
   const config = process.env.SIM_CONFIG;
@@ -73,14 +87,20 @@ describe('every schedule of small configurations', () => {
     return;
   }
   for (const [name, scenario] of Object.entries(SMALL_CONFIGS)) {
-    it(name, { timeout: 300_000 }, async () => {
-      const result = await enumerate(scenario, limit);
-      const complete = result.schedules < limit;
-      console.log(`[property-count] exhaustive "${name}": ${result.schedules} schedules${complete ? " (all classes)" : " (limit reached)"}, ${result.pruned} pruned as equivalent, ${result.failures.length} failing`);
+    const cap = globalLimit ?? (isLong ? undefined : CAPPED_IN_CI[name]);
+    it(name, { timeout: 600_000 }, async () => {
+      const started = Date.now();
+      const result = await enumerate(scenario, cap);
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      console.log(
+        `[property-count] exhaustive "${name}": ${result.schedules} classes of schedules${result.complete ? ' (all classes)' : ' (capped)'}, ${result.pruned} runs cut as equivalent, ${result.failures.length} failing, ${seconds} s`,
+      );
       for (const f of result.failures.slice(0, 2)) {
         console.log(`  ${f.violations.join(' | ')}\n  replay: SIM_CONFIG='${name}' SIM_SCRIPT=${f.script.join(',')} npx vitest run test/simulation/exhaustive-small.test.ts`);
       }
       expect(result.failures.length).toBe(0);
+      // A configuration not declared capped must have run every class.
+      if (cap === undefined) expect(result.complete).toBe(true);
     });
   }
 });

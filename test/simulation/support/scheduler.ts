@@ -32,8 +32,8 @@ export class RandomChooser implements Chooser {
 
 /**
  * What an op touches, for the exhaustive mode's partial-order reduction: two ops commute when neither writes
- * what the other touches. No footprint = touches everything (client timeouts and round waits move the clock,
- * which every actor reads).
+ * what the other touches. No footprint = touches everything (a client timeout moves the clock, which every
+ * actor reads).
  *
  * Keys are paths separated by `:`; a `*` segment stands for every value at that level and below, and a key
  * overlaps every longer key it is a prefix of. The simulation uses `reg:<id>:<type>` (one registry item; `-`
@@ -158,12 +158,15 @@ interface RunEvent {
  *
  * Why the pruning is sound here: a schedule is left out only when it differs from one that is run by swapping
  * adjacent independent ops. Swapping two independent ops gives the same state, the same results to both actors
- * and the same clock readings: in the exhaustive mode an op takes no virtual time (only timeouts and round waits
- * move the clock, and they commute with nothing), the effects of an op and of the actor code that runs after it
+ * and the same clock readings: in the exhaustive mode an op takes no virtual time (only client timeouts move the
+ * clock, and they commute with nothing; a wait between relay rounds takes none and touches nothing), the effects of an op and of the actor code that runs after it
  * until its next op touch only what its footprint names (the registry items, Huawei's resources, the lease, the
  * record of calls), and op keys count per actor, so they do not depend on other actors' progress. Ops that run
  * alone (the only one pending, or a forced late delivery) are no choice, so a race ending there is not reversed
  * at them; a phase boundary (setup, the concurrent phase, the final sync, the final sweep) orders everything.
+ * Program order is known only as "created after the op that ran last" (`createdBy`): an op an actor creates
+ * after joining several of its own parallel ops happens after all of them, but only the last is known. Missing
+ * edges only make more pairs look like races, so more is run, never less.
  */
 export class DporExplorer implements OpChooser {
   private readonly nodes: (OpNode | OutcomeNode)[] = [];

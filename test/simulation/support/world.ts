@@ -29,6 +29,8 @@ const SWEEP_LEASE_MS = 5 * 60_000;
 const YEAR = 365 * 24 * 3600_000;
 export const TYPES: readonly ResourceType[] = ['CONF_CALL', 'SOFT'];
 
+/** Footprint of an op that touches nothing (an exhaustive run's wait between relay rounds). */
+const NOTHING = { reads: [], writes: [] };
 /** Footprint of the record of relayed calls and changes at Huawei that the invariants read (scheduler.ts). */
 const CALLS = { reads: [], writes: ['calls'] };
 
@@ -205,8 +207,12 @@ export class World {
     return START + YEAR;
   }
 
-  /** One relayed update, as the resource route runs it; returns the status the caller gets. */
-  async relay(actor: string, item: ModResourceItem): Promise<number> {
+  /**
+   * One relayed update, as the resource route runs it; returns the status the caller gets. `ordered`: what the
+   * caller does after the answer is read by the invariants or names its next call (a disable's end, or a next
+   * operation), so exhaustive runs order the answer against other callers' (see below).
+   */
+  async relay(actor: string, item: ModResourceItem, ordered = true): Promise<number> {
     const callId = `${actor}.${++this.relayCalls}`;
     const api = this.api(actor);
     const deadline = this.scheduler.now + 28_000;
@@ -218,9 +224,12 @@ export class World {
         now: this.scheduler.clock,
         reenableRenewed: true,
         deadline,
-        // The wait between rounds is virtual time: a scheduled op that fires when the clock gets there.
+        // The wait between rounds is virtual time: a scheduled op that fires when the clock gets there. In
+        // exhaustive runs it takes none, like every op there (only client timeouts move the clock): it touches
+        // nothing, so it commutes with everything (docs/reliability.md, "Exhaustive small configurations").
         random: () => 0.5,
-        sleep: (ms: number) => this.scheduler.gate(actor, `waits ${ms} ms before the next round`, () => undefined, { notBefore: this.scheduler.now + ms }),
+        sleep: (ms: number) =>
+          this.scheduler.gate(actor, `waits ${ms} ms before the next round`, () => undefined, this.scheduler.weighted ? { notBefore: this.scheduler.now + ms } : { footprint: NOTHING }),
       };
       const result = await relayAndRecord(deps, CORP_ID, [item], (items) =>
         api.updateResources(CORP_ID, items, { requestId: `${callId}.${++chunk}`, deadline }),
@@ -231,17 +240,18 @@ export class World {
       else if (error instanceof RegistryConflictError) status = 503;
       else throw error;
     }
-    // Exhaustive runs make the answer an op of its own that writes `calls`: what the caller does next (its next
-    // call's number and expiry, when it counts as issued) and when the answer counts as given are then ordered
-    // against every other caller's, as the invariants read them, whatever the reduction swaps.
-    if (!this.scheduler.weighted) await this.scheduler.gate(actor, `answered ${status}`, () => undefined, { footprint: CALLS });
+    // Exhaustive runs make the answer an op of its own that writes `calls` when it is `ordered`: what the caller
+    // does next (its next call's number and expiry, when it counts as issued) and when a disable counts as over
+    // are then ordered against every other caller's, as the invariants read them, whatever the reduction swaps.
+    // An answer nothing reads the time of (a last renewal or enable) touches nothing.
+    if (!this.scheduler.weighted) await this.scheduler.gate(actor, `answered ${status}`, () => undefined, { footprint: ordered ? CALLS : NOTHING });
     else this.scheduler.log(`${actor}: answered ${status}`);
     this.answers.push({ callId, item, status });
     return status;
   }
 
   private async caller(actor: string, ops: readonly CallerOp[]): Promise<void> {
-    for (const op of ops) {
+    for (const [index, op] of ops.entries()) {
       const item: ModResourceItem = { id: op.id };
       if (op.type !== undefined) item.type = op.type;
       if (op.kind === 'renew') item.expireDate = START + YEAR + 1_000 * (1 + this.relayCalls);
@@ -250,7 +260,7 @@ export class World {
       if (op.kind === 'disable') item.isDisabled = true;
       if (op.kind === 'enable') item.isDisabled = false;
       const issuedAt = ++this.events;
-      const status = await this.relay(actor, item);
+      const status = await this.relay(actor, item, op.kind === 'disable' || index < ops.length - 1);
       const doneAt = ++this.events;
       if (op.kind === 'disable') this.manualDisables.push({ via: 'relay', id: op.id, type: op.type, doneAt });
       if (op.kind === 'enable' && status >= 200 && status < 300) this.enables.push({ via: 'relay', id: op.id, type: op.type, issuedAt });
