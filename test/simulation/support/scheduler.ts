@@ -57,20 +57,39 @@ export function overlaps(a: string, b: string): boolean {
   return true;
 }
 
-const signatures = new WeakMap<Footprint, string>();
-const independence = new Map<string, boolean>();
-const signatureOf = (f: Footprint): string => {
-  let sig = signatures.get(f);
-  if (sig === undefined) signatures.set(f, (sig = `${f.reads.join(',')}/${f.writes.join(',')}`));
-  return sig;
-};
+/** Footprints numbered by content (the same reads and writes, the same number), and their pairs memoised. */
+const footprintIds = new Map<string, number>();
+const idOfFootprint = new WeakMap<Footprint, number>();
+const commuting = new Map<number, boolean>();
+const footprintsById: Footprint[] = [];
+
+/** A number per distinct footprint; -1 for none (touches everything). */
+export function footprintId(f: Footprint | undefined): number {
+  if (!f) return -1;
+  let id = idOfFootprint.get(f);
+  if (id === undefined) {
+    const signature = `${f.reads.join(',')}/${f.writes.join(',')}`;
+    id = footprintIds.get(signature);
+    if (id === undefined) {
+      id = footprintsById.length;
+      footprintsById.push(f);
+      footprintIds.set(signature, id);
+    }
+    idOfFootprint.set(f, id);
+  }
+  return id;
+}
+
+function independentIds(a: number, b: number): boolean {
+  if (a < 0 || b < 0) return false;
+  const pair = a * 1_000_003 + b;
+  let known = commuting.get(pair);
+  if (known === undefined) commuting.set(pair, (known = commute(footprintsById[a] as Footprint, footprintsById[b] as Footprint)));
+  return known;
+}
 
 export function independent(a: Footprint | undefined, b: Footprint | undefined): boolean {
-  if (!a || !b) return false;
-  const pair = `${signatureOf(a)}|${signatureOf(b)}`;
-  let known = independence.get(pair);
-  if (known === undefined) independence.set(pair, (known = commute(a, b)));
-  return known;
+  return independentIds(footprintId(a), footprintId(b));
 }
 
 function commute(a: Footprint, b: Footprint): boolean {
@@ -134,7 +153,8 @@ interface OutcomeNode {
 }
 interface RunEvent {
   key: string;
-  footprint?: Footprint;
+  /** `footprintId` of its footprint. */
+  footprint: number;
   /** Index of the event that created this op, -1 if none in this phase. */
   creator: number;
   /** Index of the op node where it was chosen, -1 when it was the only op that could run. */
@@ -169,6 +189,8 @@ interface RunEvent {
  * edges only make more pairs look like races, so more is run, never less.
  */
 export class DporExplorer implements OpChooser {
+  /** `reduce: false` takes every two ops as dependent: every interleaving is run (to check the reduction). */
+  constructor(private readonly options: { reduce?: boolean } = {}) {}
   private readonly nodes: (OpNode | OutcomeNode)[] = [];
   private position = 0;
   private events: RunEvent[] = [];
@@ -206,6 +228,10 @@ export class DporExplorer implements OpChooser {
 
   barrier(): void {
     this.phase++;
+  }
+
+  private independent(a: Footprint | undefined, b: Footprint | undefined): boolean {
+    return this.options.reduce !== false && independent(a, b);
   }
 
   chooseOp(pending: readonly OpView[], forced?: number): number {
@@ -247,13 +273,13 @@ export class DporExplorer implements OpChooser {
       // Asleep below this node: what was asleep here, and the ops already run here, that commute with the chosen op.
       const at = this.nodes[node] as OpNode;
       const candidates = [...at.sleep, ...at.done].filter((k) => k !== chosen.key);
-      this.sleep = new Set(candidates.filter((k) => independent(at.footprints[at.keys.indexOf(k)], chosen.footprint)));
+      this.sleep = new Set(candidates.filter((k) => this.independent(at.footprints[at.keys.indexOf(k)], chosen.footprint)));
     } else {
-      this.sleep = new Set([...this.sleep].filter((k) => independent(pending.find((p) => p.key === k)?.footprint, chosen.footprint)));
+      this.sleep = new Set([...this.sleep].filter((k) => this.independent(pending.find((p) => p.key === k)?.footprint, chosen.footprint)));
     }
     const creator = chosen.createdBy === undefined ? -1 : (this.eventOf.get(chosen.createdBy) ?? -1);
     this.eventOf.set(chosen.key, this.events.length);
-    this.events.push({ key: chosen.key, footprint: chosen.footprint, creator: creator >= 0 && this.events[creator]?.phase === this.phase ? creator : -1, node, phase: this.phase });
+    this.events.push({ key: chosen.key, footprint: footprintId(chosen.footprint), creator: creator >= 0 && this.events[creator]?.phase === this.phase ? creator : -1, node, phase: this.phase });
     return index;
   }
 
@@ -266,7 +292,8 @@ export class DporExplorer implements OpChooser {
     const before: Uint32Array[] = [];
     const has = (set: Uint32Array, i: number) => ((set[i >>> 5] as number) & (1 << (i & 31))) !== 0;
     const add = (set: Uint32Array, i: number) => void (set[i >>> 5] = (set[i >>> 5] as number) | (1 << (i & 31)));
-    const dependent = (i: number, j: number) => !independent((events[i] as RunEvent).footprint, (events[j] as RunEvent).footprint);
+    const reduce = this.options.reduce !== false;
+    const dependent = (i: number, j: number) => !reduce || !independentIds((events[i] as RunEvent).footprint, (events[j] as RunEvent).footprint);
     for (let j = 0; j < n; j++) {
       const ej = events[j] as RunEvent;
       const set = new Uint32Array(words);

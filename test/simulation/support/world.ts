@@ -149,6 +149,8 @@ export interface RunResult {
   faults: boolean;
   trace: string[];
   steps: number;
+  /** Huawei's and the registry's state at the end (exhaustive runs only). */
+  end?: string;
   relayCalls: number;
   relay2xx: number;
   deliveries: number;
@@ -370,6 +372,7 @@ export class World {
       faults: this.scenario.faults,
       trace: this.scheduler.trace,
       steps: this.scheduler.steps,
+      end: this.scheduler.weighted ? undefined : this.describeEnd(),
       relayCalls: this.answers.length,
       relay2xx: this.answers.filter((a) => a.status >= 200 && a.status < 300).length,
       deliveries: this.huawei.applied.filter((a) => a.late).length,
@@ -467,18 +470,21 @@ export interface Enumeration {
   failures: { script: number[]; violations: string[] }[];
   /** Every class was run (the limit was not reached). */
   complete: boolean;
+  /** The distinct end states (Huawei and registry) and violations the runs reached. */
+  ends: Set<string>;
 }
 
 /** Every class of schedules of a fixed scenario, depth first (each pending op, and each network outcome, is a branch). */
-export async function enumerate(scenario: Scenario, limit = Number.POSITIVE_INFINITY): Promise<Enumeration> {
-  const result: Enumeration = { schedules: 0, pruned: 0, failures: [], complete: false };
-  const explorer = new DporExplorer();
+export async function enumerate(scenario: Scenario, limit = Number.POSITIVE_INFINITY, reduce = true): Promise<Enumeration> {
+  const result: Enumeration = { schedules: 0, pruned: 0, failures: [], complete: false, ends: new Set() };
+  const explorer = new DporExplorer({ reduce });
   for (;;) {
     if (result.schedules >= limit) return result;
     explorer.startRun();
     try {
       const run = await new World(explorer, scenario, false, false).run();
       result.schedules++;
+      result.ends.add(`${run.end} ${run.violations.join(' | ')}`);
       if (run.violations.length) result.failures.push({ script: explorer.script(), violations: run.violations });
     } catch (error) {
       if (!(error instanceof RedundantSchedule)) throw error;
