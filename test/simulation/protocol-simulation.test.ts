@@ -39,7 +39,7 @@ async function shrinkSeed(seed: number): Promise<{ recorded: number; steps: numb
 
 function report(seed: number, { recorded, steps, shrunk }: Awaited<ReturnType<typeof shrinkSeed>>): string {
   return [
-    `seed ${seed} shrunk from ${steps} steps (${recorded} choices) to ${shrunk.result.steps} steps (${shrunk.choices.length} choices), still breaking invariant ${shrunk.invariant}:`,
+    `seed ${seed} shrunk from ${steps} steps (${recorded} choices) to ${shrunk.result.steps} steps (${shrunk.choices.length} choices), still failing the same way (${shrunk.signature}):`,
     ...shrunk.result.trace,
     ...shrunk.result.violations.map((v) => `violation: ${v}`),
     `replay the shrunk run: ${choicesCommand(shrunk.choices)}`,

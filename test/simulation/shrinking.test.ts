@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { RandomChooser } from './support/scheduler.js';
-import { invariantOf, ListChooser, RecordingChooser, shrink } from './support/shrink.js';
+import { failureSignature, invariantOf, ListChooser, RecordingChooser, shrink } from './support/shrink.js';
 import { LOST_UPDATE } from './support/planted-bugs.js';
 import { runChooser } from './support/world.js';
 
@@ -28,12 +28,13 @@ describe('shrinking a failing simulation run', () => {
 
     const shrunk = await shrink(recorded, LOST_UPDATE);
     console.log(
-      `[property-count] shrinking: seed ${seed} (planted lost update) ${original.steps} steps, ${recorded.length} choices -> ${shrunk.result.steps} steps, ${shrunk.choices.length} choices (invariant ${shrunk.invariant}, ${shrunk.attempts} runs)`,
+      `[property-count] shrinking: seed ${seed} (planted lost update) ${original.steps} steps, ${recorded.length} choices -> ${shrunk.result.steps} steps, ${shrunk.choices.length} choices (${shrunk.signature}, ${shrunk.attempts} runs)`,
     );
     expect(shrunk.result.steps).toBeLessThan(original.steps);
     expect(shrunk.choices.length).toBeLessThan(recorded.length);
     expect(original.violations.map(invariantOf)).toContain(shrunk.invariant);
     expect(shrunk.result.violations.map(invariantOf)).toContain(shrunk.invariant);
+    expect(failureSignature(shrunk.result.violations)).toBe(failureSignature(original.violations));
 
     const replayed = await runChooser(new ListChooser(shrunk.choices), true, LOST_UPDATE);
     expect(replayed.violations).toEqual(shrunk.result.violations);

@@ -2,7 +2,8 @@
  * Shrinking a failing run of the random simulation to a minimal one (docs/reliability.md, "Deterministic
  * simulation"). A run is a pure function of its choice sequence: every `choose(n)` the scenario generator, the
  * scheduler and the network make, in order. A failing seed's sequence is recorded, then reduced while the run
- * still breaks the same invariant: chunks deleted, chunks set to 0, single values lowered (0 is the first
+ * still fails the same way (`failureSignature`: the same invariant and, for a resource left disabled, the same
+ * kind of culprit write): chunks deleted, chunks set to 0, single values lowered (0 is the first
  * option: one caller, no sweep, the first pending op, an answered attempt). A value past the end reads as 0
  * and a value too large for its choice is clamped, so every candidate is a valid run. A candidate is kept only
  * when its trace is shorter (fewer scheduled steps), or as short with a shorter sequence (cut to what the run
@@ -52,6 +53,24 @@ export function mainInvariant(violations: readonly string[]): number | undefined
   return [2, 4, 3, 1].find((i) => broken.has(i as 1 | 2 | 3 | 4));
 }
 
+/**
+ * What a shrunk run must keep: the main invariant and, for invariant 2, who left the resource disabled (a
+ * sweep, a caller's relayed call, a sync, a change at Huawei) and whether that write landed late (held or
+ * delivered twice) or not. Without the culprit, a sweep's late disable (sequence 2) could shrink into a
+ * caller's late duplicate (sequence 3): the same invariant, another defect.
+ */
+export function failureSignature(violations: readonly string[]): string | undefined {
+  const invariant = mainInvariant(violations);
+  if (invariant !== 2) return invariant === undefined ? undefined : `invariant ${invariant}`;
+  const culprits = violations
+    .filter((v) => invariantOf(v) === 2)
+    .map((v) => {
+      const by = /last disabled by ([a-z-]+?)\d*[-.]/.exec(v)?.[1] ?? (v.includes('disabled at Huawei directly') ? 'direct' : 'unknown');
+      return `${by}${/delivered late|a duplicate/.test(v) ? ', late' : ''}`;
+    });
+  return `invariant 2 (${[...new Set(culprits)].sort().join('; ')})`;
+}
+
 function normalised(values: readonly number[]): number[] {
   let end = values.length;
   while (end > 0 && values[end - 1] === 0) end--;
@@ -71,6 +90,8 @@ export interface Shrunk {
   choices: number[];
   /** The invariant it still breaks. */
   invariant: number;
+  /** The failure it keeps (`failureSignature`). */
+  signature: string;
   result: RunResult;
   /** Runs tried. */
   attempts: number;
@@ -83,7 +104,8 @@ export interface Shrunk {
 export async function shrink(choices: readonly number[], options: WorldOptions = {}, maxAttempts = 4_000): Promise<Shrunk> {
   const first = await runChooser(new ListChooser(choices), false, options);
   const invariant = mainInvariant(first.violations);
-  if (invariant === undefined) throw new Error('shrink: the run does not fail');
+  const signature = failureSignature(first.violations);
+  if (invariant === undefined || signature === undefined) throw new Error('shrink: the run does not fail');
   let best = normalised(choices);
   let bestResult = first;
   let attempts = 1;
@@ -94,7 +116,7 @@ export async function shrink(choices: readonly number[], options: WorldOptions =
     attempts++;
     const chooser = new ListChooser(candidate);
     const result = await runChooser(chooser, false, options);
-    if (!result.violations.some((v) => invariantOf(v) === invariant)) return false;
+    if (failureSignature(result.violations) !== signature) return false;
     const read = normalised(chooser.read);
     if (!smaller(read, result.steps, best, bestResult.steps)) return false;
     best = read;
@@ -137,5 +159,5 @@ export async function shrink(choices: readonly number[], options: WorldOptions =
     }
   }
   const traced = await runChooser(new ListChooser(best), true, options);
-  return { choices: best, invariant, result: traced, attempts };
+  return { choices: best, invariant, signature, result: traced, attempts };
 }
