@@ -63,10 +63,10 @@ export const SMALL_CONFIGS: Record<string, Scenario> = {
  * fails if the enumeration stops before every class has been run. `LONG_TESTS=1` runs these to the end too.
  */
 export const CAPPED_IN_CI: Record<string, number> = {
-  'typed renewal, type-less renewal, sweep': 3_000,
-  'typed renewal, sync, sweep': 8_000,
-  'sweep with a held first attempt, typed renewal, type-less renewal': 12_000,
-  'disable then enable with held attempts, typed renewal': 6_000,
+  'typed renewal, type-less renewal, sweep': 2_000,
+  'typed renewal, sync, sweep': 6_000,
+  'sweep with a held first attempt, typed renewal, type-less renewal': 8_000,
+  'disable then enable with held attempts, typed renewal': 4_000,
 };
 
 const isLong = process.env.LONG_TESTS === '1';
