@@ -37,9 +37,15 @@ export const CLEAN_OUTCOMES: readonly NetworkOutcome[] = ['ok'];
 
 export const CORP_ID = '818803911';
 
-/** Footprints of upstream ops (see `Footprint`): Huawei's state is one shared thing. */
-export const HUAWEI_WRITE: Footprint = { reads: [], writes: ['huawei'] };
-export const HUAWEI_READ: Footprint = { reads: ['huawei'], writes: [] };
+/**
+ * Footprints of upstream ops (see `Footprint`): a PUT reads and writes the resources its items name (`hw:<id>:*`
+ * for a type-less item: every type of the id; whether they exist decides the answer); a listing reads them all
+ * (and the clock: which ones are expired).
+ */
+export function huaweiWrite(items: readonly { id: string; type?: string }[]): Footprint {
+  return { reads: [], writes: items.map((i) => `hw:${i.id}:${i.type ?? '*'}`) };
+}
+export const HUAWEI_READ: Footprint = { reads: ['hw:*'], writes: [] };
 
 /** One delivery of a PUT at Huawei. */
 export interface Applied {
@@ -142,16 +148,16 @@ export class SimulatedSpApi {
       if (outcome !== 'held' && outcome !== 'twice') return;
       this.scheduler.later(this.actor, `late delivery of ${callId}#${attempt} ${what}`, () => void this.huawei.put(callId, attempt, items, outcome), {
         mustRunBy: sentAt + MAX_DELIVERY_MS,
-        footprint: HUAWEI_WRITE,
+        footprint: huaweiWrite(items),
       });
-    }, opts.deadline);
+    }, opts.deadline, huaweiWrite(items));
   }
 
   async queryResources(corpId: string, query: ResourceQuery, opts: SpCallOptions = {}): Promise<UpstreamResponse> {
     if (corpId !== CORP_ID) throw new Error(`unexpected enterprise ${corpId}`);
     const callId = opts.requestId ?? `${this.actor}-${++this.calls}`;
     const what = `GET resources ${JSON.stringify(query)}`;
-    return this.attempts(callId, what, (_attempt, outcome) => (outcome === 'ok' || outcome === 'twice' ? this.huawei.get(callId, query) : undefined), undefined, opts.deadline, false);
+    return this.attempts(callId, what, (_attempt, outcome) => (outcome === 'ok' || outcome === 'twice' ? this.huawei.get(callId, query) : undefined), undefined, opts.deadline, HUAWEI_READ);
   }
 
   async listCorps(_query: CorpQuery, _opts?: SpCallOptions): Promise<UpstreamResponse> {
@@ -164,7 +170,7 @@ export class SimulatedSpApi {
     deliver: (attempt: number, outcome: NetworkOutcome) => Reply | undefined,
     afterSend?: (attempt: number, outcome: NetworkOutcome, sentAt: number) => void,
     deadline?: number,
-    writes = true,
+    footprint: Footprint = HUAWEI_READ,
   ): Promise<UpstreamResponse> {
     for (let attempt = 1; ; attempt++) {
       const sent = await this.scheduler.gate(this.actor, `${callId}#${attempt} ${what}`, () => {
@@ -174,7 +180,7 @@ export class SimulatedSpApi {
         afterSend?.(attempt, outcome, sentAt);
         this.scheduler.log(`  -> ${outcome}${reply ? ` ${reply.status}` : ''}`);
         return { outcome, sentAt, reply };
-      }, { footprint: writes ? HUAWEI_WRITE : HUAWEI_READ });
+      }, { footprint });
       const { outcome, sentAt, reply } = sent;
       if (outcome === 'refused') {
         if (attempt >= MAX_ATTEMPTS || (deadline !== undefined && this.scheduler.now >= deadline)) return response({ status: 503, body: { error_code: 'SIM.503', error_msg: 'refused' } }, callId, attempt);

@@ -15,8 +15,11 @@ import type { LeaseResult, SweepLease } from '../../../functions/shared/registry
 import type { DueEntry, RegistryItem } from '../../../functions/shared/registry/model.js';
 import type { ClaimRequest, DueQueryResult, RegistryStore } from '../../../functions/shared/registry/store.js';
 
-/** `touches`: `reg:<resourceId>`, `reg:*` (every item), or `lease`; `write` when the op may change it. */
-export type Gate = <T>(label: string, effect: () => T, touches?: { key: string; write: boolean }) => Promise<T>;
+/**
+ * `touches`: the footprint keys (scheduler.ts, `Footprint`) of what the op reads or, with `write`, may change:
+ * `reg:<id>:<type>` (one item, `-` for the type-less one), `reg:<id>:*` (every item of an id), `reg:*`, `lease`.
+ */
+export type Gate = <T>(label: string, effect: () => T, touches?: { keys: readonly string[]; write: boolean }) => Promise<T>;
 export const immediateGate: Gate = async (_label, effect) => effect();
 
 const DUE_FIELDS = [
@@ -41,6 +44,12 @@ function readCopy(item: RegistryItem): RegistryItem {
 /** The resource id in a sort key `RES#<id>#<type>`. */
 function idOfSk(sk: string): string {
   return sk.split('#')[1] ?? sk;
+}
+
+/** Footprint key of one item: `reg:<id>:<type>`, `-` for the type-less item (`*` would mean every type). */
+function itemTouch(sk: string): string {
+  const [, id, type] = sk.split('#');
+  return `reg:${id ?? sk}:${type === undefined || type === '*' ? '-' : type}`;
 }
 
 interface Lease {
@@ -88,7 +97,7 @@ export class MemoryRegistryStore {
     return this.gate(`get ${key.sk}`, () => {
       const item = this.table.items.get(MemoryTable.keyOf(key));
       return item ? readCopy(item) : undefined;
-    }, { key: `reg:${idOfSk(key.sk)}`, write: false });
+    }, { keys: [itemTouch(key.sk)], write: false });
   }
 
   /** BatchGetItem: one step for all keys (the relay's read of typed updates); missing keys left out, by key order. */
@@ -101,18 +110,18 @@ export class MemoryRegistryStore {
         if (item) found.set(MemoryTable.keyOf(key), item);
       }
       return [...found.values()].sort((a, b) => (a.pk + a.sk < b.pk + b.sk ? -1 : a.pk + a.sk > b.pk + b.sk ? 1 : 0)).map(readCopy);
-    }, { key: ids.length === 1 ? `reg:${ids[0]}` : 'reg:*', write: false });
+    }, { keys: keys.map((key) => itemTouch(key.sk)), write: false });
   }
 
   listResource(corpId: string, resourceId: string): Promise<RegistryItem[]> {
-    return this.gate(`read ${resourceId}`, () => this.query(corpPartitionKey(corpId), resourceSortKeyPrefix(resourceId)), { key: `reg:${resourceId}`, write: false });
+    return this.gate(`read ${resourceId}`, () => this.query(corpPartitionKey(corpId), resourceSortKeyPrefix(resourceId)), { keys: [`reg:${resourceId}:*`], write: false });
   }
 
   listCorp(corpId: string): Promise<{ items: RegistryItem[]; itemsRead: number }> {
     return this.gate(`read enterprise ${corpId}`, () => {
       const items = this.query(corpPartitionKey(corpId), '');
       return { items, itemsRead: items.length };
-    }, { key: 'reg:*', write: false });
+    }, { keys: ['reg:*'], write: false });
   }
 
   private query(pk: string, skPrefix: string): RegistryItem[] {
@@ -136,7 +145,7 @@ export class MemoryRegistryStore {
         }
       }
       return { entries, itemsRead: entries.length };
-    }, { key: 'reg:*', write: false });
+    }, { keys: ['reg:*'], write: false });
   }
 
   claim(entry: DueEntry, request: ClaimRequest): Promise<RegistryItem | undefined> {
@@ -148,7 +157,7 @@ export class MemoryRegistryStore {
       const next = { ...item, claimedBy: request.sweepId, claimExpiresAt: request.expiresAt };
       this.table.items.set(MemoryTable.keyOf(entry), next);
       return readCopy(next);
-    }, { key: `reg:${entry.resourceId}`, write: true });
+    }, { keys: [itemTouch(entry.sk)], write: true });
   }
 
   releaseClaim(key: ItemKey, sweepId: string): Promise<boolean> {
@@ -160,7 +169,7 @@ export class MemoryRegistryStore {
       delete next.claimExpiresAt;
       this.table.items.set(MemoryTable.keyOf(key), next);
       return true;
-    }, { key: `reg:${idOfSk(key.sk)}`, write: true });
+    }, { keys: [itemTouch(key.sk)], write: true });
   }
 
   create(item: RegistryItem): Promise<boolean> {
@@ -168,7 +177,7 @@ export class MemoryRegistryStore {
       if (this.table.items.has(MemoryTable.keyOf(item))) return false;
       this.table.items.set(MemoryTable.keyOf(item), stored(item));
       return true;
-    }, { key: `reg:${item.resourceId}`, write: true });
+    }, { keys: [itemTouch(item.sk)], write: true });
   }
 
   replace(item: RegistryItem, expected: { version: number; claimedBy?: string }): Promise<boolean> {
@@ -178,7 +187,7 @@ export class MemoryRegistryStore {
       if (expected.claimedBy !== undefined && current.claimedBy !== expected.claimedBy) return false;
       this.table.items.set(MemoryTable.keyOf(item), stored(item));
       return true;
-    }, { key: `reg:${item.resourceId}`, write: true });
+    }, { keys: [itemTouch(item.sk)], write: true });
   }
 }
 
@@ -199,7 +208,7 @@ export class MemoryLease {
       if (lease !== undefined && !(lease.expiresAt < request.now)) return false;
       this.table.lease = { owner: request.owner, acquiredAt: request.now, expiresAt: request.now + request.durationMs };
       return true;
-    }, { key: 'lease', write: true });
+    }, { keys: ['lease'], write: true });
     if (taken) return { acquired: true };
     const holder = await this.holder();
     return { acquired: false, heldBy: holder?.owner, expiresAt: holder?.expiresAt };
@@ -210,14 +219,14 @@ export class MemoryLease {
       if (this.table.lease?.owner !== owner) return false;
       this.table.lease = undefined;
       return true;
-    }, { key: 'lease', write: true });
+    }, { keys: ['lease'], write: true });
   }
 
   holder(): Promise<{ owner: string; expiresAt: number } | undefined> {
     return this.gate('read lease', () => {
       const lease = this.table.lease;
       return lease ? { owner: lease.owner, expiresAt: lease.expiresAt } : undefined;
-    }, { key: 'lease', write: false });
+    }, { keys: ['lease'], write: false });
   }
 }
 

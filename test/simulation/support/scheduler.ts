@@ -31,115 +31,335 @@ export class RandomChooser implements Chooser {
 }
 
 /**
- * Replays a prefix of choices, then takes 0 for every new choice, recording each choice point's width, so a
- * depth-first enumeration can step to the next untried schedule (`nextPrefix`).
- */
-export class ScriptChooser implements Chooser {
-  readonly taken: { choice: number; width: number }[] = [];
-  constructor(private readonly prefix: readonly number[]) {}
-  choose(n: number): number {
-    const i = this.taken.length;
-    const choice = i < this.prefix.length ? Math.min(this.prefix[i] ?? 0, n - 1) : 0;
-    this.taken.push({ choice, width: n });
-    return choice;
-  }
-  /** The next schedule in depth-first order, or undefined when every one has been run. */
-  nextPrefix(): number[] | undefined {
-    for (let i = this.taken.length - 1; i >= 0; i--) {
-      const point = this.taken[i] as { choice: number; width: number };
-      if (point.choice + 1 < point.width) return [...this.taken.slice(0, i).map((p) => p.choice), point.choice + 1];
-    }
-    return undefined;
-  }
-}
-
-/**
  * What an op touches, for the exhaustive mode's partial-order reduction: two ops commute when neither writes
- * what the other touches. No footprint = touches everything (client timeouts move the clock).
+ * what the other touches. No footprint = touches everything (a client timeout moves the clock, which every
+ * actor reads).
+ *
+ * Keys are paths separated by `:`; a `*` segment stands for every value at that level and below, and a key
+ * overlaps every longer key it is a prefix of. The simulation uses `reg:<id>:<type>` (one registry item; `-`
+ * for the type-less one), `reg:<id>:*` (every item of an id: `listResource`), `reg:*` (a whole-enterprise read
+ * or the due index), `lease`, `hw:<id>:<type>` (one resource at Huawei), `hw:<id>:*` (every type of an id: a
+ * type-less PUT), `hw:*` (a listing), and `calls` (the record of which relayed calls were issued and answered
+ * when, that the invariants read).
  */
 export interface Footprint {
   reads: readonly string[];
   writes: readonly string[];
 }
 
-/** `reg:*` (a whole-enterprise read) overlaps every `reg:<id>`. */
-function overlaps(a: string, b: string): boolean {
-  if (a === b) return true;
-  const [pa, ra] = a.split(':');
-  const [pb, rb] = b.split(':');
-  return pa === pb && (ra === '*' || rb === '*');
+export function overlaps(a: string, b: string): boolean {
+  const pa = a.split(':');
+  const pb = b.split(':');
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    if (pa[i] === '*' || pb[i] === '*') return true;
+    if (pa[i] !== pb[i]) return false;
+  }
+  return true;
+}
+
+/** Footprints numbered by content (the same reads and writes, the same number), and their pairs memoised. */
+const footprintIds = new Map<string, number>();
+const idOfFootprint = new WeakMap<Footprint, number>();
+const commuting = new Map<number, boolean>();
+const footprintsById: Footprint[] = [];
+
+/** A number per distinct footprint; -1 for none (touches everything). */
+export function footprintId(f: Footprint | undefined): number {
+  if (!f) return -1;
+  let id = idOfFootprint.get(f);
+  if (id === undefined) {
+    const signature = `${f.reads.join(',')}/${f.writes.join(',')}`;
+    id = footprintIds.get(signature);
+    if (id === undefined) {
+      id = footprintsById.length;
+      footprintsById.push(f);
+      footprintIds.set(signature, id);
+    }
+    idOfFootprint.set(f, id);
+  }
+  return id;
+}
+
+function independentIds(a: number, b: number): boolean {
+  if (a < 0 || b < 0) return false;
+  const pair = a * 1_000_003 + b;
+  let known = commuting.get(pair);
+  if (known === undefined) commuting.set(pair, (known = commute(footprintsById[a] as Footprint, footprintsById[b] as Footprint)));
+  return known;
 }
 
 export function independent(a: Footprint | undefined, b: Footprint | undefined): boolean {
-  if (!a || !b) return false;
+  return independentIds(footprintId(a), footprintId(b));
+}
+
+function commute(a: Footprint, b: Footprint): boolean {
   const hits = (xs: readonly string[], ys: readonly string[]) => xs.some((x) => ys.some((y) => overlaps(x, y)));
   return !hits(a.writes, b.writes) && !hits(a.writes, b.reads) && !hits(a.reads, b.writes);
 }
 
 export interface OpView {
+  /** Unique within a run and the same in every run that reaches it: `<actor>#<n>: <label>`, n counting the actor's ops. */
   key: string;
   footprint?: Footprint;
+  /** Key of the op after which the actor's code created this one (its program-order predecessor), if any. */
+  createdBy?: string;
 }
 
-/** A chooser that also picks ops itself (the exhaustive explorer); may abort a redundant schedule. */
+/** A chooser that also picks ops itself (the exhaustive explorer, a script replay); may abort a redundant schedule. */
 export interface OpChooser extends Chooser {
-  chooseOp(pending: readonly OpView[]): number;
+  /**
+   * Picks the next op. `forced`: the op that must run (the only one pending, or a late delivery whose latest
+   * time has come); no choice is recorded for it.
+   */
+  chooseOp(pending: readonly OpView[], forced?: number): number;
+  /** Every op run so far happens before every op run from now on (a phase of the run starts). */
+  barrier?(): void;
 }
 
 /** Thrown when every pending op is asleep: this schedule is equivalent to one already explored. */
 export class RedundantSchedule extends Error {}
 
+/** Replays a script of choices (op indexes where more than one op could run, network outcomes), then takes 0. */
+export class ScriptChooser implements OpChooser {
+  readonly taken: number[] = [];
+  constructor(private readonly script: readonly number[]) {}
+  choose(n: number): number {
+    const choice = Math.min(this.script[this.taken.length] ?? 0, n - 1);
+    this.taken.push(choice);
+    return choice;
+  }
+  chooseOp(pending: readonly OpView[], forced?: number): number {
+    return forced ?? this.choose(pending.length);
+  }
+}
+
+interface OpNode {
+  kind: 'op';
+  keys: string[];
+  footprints: (Footprint | undefined)[];
+  /** Ops asleep when the run reached this node. */
+  sleep: Set<string>;
+  /** Ops to run here (source-DPOR's backtrack set), and those already run here. */
+  backtrack: Set<string>;
+  done: Set<string>;
+  /** For an op added to the backtrack set: the rest of the reversed race, which the first run after it follows. */
+  guides: Map<string, string[]>;
+  choice: number;
+}
+interface OutcomeNode {
+  kind: 'outcome';
+  width: number;
+  choice: number;
+}
+interface RunEvent {
+  key: string;
+  /** `footprintId` of its footprint. */
+  footprint: number;
+  /** Index of the event that created this op, -1 if none in this phase. */
+  creator: number;
+  /** Index of the op node where it was chosen, -1 when it was the only op that could run. */
+  node: number;
+  phase: number;
+}
+
 /**
- * Depth-first enumeration of schedules with sleep sets (Godefroid): at each node, ops that commute with the
- * chosen op and were already explored at an ancestor are not tried again, so each class of equivalent
- * interleavings (same order of every pair of dependent ops) is run once. Network outcomes are plain branches.
+ * Depth-first enumeration of every class of equivalent schedules: source-DPOR (Abdulla, Aronis, Jonsson,
+ * Sagonas, POPL 2014) with sleep sets (Godefroid). Two schedules are equivalent when they order every pair of
+ * dependent ops (`independent` is false) the same way; each class is run once. Network outcomes are plain
+ * branches: every outcome of every attempt is run.
+ *
+ * How: the exploration tree's current path persists across runs (each run replays it from the start; a run
+ * is a pure function of its choices). At a new node the first op not asleep runs. After each run, every race
+ * (two dependent ops of which the second does not already happen after the first through others) is reversed:
+ * at the node where the first ran, one op that can start the reversed order (an initial of the ops after it
+ * that do not happen after it, then the second) is added to the node's backtrack set unless one is there
+ * already. Ops asleep at a node (explored at an ancestor, and independent of everything run since) are not run
+ * again, and a run where every op that can run is asleep is cut (`RedundantSchedule`, counted as pruned).
+ *
+ * Why the pruning is sound here: a schedule is left out only when it differs from one that is run by swapping
+ * adjacent independent ops. Swapping two independent ops gives the same state, the same results to both actors
+ * and the same clock readings: in the exhaustive mode an op takes no virtual time (only client timeouts move the
+ * clock, and they commute with nothing; a wait between relay rounds takes none and touches nothing), the effects of an op and of the actor code that runs after it
+ * until its next op touch only what its footprint names (the registry items, Huawei's resources, the lease, the
+ * record of calls), and op keys count per actor, so they do not depend on other actors' progress. Ops that run
+ * alone (the only one pending, or a forced late delivery) are no choice, so a race ending there is not reversed
+ * at them; a phase boundary (setup, the concurrent phase, the final sync, the final sweep) orders everything.
+ * Program order is known only as "created after the op that ran last" (`createdBy`): an op an actor creates
+ * after joining several of its own parallel ops happens after all of them, but only the last is known. Missing
+ * edges only make more pairs look like races, so more is run, never less.
  */
-export class SleepSetExplorer implements OpChooser {
-  readonly taken: { choice: number; width: number; keys?: string[]; sleeping?: Set<string> }[] = [];
+export class DporExplorer implements OpChooser {
+  /** `reduce: false` takes every two ops as dependent: every interleaving is run (to check the reduction). */
+  constructor(private readonly options: { reduce?: boolean } = {}) {}
+  private readonly nodes: (OpNode | OutcomeNode)[] = [];
+  private position = 0;
+  private events: RunEvent[] = [];
+  private eventOf = new Map<string, number>();
   private sleep = new Set<string>();
-  private footprints = new Map<string, Footprint | undefined>();
-  constructor(private readonly prefix: readonly number[]) {}
+  private phase = 0;
+  /** Ops the new nodes of this run prefer, in order (the reversed race that opened this branch). */
+  private guide: string[] = [];
+
+  /** Starts a run from the root along the current path. */
+  startRun(): void {
+    this.position = 0;
+    // (`guide` survives: `advance` set it for this run.)
+    this.events = [];
+    this.eventOf = new Map();
+    this.sleep = new Set();
+    this.phase = 0;
+  }
+
+  /** The current run's choices, as a script for `ScriptChooser`. */
+  script(): number[] {
+    return this.nodes.slice(0, this.position).map((n) => n.choice);
+  }
 
   choose(n: number): number {
-    const i = this.taken.length;
-    const choice = i < this.prefix.length ? (this.prefix[i] ?? 0) : 0;
-    this.taken.push({ choice, width: n });
-    return choice;
-  }
-
-  chooseOp(pending: readonly OpView[]): number {
-    for (const op of pending) this.footprints.set(op.key, op.footprint);
-    const i = this.taken.length;
-    const sleeping = new Set([...this.sleep].filter((k) => pending.some((p) => p.key === k)));
-    let choice: number;
-    if (i < this.prefix.length) choice = this.prefix[i] ?? 0;
-    else {
-      choice = pending.findIndex((p) => !sleeping.has(p.key));
-      if (choice < 0) throw new RedundantSchedule();
+    if (this.position < this.nodes.length) {
+      const node = this.nodes[this.position++] as OutcomeNode;
+      if (node.kind !== 'outcome' || node.width !== n) throw new Error('exhaustive replay diverged: not a pure function of its choices');
+      return node.choice;
     }
-    const keys = pending.map((p) => p.key);
-    this.taken.push({ choice, width: pending.length, keys, sleeping });
-    const chosen = pending[choice] as OpView;
-    const candidates = [...sleeping, ...keys.slice(0, choice)];
-    this.sleep = new Set(candidates.filter((k) => independent(this.footprints.get(k), chosen.footprint)));
-    return choice;
+    this.nodes.push({ kind: 'outcome', width: n, choice: 0 });
+    this.position++;
+    return 0;
   }
 
-  nextPrefix(): number[] | undefined {
-    for (let i = this.taken.length - 1; i >= 0; i--) {
-      const point = this.taken[i] as { choice: number; width: number; keys?: string[]; sleeping?: Set<string> };
-      for (let next = point.choice + 1; next < point.width; next++) {
-        if (point.keys && point.sleeping?.has(point.keys[next] as string)) continue;
-        return [...this.taken.slice(0, i).map((p) => p.choice), next];
+  barrier(): void {
+    this.phase++;
+  }
+
+  private independent(a: Footprint | undefined, b: Footprint | undefined): boolean {
+    return this.options.reduce !== false && independent(a, b);
+  }
+
+  chooseOp(pending: readonly OpView[], forced?: number): number {
+    let index: number;
+    let node = -1;
+    if (forced !== undefined) {
+      index = forced;
+      // Asleep and forced: every execution from here starts with it, and all were run from an ancestor.
+      if (this.sleep.has((pending[index] as OpView).key)) throw new RedundantSchedule();
+    } else if (this.position < this.nodes.length) {
+      node = this.position++;
+      const at = this.nodes[node] as OpNode;
+      if (at.kind !== 'op' || at.keys.join('\n') !== pending.map((p) => p.key).join('\n')) throw new Error('exhaustive replay diverged: not a pure function of its choices');
+      index = at.choice;
+    } else {
+      const sleep = new Set([...this.sleep].filter((k) => pending.some((p) => p.key === k)));
+      // Any op not asleep may run first here; following the race reversal that opened this branch makes the
+      // run reach the reversed order instead of a state where everything is asleep.
+      const guided = this.guide.find((k) => !sleep.has(k) && pending.some((p) => p.key === k));
+      index = guided !== undefined ? pending.findIndex((p) => p.key === guided) : pending.findIndex((p) => !sleep.has(p.key));
+      if (index < 0) throw new RedundantSchedule();
+      const key = (pending[index] as OpView).key;
+      node = this.nodes.length;
+      this.nodes.push({
+        kind: 'op',
+        keys: pending.map((p) => p.key),
+        footprints: pending.map((p) => p.footprint),
+        sleep,
+        backtrack: new Set([key]),
+        done: new Set([key]),
+        guides: new Map(),
+        choice: index,
+      });
+      this.position++;
+    }
+    const chosen = pending[index] as OpView;
+    this.guide = this.guide.filter((k) => k !== chosen.key);
+    if (node >= 0) {
+      // Asleep below this node: what was asleep here, and the ops already run here, that commute with the chosen op.
+      const at = this.nodes[node] as OpNode;
+      const candidates = [...at.sleep, ...at.done].filter((k) => k !== chosen.key);
+      this.sleep = new Set(candidates.filter((k) => this.independent(at.footprints[at.keys.indexOf(k)], chosen.footprint)));
+    } else {
+      this.sleep = new Set([...this.sleep].filter((k) => this.independent(pending.find((p) => p.key === k)?.footprint, chosen.footprint)));
+    }
+    const creator = chosen.createdBy === undefined ? -1 : (this.eventOf.get(chosen.createdBy) ?? -1);
+    this.eventOf.set(chosen.key, this.events.length);
+    this.events.push({ key: chosen.key, footprint: footprintId(chosen.footprint), creator: creator >= 0 && this.events[creator]?.phase === this.phase ? creator : -1, node, phase: this.phase });
+    return index;
+  }
+
+  /** After a run (complete or cut): adds the reversals of its races to the backtrack sets. */
+  analyseRun(): void {
+    const events = this.events;
+    const n = events.length;
+    const words = Math.ceil(n / 32) || 1;
+    // before[j]: the events that happen before event j (bitset), through creation and dependence, within its phase.
+    const before: Uint32Array[] = [];
+    const has = (set: Uint32Array, i: number) => ((set[i >>> 5] as number) & (1 << (i & 31))) !== 0;
+    const add = (set: Uint32Array, i: number) => void (set[i >>> 5] = (set[i >>> 5] as number) | (1 << (i & 31)));
+    const reduce = this.options.reduce !== false;
+    const dependent = (i: number, j: number) => !reduce || !independentIds((events[i] as RunEvent).footprint, (events[j] as RunEvent).footprint);
+    for (let j = 0; j < n; j++) {
+      const ej = events[j] as RunEvent;
+      const set = new Uint32Array(words);
+      const preds: number[] = [];
+      for (let i = j - 1; i >= 0 && (events[i] as RunEvent).phase === ej.phase; i--) {
+        if (i === ej.creator || dependent(i, j)) preds.push(i);
+      }
+      for (const p of preds) {
+        add(set, p);
+        const other = before[p] as Uint32Array;
+        for (let w = 0; w < words; w++) set[w] = (set[w] as number) | (other[w] as number);
+      }
+      before.push(set);
+      for (const i of preds) {
+        const ei = events[i] as RunEvent;
+        if (ei.node < 0 || i === ej.creator || !dependent(i, j)) continue;
+        // A race only if no other predecessor of j happens after i.
+        if (preds.some((p) => p > i && has(before[p] as Uint32Array, i))) continue;
+        const v: number[] = [];
+        for (let k = i + 1; k < j; k++) if (!has(before[k] as Uint32Array, i)) v.push(k);
+        v.push(j);
+        const initials = v.filter((e) => !v.some((o) => o < e && has(before[e] as Uint32Array, o)));
+        const at = this.nodes[ei.node] as OpNode;
+        const keys = initials.map((e) => (events[e] as RunEvent).key).filter((k) => at.keys.includes(k));
+        if (keys.some((k) => at.backtrack.has(k))) continue;
+        if (keys.length > 0) {
+          at.backtrack.add(keys[0] as string);
+          at.guides.set(keys[0] as string, v.map((e) => (events[e] as RunEvent).key).filter((k) => k !== keys[0]));
+        } else for (const k of at.keys) at.backtrack.add(k);
       }
     }
-    return undefined;
+  }
+
+  /** Moves the current path to the next schedule to run; false when every class has been run. */
+  advance(): boolean {
+    this.nodes.length = Math.min(this.nodes.length, this.position);
+    while (this.nodes.length > 0) {
+      const node = this.nodes[this.nodes.length - 1] as OpNode | OutcomeNode;
+      if (node.kind === 'outcome') {
+        if (node.choice + 1 < node.width) {
+          node.choice++;
+          this.guide = [];
+          return true;
+        }
+      } else {
+        const next = node.keys.findIndex((k) => node.backtrack.has(k) && !node.done.has(k) && !node.sleep.has(k));
+        if (next >= 0) {
+          node.done.add(node.keys[next] as string);
+          node.choice = next;
+          this.guide = node.guides.get(node.keys[next] as string) ?? [];
+          return true;
+        }
+      }
+      this.nodes.pop();
+    }
+    return false;
   }
 }
 
 interface PendingOp {
   actor: string;
   label: string;
+  /** `<actor>#<n>: <label>` (see `OpView.key`). */
+  key: string;
+  /** Key of the op that ran last when this one was gated (see `OpView.createdBy`). */
+  createdBy?: string;
   footprint?: Footprint;
   /** The virtual clock jumps to at least this when the op runs (a client timeout fires at its time). */
   notBefore?: number;
@@ -153,7 +373,7 @@ interface PendingOp {
 /** Weight of an ordinary op against a `rare` one in random runs. */
 const COMMON_WEIGHT = 6;
 
-/** Virtual time one step takes. */
+/** Virtual time one step takes in random runs (the exhaustive mode's steps take none: see `SleepSetExplorer`). */
 export const STEP_MS = 50;
 
 const drain = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -162,6 +382,10 @@ export class Scheduler {
   now: number;
   readonly trace: string[] = [];
   private readonly pending: PendingOp[] = [];
+  /** Ops each actor has had gated so far (op keys count per actor). */
+  private readonly opsOf = new Map<string, number>();
+  /** The op that ran last: the actor code running now runs after it. */
+  private current: string | undefined;
   steps = 0;
 
   constructor(
@@ -171,6 +395,8 @@ export class Scheduler {
     readonly tracing: boolean,
     /** Random runs weight ops (`rare` ones less); exhaustive runs treat every pending op as one choice. */
     readonly weighted = true,
+    /** Virtual time each op moves the clock by (before its own `notBefore`). */
+    readonly stepMs = STEP_MS,
   ) {
     this.now = startedAt;
   }
@@ -185,10 +411,14 @@ export class Scheduler {
     effect: () => T,
     timing: { notBefore?: number; mustRunBy?: number; rare?: boolean; footprint?: Footprint } = {},
   ): Promise<T> {
+    const n = (this.opsOf.get(actor) ?? 0) + 1;
+    this.opsOf.set(actor, n);
     return new Promise<T>((resolve, reject) => {
       this.pending.push({
         actor,
         label,
+        key: `${actor}#${n}: ${label}`,
+        createdBy: this.current,
         ...timing,
         run: () => {
           try {
@@ -210,9 +440,14 @@ export class Scheduler {
     if (this.tracing) this.trace.push(`t+${this.now - this.startedAt}ms ${line}`);
   }
 
-  private pick(): number {
+  private pick(forced: number): number {
     const explorer = this.chooser as Partial<OpChooser>;
-    if (explorer.chooseOp) return explorer.chooseOp(this.pending.map((op) => ({ key: `${op.actor}: ${op.label}`, footprint: op.footprint })));
+    if (explorer.chooseOp) {
+      const views = this.pending.map((op) => ({ key: op.key, footprint: op.footprint, createdBy: op.createdBy }));
+      return explorer.chooseOp(views, forced >= 0 ? forced : this.pending.length === 1 ? 0 : undefined);
+    }
+    if (forced >= 0) return forced;
+    if (this.pending.length === 1) return 0;
     if (!this.weighted || !this.pending.some((op) => op.rare)) return this.chooser.choose(this.pending.length);
     const total = this.pending.reduce((sum, op) => sum + (op.rare ? 1 : COMMON_WEIGHT), 0);
     let ticket = this.chooser.choose(total);
@@ -223,17 +458,18 @@ export class Scheduler {
     return this.pending.length - 1;
   }
 
-  /** Runs pending ops, one chosen at a time, until none is left and every actor has settled. */
-  async runUntilQuiet(): Promise<void> {
+  /** Runs pending ops, one chosen at a time, until none is left and every actor has settled; `inOrder`: the first pending one each time. */
+  async runUntilQuiet(inOrder = false): Promise<void> {
+    (this.chooser as Partial<OpChooser>).barrier?.();
     for (;;) {
       await drain();
       if (this.pending.length === 0) return;
-      let index = this.pending.findIndex((op) => op.mustRunBy !== undefined && op.mustRunBy <= this.now);
-      if (index < 0) index = this.pending.length === 1 ? 0 : this.pick();
-      const [op] = this.pending.splice(index, 1) as [PendingOp];
-      this.now = Math.max(this.now + STEP_MS, op.notBefore ?? 0);
+      const forced = inOrder ? 0 : this.pending.findIndex((op) => op.mustRunBy !== undefined && op.mustRunBy <= this.now);
+      const [op] = this.pending.splice(this.pick(forced), 1) as [PendingOp];
+      this.now = Math.max(this.now + this.stepMs, op.notBefore ?? 0);
       this.steps++;
       this.log(`${op.actor}: ${op.label}`);
+      this.current = op.key;
       op.run();
     }
   }

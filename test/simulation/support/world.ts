@@ -16,18 +16,23 @@ import { sweep } from '../../../functions/sweep/sweep.js';
 import { sync } from '../../../functions/sync/sync.js';
 import { orderIdFor } from '../../../local/simulator/state.js';
 import { CLEAN_OUTCOMES, CORP_ID, FAULTY_OUTCOMES, HuaweiModel, MAX_DELIVERY_MS, SimulatedSpApi } from './huawei-model.js';
-import { HUAWEI_WRITE } from './huawei-model.js';
+import { huaweiWrite } from './huawei-model.js';
 import type { NetworkOutcome } from './huawei-model.js';
 import { describe as describeItem, MemoryLease, MemoryRegistryStore, MemoryTable } from './memory-registry.js';
 import type { Gate } from './memory-registry.js';
 import type { Chooser } from './scheduler.js';
-import { RedundantSchedule, Scheduler, SleepSetExplorer } from './scheduler.js';
+import { DporExplorer, RedundantSchedule, Scheduler, ScriptChooser, STEP_MS } from './scheduler.js';
 
 export const START = Date.UTC(2026, 0, 1);
 /** The simulated sweeps' lease (and claim) duration. */
 const SWEEP_LEASE_MS = 5 * 60_000;
 const YEAR = 365 * 24 * 3600_000;
 export const TYPES: readonly ResourceType[] = ['CONF_CALL', 'SOFT'];
+
+/** Footprint of an op that touches nothing (an exhaustive run's wait between relay rounds). */
+const NOTHING = { reads: [], writes: [] };
+/** Footprint of the record of relayed calls and changes at Huawei that the invariants read (scheduler.ts). */
+const CALLS = { reads: [], writes: ['calls'] };
 
 const silent = new Proxy({}, { get: () => () => undefined });
 const silentLogger = silent as Logger;
@@ -144,9 +149,17 @@ export interface RunResult {
   faults: boolean;
   trace: string[];
   steps: number;
+  /** Huawei's and the registry's state at the end (exhaustive runs only). */
+  end?: string;
   relayCalls: number;
   relay2xx: number;
   deliveries: number;
+}
+
+/** Test-only hooks: a deliberately broken fake, to show that the harness finds and shrinks what it breaks. */
+export interface WorldOptions {
+  /** The registry store the actors use (default: the faithful in-memory one). */
+  store?: (table: MemoryTable, gate: Gate) => MemoryRegistryStore;
 }
 
 export class World {
@@ -166,8 +179,10 @@ export class World {
     readonly scenario: Scenario,
     tracing: boolean,
     weighted = true,
+    private readonly options: WorldOptions = {},
   ) {
-    this.scheduler = new Scheduler(chooser, START, tracing, weighted);
+    // Exhaustive runs (unweighted): ops take no virtual time, so independent ops commute exactly (DporExplorer).
+    this.scheduler = new Scheduler(chooser, START, tracing, weighted, weighted ? STEP_MS : 0);
     this.huawei = new HuaweiModel(this.scheduler.clock);
   }
 
@@ -176,12 +191,12 @@ export class World {
   private gate(actor: string): Gate {
     return (label, effect, touches) =>
       this.scheduler.gate(actor, `registry ${label}`, effect, {
-        footprint: touches && (touches.write ? { reads: [], writes: [touches.key] } : { reads: [touches.key], writes: [] }),
+        footprint: touches && (touches.write ? { reads: [], writes: touches.keys } : { reads: touches.keys, writes: [] }),
       });
   }
 
   private store(actor: string): MemoryRegistryStore {
-    return new MemoryRegistryStore(this.table, this.gate(actor));
+    return this.options.store ? this.options.store(this.table, this.gate(actor)) : new MemoryRegistryStore(this.table, this.gate(actor));
   }
 
   private api(actor: string): SimulatedSpApi {
@@ -194,8 +209,12 @@ export class World {
     return START + YEAR;
   }
 
-  /** One relayed update, as the resource route runs it; returns the status the caller gets. */
-  async relay(actor: string, item: ModResourceItem): Promise<number> {
+  /**
+   * One relayed update, as the resource route runs it; returns the status the caller gets. `ordered`: what the
+   * caller does after the answer is read by the invariants or names its next call (a disable's end, or a next
+   * operation), so exhaustive runs order the answer against other callers' (see below).
+   */
+  async relay(actor: string, item: ModResourceItem, ordered = true): Promise<number> {
     const callId = `${actor}.${++this.relayCalls}`;
     const api = this.api(actor);
     const deadline = this.scheduler.now + 28_000;
@@ -207,9 +226,12 @@ export class World {
         now: this.scheduler.clock,
         reenableRenewed: true,
         deadline,
-        // The wait between rounds is virtual time: a scheduled op that fires when the clock gets there.
+        // The wait between rounds is virtual time: a scheduled op that fires when the clock gets there. In
+        // exhaustive runs it takes none, like every op there (only client timeouts move the clock): it touches
+        // nothing, so it commutes with everything (docs/reliability.md, "Exhaustive small configurations").
         random: () => 0.5,
-        sleep: (ms: number) => this.scheduler.gate(actor, `waits ${ms} ms before the next round`, () => undefined, { notBefore: this.scheduler.now + ms }),
+        sleep: (ms: number) =>
+          this.scheduler.gate(actor, `waits ${ms} ms before the next round`, () => undefined, this.scheduler.weighted ? { notBefore: this.scheduler.now + ms } : { footprint: NOTHING }),
       };
       const result = await relayAndRecord(deps, CORP_ID, [item], (items) =>
         api.updateResources(CORP_ID, items, { requestId: `${callId}.${++chunk}`, deadline }),
@@ -220,13 +242,18 @@ export class World {
       else if (error instanceof RegistryConflictError) status = 503;
       else throw error;
     }
+    // Exhaustive runs make the answer an op of its own that writes `calls` when it is `ordered`: what the caller
+    // does next (its next call's number and expiry, when it counts as issued) and when a disable counts as over
+    // are then ordered against every other caller's, as the invariants read them, whatever the reduction swaps.
+    // An answer nothing reads the time of (a last renewal or enable) touches nothing.
+    if (!this.scheduler.weighted) await this.scheduler.gate(actor, `answered ${status}`, () => undefined, { footprint: ordered ? CALLS : NOTHING });
+    else this.scheduler.log(`${actor}: answered ${status}`);
     this.answers.push({ callId, item, status });
-    this.scheduler.log(`${actor}: answered ${status}`);
     return status;
   }
 
   private async caller(actor: string, ops: readonly CallerOp[]): Promise<void> {
-    for (const op of ops) {
+    for (const [index, op] of ops.entries()) {
       const item: ModResourceItem = { id: op.id };
       if (op.type !== undefined) item.type = op.type;
       if (op.kind === 'renew') item.expireDate = START + YEAR + 1_000 * (1 + this.relayCalls);
@@ -235,7 +262,7 @@ export class World {
       if (op.kind === 'disable') item.isDisabled = true;
       if (op.kind === 'enable') item.isDisabled = false;
       const issuedAt = ++this.events;
-      const status = await this.relay(actor, item);
+      const status = await this.relay(actor, item, op.kind === 'disable' || index < ops.length - 1);
       const doneAt = ++this.events;
       if (op.kind === 'disable') this.manualDisables.push({ via: 'relay', id: op.id, type: op.type, doneAt });
       if (op.kind === 'enable' && status >= 200 && status < 300) this.enables.push({ via: 'relay', id: op.id, type: op.type, issuedAt });
@@ -282,15 +309,20 @@ export class World {
         const expireDate = op.kind === 'add-expired' ? START - 1_000 : START + YEAR;
         state.addResource({ corpId: CORP_ID, id: op.id, type: op.type ?? 'SOFT', typeId: null, count: 1, expireDate, isDisabled: false, orderId: orderIdFor(op.id) });
       }
-    }, { footprint: HUAWEI_WRITE });
+    }, { footprint: { reads: [], writes: [...huaweiWrite(op.kind === 'delete' ? [{ id: op.id }] : [op]).writes, 'calls'] } });
     const at = ++this.events;
     if (op.kind === 'disable') this.manualDisables.push({ via: 'direct', id: op.id, type: op.type, doneAt: at });
     if (op.kind === 'enable') this.enables.push({ via: 'direct', id: op.id, type: op.type, issuedAt: at });
   }
 
+  /**
+   * One actor alone (setup, and the final sync and sweep). Exhaustive runs do not branch on the order of its own
+   * parallel ops there: the setup and the final check run in one fixed order (the first pending op each time),
+   * so every class counted is a class of the concurrent phase.
+   */
   private async alone(run: () => Promise<void>): Promise<void> {
     const done = run();
-    await this.scheduler.runUntilQuiet();
+    await this.scheduler.runUntilQuiet(!this.scheduler.weighted);
     await done;
   }
 
@@ -340,6 +372,7 @@ export class World {
       faults: this.scenario.faults,
       trace: this.scheduler.trace,
       steps: this.scheduler.steps,
+      end: this.scheduler.weighted ? undefined : this.describeEnd(),
       relayCalls: this.answers.length,
       relay2xx: this.answers.filter((a) => a.status >= 200 && a.status < 300).length,
       deliveries: this.huawei.applied.filter((a) => a.late).length,
@@ -419,10 +452,15 @@ export class World {
 }
 
 /** Runs one seed; the scenario and the schedule both come from it. */
-export async function runSeed(seed: number, tracing = false, chooserFor: (seed: number) => Chooser): Promise<RunResult> {
+export async function runSeed(seed: number, tracing = false, chooserFor: (seed: number) => Chooser, options: WorldOptions = {}): Promise<RunResult> {
   const chooser = chooserFor(seed);
-  const world = new World(chooser, randomScenario(chooser), tracing);
+  const world = new World(chooser, randomScenario(chooser), tracing, true, options);
   return world.run();
+}
+
+/** Runs the scenario and schedule a chooser gives (a seed's recorded choices, or a shrunk list of them). */
+export async function runChooser(chooser: Chooser, tracing = false, options: WorldOptions = {}): Promise<RunResult> {
+  return new World(chooser, randomScenario(chooser), tracing, true, options).run();
 }
 
 export interface Enumeration {
@@ -430,28 +468,37 @@ export interface Enumeration {
   /** Runs cut short because every pending op was asleep (equivalent to a schedule already run). */
   pruned: number;
   failures: { script: number[]; violations: string[] }[];
+  /** Every class was run (the limit was not reached). */
+  complete: boolean;
+  /** The distinct end states (Huawei and registry) and violations the runs reached. */
+  ends: Set<string>;
 }
 
-/** Every schedule of a fixed scenario, depth first (each pending op, and each network outcome, is a branch). */
-export async function enumerate(scenario: Scenario, limit = Number.POSITIVE_INFINITY): Promise<Enumeration> {
-  const result: Enumeration = { schedules: 0, pruned: 0, failures: [] };
-  let prefix: number[] | undefined = [];
-  while (prefix !== undefined && result.schedules < limit) {
-    const chooser: SleepSetExplorer = new SleepSetExplorer(prefix);
+/** Every class of schedules of a fixed scenario, depth first (each pending op, and each network outcome, is a branch). */
+export async function enumerate(scenario: Scenario, limit = Number.POSITIVE_INFINITY, reduce = true): Promise<Enumeration> {
+  const result: Enumeration = { schedules: 0, pruned: 0, failures: [], complete: false, ends: new Set() };
+  const explorer = new DporExplorer({ reduce });
+  for (;;) {
+    if (result.schedules >= limit) return result;
+    explorer.startRun();
     try {
-      const run = await new World(chooser, scenario, false, false).run();
+      const run = await new World(explorer, scenario, false, false).run();
       result.schedules++;
-      if (run.violations.length) result.failures.push({ script: chooser.taken.map((t) => t.choice), violations: run.violations });
+      result.ends.add(`${run.end} ${run.violations.join(' | ')}`);
+      if (run.violations.length) result.failures.push({ script: explorer.script(), violations: run.violations });
     } catch (error) {
       if (!(error instanceof RedundantSchedule)) throw error;
       result.pruned++;
     }
-    prefix = chooser.nextPrefix();
+    explorer.analyseRun();
+    if (!explorer.advance()) {
+      result.complete = true;
+      return result;
+    }
   }
-  return result;
 }
 
 /** Replays one schedule of a fixed scenario with its trace. */
 export async function replayScript(scenario: Scenario, script: readonly number[]): Promise<RunResult> {
-  return new World(new SleepSetExplorer(script), scenario, true, false).run();
+  return new World(new ScriptChooser(script), scenario, true, false).run();
 }
