@@ -14,6 +14,7 @@
  * also the last state sent upstream. See docs/registry-and-sweeper.md for the race walk-through.
  */
 import type { UpstreamResponse } from '../shared/huawei/client.js';
+import { RESOURCE_TYPES } from '../shared/huawei/schemas.js';
 import type { ModResourceItem, ResourceType } from '../shared/huawei/schemas.js';
 import { chunks } from '../shared/batches.js';
 import { mapWithConcurrency } from '../shared/registry/concurrency.js';
@@ -22,7 +23,7 @@ import { itemKey } from '../shared/registry/keys.js';
 import type { RegistryItem, ResourceRef } from '../shared/registry/model.js';
 import type { RegistryStore } from '../shared/registry/store.js';
 import { mayBeDisabledByUs } from '../shared/registry/state.js';
-import { applyRelayedChange, finishWrite, markInDoubt, markReenableOwed, newItem, withInheritedDoubt, withoutClaim } from '../shared/registry/transitions.js';
+import { applyRelayedChange, finishWrite, markInDoubt, markReenableOwed, newItem, provisionalIsStale, withInheritedDoubt, withoutClaim } from '../shared/registry/transitions.js';
 import type { WriteContext } from '../shared/registry/transitions.js';
 
 /** Registered items per resource id, as read before relaying. */
@@ -242,7 +243,11 @@ export function recordWrites(
 
   for (const { item, reenableTypelessLater, inDoubt } of planned) {
     const change = { expireDate: item.expireDate, isDisabled: item.isDisabled };
-    if (item.type === undefined) start(undefined, item.id); // stands for the types the registry has no item of
+    if (item.type === undefined) {
+      start(undefined, item.id); // stands for the types the registry has no item of
+      // Typed items left out to be written again from the type-less item: this change reaches them too.
+      for (const type of RESOURCE_TYPES) if (recreate.has(itemKey(corpId, item.id, type).sk)) start(type, item.id);
+    }
     // A type-less update reaches every type Huawei holds; a type recorded gone is not among them.
     const targets =
       item.type !== undefined ? [start(item.type, item.id)] : recordsOf(item.id).filter((w) => w.next.type === undefined || w.next.status !== 'gone');
@@ -488,7 +493,12 @@ async function rewriteStaleCreates(
   // Bounded like the sync's template re-check: a seal that fails again means the type-less item changed again.
   for (let attempt = 1; attempt <= STALE_REWRITE_ATTEMPTS && pending.size; attempt++) {
     const current = pending;
-    const stale = accepted.filter((p) => p.item.type !== undefined && current.has(itemKey(corpId, p.item.id, p.item.type).sk));
+    // A typed item reaches its own type; a type-less one every type of its id, so also the stale typed items of it.
+    const stale = accepted.filter((p) =>
+      p.item.type !== undefined
+        ? current.has(itemKey(corpId, p.item.id, p.item.type).sk)
+        : RESOURCE_TYPES.some((type) => current.has(itemKey(corpId, p.item.id, type).sk)),
+    );
     if (stale.length === 0) return;
     const read = await readRegistered(deps.store, corpId, stale.map((p) => p.item));
     const { registered, recreate } = withoutStaleCreates(read, current);
@@ -542,8 +552,10 @@ export async function markRelayedInDoubt(store: RegistryStore, corpId: string, i
 }
 
 /**
- * Leaves out of the registered items the typed items this update itself created from a stale template (still at
- * the version it wrote): they are planned and written again as if new, from the fresh type-less item.
+ * Leaves out of the registered items the typed items created from a type-less item that changed since: those this
+ * update itself created from a stale template (still at the version it wrote), and a sync's provisional creates
+ * judged against an older version of the type-less item (`provisionalIsStale`). They are planned and written again
+ * as if new, from the fresh type-less item, each conditioned on the version read.
  */
 function withoutStaleCreates(
   read: ReadonlyMap<string, RegistryItem[]>,
@@ -552,10 +564,11 @@ function withoutStaleCreates(
   const recreate = new Map<string, number>();
   const registered = new Map<string, RegistryItem[]>();
   for (const [id, items] of read) {
+    const typeless = items.find((item) => item.type === undefined);
     registered.set(
       id,
       items.filter((item) => {
-        if (staleCreates.get(item.sk) !== item.version) return true;
+        if (staleCreates.get(item.sk) !== item.version && !provisionalIsStale(item, typeless)) return true;
         recreate.set(item.sk, item.version);
         return false;
       }),

@@ -174,11 +174,26 @@ async function syncCorp(run: SyncRun, corpId: string): Promise<void> {
   const now = run.now();
   const plans: PlannedRepair[] = [];
   for (const id of new Set([...registered.keys(), ...seen.keys()])) {
-    plans.push(...planIdRepair(corpId, id, registered.get(id) ?? [], seen.get(id) ?? [], { now, disableExpired: false, adopt: true }));
+    const items = registered.get(id) ?? [];
+    plans.push(...provisional(planIdRepair(corpId, id, items, seen.get(id) ?? [], { now, disableExpired: false, adopt: true }), items));
   }
   for (const plan of plans) count(run.report, plan);
   if (run.report.dryRun || plans.length === 0) return;
   await applyPlans(run, corpId, plans, registered);
+}
+
+/**
+ * Typed items created from the type-less item's state are judged against it as read before Huawei: they record
+ * its version, and stay provisional until the template re-check confirms them (typeless-template.ts).
+ */
+function provisional(plans: PlannedRepair[], registered: readonly RegistryItem[]): PlannedRepair[] {
+  const template = registered.find((i) => i.type === undefined && i.status !== 'gone');
+  if (template === undefined) return plans;
+  return plans.map((plan) =>
+    plan.before === undefined && plan.after.type !== undefined && plan.outcome !== 'adopted'
+      ? { ...plan, after: { ...plan.after, templateVersion: template.version } }
+      : plan,
+  );
 }
 
 function count(report: SyncReport, plan: PlannedRepair): void {

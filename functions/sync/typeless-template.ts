@@ -15,9 +15,20 @@
  */
 import type { RegistryItem } from '../shared/registry/model.js';
 import type { RegistryStore } from '../shared/registry/store.js';
-import { finishWrite, markChecked, newItem } from '../shared/registry/transitions.js';
+import { finishWrite, markChecked, markConfirmed, newItem } from '../shared/registry/transitions.js';
 
 const MAX_ATTEMPTS = 4;
+
+/** Clears the provisional marker of the creates nobody has written since; a write that loses leaves theirs. */
+async function confirmCreates(store: RegistryStore, items: readonly RegistryItem[], created: ReadonlyMap<string, number>, now: () => number): Promise<number> {
+  let writes = 0;
+  for (const [sk, version] of created) {
+    const own = items.find((i) => i.sk === sk);
+    if (own?.version !== version || own.templateVersion === undefined) continue;
+    if (await store.replace(markConfirmed(own, { now: now() }), { version })) writes++;
+  }
+  return writes;
+}
 
 /** Typed items the sync created for one id (sk -> version written), and the type-less item as it read it. */
 export interface CreatedFromTemplate {
@@ -42,7 +53,13 @@ export async function recheckTemplate(
     const items = await store.listResource(check.corpId, check.resourceId);
     reads += items.length;
     const typeless = items.find((i) => i.type === undefined);
-    if (typeless === undefined || typeless.status === 'gone' || typeless.version === expected) return { reads, writes, settled: true };
+    if (typeless === undefined || typeless.status === 'gone' || typeless.version === expected) {
+      // Confirmed: nothing was recorded on the type-less item since the sync read it (or it stands for nothing
+      // now). The creates still provisional stop being so (one write each; until then a relay takes the
+      // type-less item's state for them, which is the same as the sync read).
+      const confirmed = await confirmCreates(store, items, created, now);
+      return { reads, writes: writes + confirmed, settled: true };
+    }
     // Typed items written by someone else since stand as written (that writer saw them).
     for (const [sk, version] of created) if (items.find((i) => i.sk === sk)?.version !== version) created.delete(sk);
     if (created.size === 0) return { reads, writes, settled: true };

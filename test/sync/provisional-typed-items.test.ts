@@ -76,8 +76,10 @@ describe('a relay update that reads a typed item the sync has just created', () 
       },
     };
     let renewal: Awaited<ReturnType<typeof relay>> | undefined;
+    let hooked = false;
     const store = storeWithHook(h.registry.store, async (item) => {
-      if (item.type !== 'VMR' || renewal) return;
+      if (item.resourceId !== ID || item.type !== 'VMR' || hooked) return;
+      hooked = true;
       clock += 1_000;
       // A typed renewal of VMR through the relay reads the sync's create before the sync's re-check.
       renewal = await relay(h, [{ id: ID, type: 'VMR', expireDate: renewedUntil }]);
@@ -106,8 +108,10 @@ describe('a relay update that reads a typed item the sync has just created', () 
     expect((await relay(h, [{ id: ID, expireDate: future }])).outcome).toBe('recorded');
     await h.huawei.spApi.updateResources(CORP, [{ id: ID, type: 'VMR', isDisabled: true }]);
     let renewal: Awaited<ReturnType<typeof relay>> | undefined;
+    let hooked = false;
     const store = storeWithHook(h.registry.store, async (item) => {
-      if (item.type !== 'VMR' || renewal) return;
+      if (item.resourceId !== ID || item.type !== 'VMR' || hooked) return;
+      hooked = true;
       clock += 1_000;
       renewal = await relay(h, [{ id: ID, type: 'VMR', expireDate: future + DAY_MS }]);
     });
