@@ -253,7 +253,7 @@ async function applyPlans(run: SyncRun, corpId: string, plans: readonly PlannedR
       const typelessPlan = plans.find((p) => p.after.type === undefined && p.after.resourceId === id);
       const read = registered.get(id)?.find((i) => i.type === undefined);
       const templateVersion = typelessPlan ? (written.has(typelessPlan) ? typelessPlan.after.version : -1) : read?.version;
-      check = { corpId, resourceId: id, created: new Map(), templateVersion };
+      check = { corpId, resourceId: id, created: new Map(), templateVersion, readVersion: read?.version };
       checks.set(id, check);
     }
     check.created.set(plan.after.sk, plan.after.version);

@@ -13,30 +13,20 @@
  * is sealed (version + 1, conditioned on the version just read), so that a relay update that read it before the
  * typed items existed fails its record and re-reads. A lost seal repeats the check, a bounded number of times.
  */
-import type { RegistryItem } from '../shared/registry/model.js';
 import type { RegistryStore } from '../shared/registry/store.js';
 import { finishWrite, markChecked, markConfirmed, newItem } from '../shared/registry/transitions.js';
 
-const MAX_ATTEMPTS = 4;
-
-/** Clears the provisional marker of the creates nobody has written since; a write that loses leaves theirs. */
-async function confirmCreates(store: RegistryStore, items: readonly RegistryItem[], created: ReadonlyMap<string, number>, now: () => number): Promise<number> {
-  let writes = 0;
-  for (const [sk, version] of created) {
-    const own = items.find((i) => i.sk === sk);
-    if (own?.version !== version || own.templateVersion === undefined) continue;
-    if (await store.replace(markConfirmed(own, { now: now() }), { version })) writes++;
-  }
-  return writes;
-}
+const MAX_ATTEMPTS = 5;
 
 /** Typed items the sync created for one id (sk -> version written), and the type-less item as it read it. */
 export interface CreatedFromTemplate {
   corpId: string;
   resourceId: string;
   created: Map<string, number>;
-  /** The type-less item's version the sync's plan relied on, or undefined when it had none. */
+  /** The type-less item's version after the sync's own write of it (or as read when it wrote none); undefined when it had none. */
   templateVersion: number | undefined;
+  /** The type-less item's version the sync read and judged the creates against (their `templateVersion`). */
+  readVersion?: number | undefined;
 }
 
 /** Returns the registry reads and writes it made, and whether it settled. */
@@ -47,39 +37,41 @@ export async function recheckTemplate(
 ): Promise<{ reads: number; writes: number; settled: boolean }> {
   let reads = 0;
   let writes = 0;
-  const created = new Map(check.created);
+  // The type-less item's version expected now, and the one the provisional creates were last taken from.
   let expected = check.templateVersion;
+  let takenFrom = check.readVersion;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const items = await store.listResource(check.corpId, check.resourceId);
     reads += items.length;
     const typeless = items.find((i) => i.type === undefined);
-    if (typeless === undefined || typeless.status === 'gone' || typeless.version === expected) {
-      // Confirmed: nothing was recorded on the type-less item since the sync read it (or it stands for nothing
-      // now). The creates still provisional stop being so (one write each; until then a relay takes the
-      // type-less item's state for them, which is the same as the sync read).
-      const confirmed = await confirmCreates(store, items, created, now);
-      return { reads, writes: writes + confirmed, settled: true };
-    }
-    // Typed items written by someone else since stand as written (that writer saw them).
-    for (const [sk, version] of created) if (items.find((i) => i.sk === sk)?.version !== version) created.delete(sk);
-    if (created.size === 0) return { reads, writes, settled: true };
-    for (const [sk, version] of created) {
-      const own = items.find((i) => i.sk === sk) as RegistryItem;
-      const fresh = newItem({ corpId: own.corpId, resourceId: own.resourceId, type: own.type }, now(), typeless);
-      const rewritten = finishWrite({ ...fresh, version, createdAt: own.createdAt }, { ...fresh, createdAt: own.createdAt }, { now: now() });
-      if (await store.replace(rewritten, { version })) {
-        writes++;
-        created.set(sk, rewritten.version);
-      } else {
-        created.delete(sk);
-      }
+    // The creates still provisional: written since only by writes that decide nothing (a seal, an in-doubt mark),
+    // or not at all (adopted ones carry no marker). A writer that decided a state anew (the relay from the current
+    // type-less item, the sweep from Huawei's listing) dropped the marker, and its state stands.
+    const provisional = items.filter((i) => (i.templateVersion !== undefined ? check.created.has(i.sk) : check.created.get(i.sk) === i.version));
+    const gone = typeless === undefined || typeless.status === 'gone';
+    // Confirmed: taken from the type-less item at a version nothing was recorded on since but the sync's own seal
+    // (or it stands for nothing now). One write each ends the provisional state; a write that loses leaves the
+    // other writer's. The others are rewritten from it.
+    const unchanged = !gone && typeless.version === expected;
+    const confirmed = provisional.filter((i) => i.templateVersion !== undefined && (gone || (unchanged && i.templateVersion === takenFrom)));
+    for (const own of confirmed) if (await store.replace(markConfirmed(own, { now: now() }), { version: own.version })) writes++;
+    const stale = gone ? [] : provisional.filter((i) => !confirmed.includes(i));
+    if (stale.length === 0 || typeless === undefined) return { reads, writes, settled: true };
+    for (const own of stale) {
+      // The type-less item stands for the type again, mark included (the next sync re-plans it); provisional
+      // against this version of it until the seal below holds and the next pass confirms it.
+      const fresh = { ...newItem({ corpId: own.corpId, resourceId: own.resourceId, type: own.type }, now(), typeless), createdAt: own.createdAt };
+      const rewritten = { ...finishWrite(own, fresh, { now: now() }), templateVersion: typeless.version };
+      if (await store.replace(rewritten, { version: own.version })) writes++;
     }
     const sealed = markChecked(typeless, { now: now() });
     if (await store.replace(sealed, { version: typeless.version })) {
       writes++;
-      return { reads, writes, settled: true };
+      expected = sealed.version;
+      takenFrom = typeless.version;
+    } else {
+      expected = undefined;
     }
-    expected = undefined;
   }
   return { reads, writes, settled: false };
 }

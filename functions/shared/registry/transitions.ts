@@ -93,7 +93,7 @@ export function markReenableOwed(item: RegistryItem, now: number): RegistryItem 
 /**
  * Sets the write's bookkeeping: one version bump, timestamps, request id, due-index keys. A write decides the
  * item's state anew, so it is no longer a sync's provisional create (`templateVersion`; only the sync sets it,
- * on its creates, and `markInDoubt`, which decides nothing, keeps it).
+ * on its creates; `markInDoubt` and `markChecked`, which decide nothing, keep it).
  */
 export function finishWrite(before: RegistryItem, after: RegistryItem, ctx: WriteContext): RegistryItem {
   const next: RegistryItem = { ...after, version: before.version + 1, updatedAt: ctx.now };
@@ -143,10 +143,8 @@ export function markDoubtSettled(item: RegistryItem, ctx: WriteContext): Registr
 
 /** A disable of ours got no answer: Huawei may apply it later. The item stays as it is, in doubt from now. */
 export function markInDoubt(item: RegistryItem, ctx: WriteContext): RegistryItem {
-  const next = finishWrite(item, withoutClaim({ ...item, inDoubtSince: ctx.now }), { now: ctx.now });
   // Only a mark: a sync's provisional create stays provisional.
-  if (item.templateVersion !== undefined) next.templateVersion = item.templateVersion;
-  return next;
+  return keepProvisional(item, finishWrite(item, withoutClaim({ ...item, inDoubtSince: ctx.now }), { now: ctx.now }));
 }
 
 /**
@@ -250,5 +248,11 @@ function copyDefined<K extends keyof RegistryItem>(target: RegistryItem, source:
  * the item, so that a writer who read the item before that call fails its own record and re-checks.
  */
 export function markChecked(item: RegistryItem, ctx: WriteContext): RegistryItem {
-  return finishWrite(item, withoutClaim(item), ctx);
+  return keepProvisional(item, finishWrite(item, withoutClaim(item), ctx));
+}
+
+/** A write that decides nothing about the item's state keeps a sync's provisional create provisional. */
+function keepProvisional(item: RegistryItem, next: RegistryItem): RegistryItem {
+  if (item.templateVersion !== undefined) next.templateVersion = item.templateVersion;
+  return next;
 }
