@@ -29,6 +29,7 @@ import { logger as defaultLogger, metrics as defaultMetrics } from '../shared/ob
 import { mapWithConcurrency } from '../shared/registry/concurrency.js';
 import { RegistryUnavailableError } from '../shared/registry/errors.js';
 import { byId, parseListingPage, readAllPages, SEARCH_PAGE_LIMIT } from '../shared/registry/huawei-listing.js';
+import { itemKey } from '../shared/registry/keys.js';
 import type { RegistryItem } from '../shared/registry/model.js';
 import { planIdRepair } from '../shared/registry/repair-plan.js';
 import type { PlannedRepair } from '../shared/registry/repair-plan.js';
@@ -230,6 +231,10 @@ async function applyPlans(run: SyncRun, corpId: string, plans: readonly PlannedR
   const written = new Set<PlannedRepair>();
   const write = async (plan: PlannedRepair) => {
     if (plan.push && !accepted.has(plan)) return;
+    if (await sweepDisableInFlight(run, plan)) {
+      run.report.conflicts++;
+      return;
+    }
     const ok = plan.before ? await store.replace(plan.after, { version: plan.before.version }) : await store.create(plan.after);
     if (ok) {
       written.add(plan);
@@ -272,6 +277,23 @@ async function applyPlans(run: SyncRun, corpId: string, plans: readonly PlannedR
     run.report.registryWrites += result.writes;
     if (!result.settled) run.problem(`${corpId}/${check.resourceId}: type-less item kept changing; the next sync re-plans it`);
   });
+}
+
+/**
+ * A disable the sync would record as someone else's (nothing of ours explained it at its read) may be a sweep's:
+ * the sweep claims an item (no version change) before it sends its disable, so a claim made after the sync's
+ * registry read is not in that read, and a conditional write on the version would still land and take the
+ * sweep's disable for a manual one (issue 15, seed 92558). The listing was read after any such claim, so one read
+ * of the item that carries it (its own; the type-less item for a type it stands for) after the listing settles it:
+ * under a live claim the write is left (counted as a conflict) to the sweep that holds it and the next sync.
+ */
+async function sweepDisableInFlight(run: SyncRun, plan: PlannedRepair): Promise<boolean> {
+  if (plan.outcome !== 'disabled-elsewhere') return false;
+  const holder = plan.before ?? (plan.after.templateVersion === undefined ? undefined : itemKey(plan.after.corpId, plan.after.resourceId, undefined));
+  if (holder === undefined) return false;
+  const current = await run.deps.store.get(holder);
+  run.report.registryReads++;
+  return current?.claimedBy !== undefined && (current.claimExpiresAt ?? 0) >= run.now();
 }
 
 async function repushRegistryState(run: SyncRun, corpId: string, plan: PlannedRepair): Promise<void> {
