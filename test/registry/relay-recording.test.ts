@@ -258,4 +258,46 @@ describe('relaying and recording a resource update', () => {
     expect(typeless).toMatchObject({ status: 'disabled-manual', inDoubtSince: expect.any(Number) as unknown });
     expect(typed).toMatchObject({ status: 'disabled-manual', expireDate: renewed, inDoubtSince: typeless.inDoubtSince });
   });
+  it('keeps the typed item it created when the type-less item it was taken from is recorded gone before the next round (issue 15, seed 95244)', async () => {
+    // Prepare: an id registered without a type, overdue, whose two types our sweep disabled (type-less item
+    // disabled-expired, in doubt).
+    const past = Date.now() - HOUR;
+    await huawei.addResources(CORP, [{ id: 'gone-tpl', type: 'VMR', expireDate: past }, { id: 'gone-tpl', type: 'SOFT', expireDate: past }]);
+    await relay([{ id: 'gone-tpl', expireDate: past }]);
+    await huawei.spApi.updateResources(CORP, [{ id: 'gone-tpl', type: 'VMR', isDisabled: true }, { id: 'gone-tpl', type: 'SOFT', isDisabled: true }]);
+    const registered = await get('gone-tpl');
+    expect(await registry.store.replace(markExpiredDisabled(registered, { now: Date.now() }), { version: registered.version })).toBe(true);
+    const shortened = past + 1_000;
+    let sealedMeanwhile = false;
+
+    // Act: a typed expiry change of VMR creates its typed item from the type-less one. While its PUT is in flight
+    // another writer seals the type-less item (its own template seal then fails); before the next round a sync
+    // records the type-less item gone (every type it lists has its own item now).
+    const result = await relayAndRecord(
+      {
+        store: registry.store,
+        now: Date.now,
+        reenableRenewed: true,
+        sleep: async () => {
+          const typeless = await get('gone-tpl');
+          const gone = finishWrite(typeless, { ...typeless, status: 'gone', goneAt: Date.now() }, { now: Date.now() });
+          expect(await registry.store.replace(gone, { version: typeless.version })).toBe(true);
+        },
+      },
+      CORP,
+      [{ id: 'gone-tpl', type: 'VMR', expireDate: shortened }],
+      async (planned) => {
+        if (!sealedMeanwhile) {
+          sealedMeanwhile = true;
+          const typeless = await get('gone-tpl');
+          await registry.store.replace(finishWrite(typeless, typeless, { now: Date.now() }), { version: typeless.version });
+        }
+        return huawei.spApi.updateResources(CORP, planned);
+      },
+    );
+
+    // Assess: the typed item still shows our sweep's disable, in doubt (not "active" taken from the gone item).
+    expect(result.outcome).toBe('recorded');
+    expect(await get('gone-tpl', 'VMR')).toMatchObject({ status: 'disabled-expired', expireDate: shortened, inDoubtSince: expect.any(Number) as unknown });
+  });
 });
