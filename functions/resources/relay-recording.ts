@@ -555,7 +555,10 @@ export async function markRelayedInDoubt(store: RegistryStore, corpId: string, i
  * Leaves out of the registered items the typed items created from a type-less item that changed since: those this
  * update itself created from a stale template (still at the version it wrote), and a sync's provisional creates
  * judged against an older version of the type-less item (`provisionalIsStale`). They are planned and written again
- * as if new, from the fresh type-less item, each conditioned on the version read.
+ * as if new, from the fresh type-less item, each conditioned on the version read. Not from a type-less item
+ * recorded gone since (a sync found every type with its own item): that stands for nothing, and the typed item,
+ * taken from it before, is kept as it is (issue 15, seed 95244: recreated from a gone item, it lost the sweep's
+ * disable and its in-doubt mark).
  */
 function withoutStaleCreates(
   read: ReadonlyMap<string, RegistryItem[]>,
@@ -565,10 +568,13 @@ function withoutStaleCreates(
   const registered = new Map<string, RegistryItem[]>();
   for (const [id, items] of read) {
     const typeless = items.find((item) => item.type === undefined);
+    // A type-less item recorded gone since stands for nothing (every type has its own item): no template.
+    const template = typeless !== undefined && typeless.status !== 'gone';
     registered.set(
       id,
       items.filter((item) => {
-        if (staleCreates.get(item.sk) !== item.version && !provisionalIsStale(item, typeless)) return true;
+        const ownStaleCreate = template && staleCreates.get(item.sk) === item.version;
+        if (!ownStaleCreate && !provisionalIsStale(item, typeless)) return true;
         recreate.set(item.sk, item.version);
         return false;
       }),
