@@ -8,7 +8,7 @@ import { RegistryStore } from '../../functions/shared/registry/store.js';
 import { IN_DOUBT_HOLD_MS } from '../../functions/shared/registry/state.js';
 import { UpstreamTimeoutError } from '../../functions/shared/huawei/client.js';
 import { ATTR } from '../../functions/shared/registry/table.js';
-import { finishWrite, markExpiredDisabled } from '../../functions/shared/registry/transitions.js';
+import { finishWrite, markExpiredDisabled, markInDoubt } from '../../functions/shared/registry/transitions.js';
 import { CORP_A } from '../../local/simulator/demo-data.js';
 import { startHuawei, startRegistry, use } from '../support/stack.js';
 
@@ -299,5 +299,43 @@ describe('relaying and recording a resource update', () => {
     // Assess: the typed item still shows our sweep's disable, in doubt (not "active" taken from the gone item).
     expect(result.outcome).toBe('recorded');
     expect(await get('gone-tpl', 'VMR')).toMatchObject({ status: 'disabled-expired', expireDate: shortened, inDoubtSince: expect.any(Number) as unknown });
+  });
+  it('rewrites a stale typed create from the fresh type-less item though a sweep marked it in doubt meanwhile (issue 15, seed 83942)', async () => {
+    // Prepare: an id registered without a type, a day out; Huawei holds it as VMR.
+    const expireDate = Date.now() + 24 * HOUR;
+    await huawei.addResources(CORP, [{ id: 'marked-create', type: 'VMR', expireDate }]);
+    await relay([{ id: 'marked-create', expireDate }]);
+    const renewed = expireDate + 24 * HOUR;
+    let disabledMeanwhile = false;
+
+    // Act: a typed renewal creates its typed item from the type-less item; while its PUT is in flight a caller
+    // disables the id without a type (recorded on the type-less item), so its template seal fails. Before its next
+    // round, a sweep's unanswered disable marks the typed item in doubt (a write that decides nothing).
+    const result = await relayAndRecord(
+      {
+        store: registry.store,
+        now: Date.now,
+        reenableRenewed: true,
+        sleep: async () => {
+          const created = await get('marked-create', 'VMR');
+          expect(await registry.store.replace(markInDoubt(created, { now: Date.now() }), { version: created.version })).toBe(true);
+        },
+      },
+      CORP,
+      [{ id: 'marked-create', type: 'VMR', expireDate: renewed }],
+      async (planned) => {
+        if (!disabledMeanwhile) {
+          disabledMeanwhile = true;
+          await relay([{ id: 'marked-create', isDisabled: true }]);
+        }
+        return huawei.spApi.updateResources(CORP, planned);
+      },
+    );
+
+    // Assess: the typed item shows the caller's disable, which reached VMR at Huawei (a renewal does not undo a
+    // manual disable), not the stale "active" it was created with.
+    expect(result.outcome).toBe('recorded');
+    expect((await huawei.resources(CORP)).get('marked-create/VMR')).toMatchObject({ isDisabled: true, expireDate: renewed });
+    expect(await get('marked-create', 'VMR')).toMatchObject({ status: 'disabled-manual', expireDate: renewed, inDoubtSince: expect.any(Number) as unknown });
   });
 });
