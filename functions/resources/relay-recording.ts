@@ -23,7 +23,7 @@ import { itemKey } from '../shared/registry/keys.js';
 import type { RegistryItem, ResourceRef } from '../shared/registry/model.js';
 import type { RegistryStore } from '../shared/registry/store.js';
 import { mayBeDisabledByUs } from '../shared/registry/state.js';
-import { applyRelayedChange, finishWrite, markInDoubt, markReenableOwed, newItem, provisionalIsStale, withInheritedDoubt, withoutClaim } from '../shared/registry/transitions.js';
+import { applyRelayedChange, finishWrite, markInDoubt, markReenableOwed, newItem, provisionalIsStale, withDisableInDoubt, withInheritedDoubt, withoutClaim } from '../shared/registry/transitions.js';
 import type { WriteContext } from '../shared/registry/transitions.js';
 
 /** Registered items per resource id, as read before relaying. */
@@ -215,6 +215,8 @@ export function recordWrites(
   registered: RegisteredResources,
   ctx: WriteContext,
   recreate: ReadonlyMap<string, number> = new Map(),
+  /** In-doubt marks the left-out items carry (sort key -> since): a mark set on them since stays. */
+  recreateMarks: ReadonlyMap<string, number> = new Map(),
 ): RecordWrite[] {
   const working = new Map<string, WorkingRecord>();
   for (const id of new Set(planned.map((p) => p.item.id))) {
@@ -236,7 +238,10 @@ export function recordWrites(
       created.noTemplate = true;
     }
     const recreateVersion = recreate.get(key.sk);
-    if (recreateVersion !== undefined) created.recreateVersion = recreateVersion;
+    if (recreateVersion !== undefined) {
+      created.recreateVersion = recreateVersion;
+      created.next = withDisableInDoubt(created.next, recreateMarks.get(key.sk));
+    }
     working.set(key.sk, created);
     return created;
   };
@@ -291,7 +296,7 @@ export interface RecordOutcome {
    * Typed items written from a template whose own write then failed (sort key -> version written): the
    * template went stale, so the next round rewrites them from the fresh one.
    */
-  staleCreates: Map<string, number>;
+  staleCreates: Map<string, RegistryItem>;
 }
 
 /**
@@ -311,9 +316,9 @@ export async function recordRelayedUpdate(
   const lastResults = await mapWithConcurrency(last, concurrency, write);
   const failed = [...first.filter((_, i) => !firstResults[i]), ...last.filter((_, i) => !lastResults[i])];
   const staleTemplates = new Set(last.filter((_, i) => !lastResults[i]).map((w) => w.after.sk + '|' + w.after.pk));
-  const staleCreates = new Map<string, number>();
+  const staleCreates = new Map<string, RegistryItem>();
   first.forEach((w, i) => {
-    if (firstResults[i] && w.templateSk !== undefined && staleTemplates.has(w.templateSk + '|' + w.after.pk)) staleCreates.set(w.after.sk, w.after.version);
+    if (firstResults[i] && w.templateSk !== undefined && staleTemplates.has(w.templateSk + '|' + w.after.pk)) staleCreates.set(w.after.sk, w.after);
   });
   const conflicted = new Set(failed.map((w) => w.after.resourceId));
   // Typed items created while the id had no type-less item: one created since makes them stale creates too.
@@ -321,7 +326,7 @@ export async function recordRelayedUpdate(
   const templates = await mapWithConcurrency(unchecked, concurrency, (w) => store.get(itemKey(w.after.corpId, w.after.resourceId, undefined)));
   unchecked.forEach((w, i) => {
     if (templates[i] === undefined || templates[i]?.status === 'gone') return;
-    staleCreates.set(w.after.sk, w.after.version);
+    staleCreates.set(w.after.sk, w.after);
     conflicted.add(w.after.resourceId);
   });
   return { conflicted, staleCreates };
@@ -396,7 +401,7 @@ export async function relayAndRecord(
   const reenabled: ResourceRef[] = [];
   const reenableLater: ResourceRef[] = [];
   // Typed items an earlier round created from a template that went stale (sort key -> version written).
-  let staleCreates = new Map<string, number>();
+  let staleCreates = new Map<string, RegistryItem>();
   // The previous round's accepted items and when they were planned: what the stale creates must be rewritten with.
   let previous: { accepted: PlannedItem[]; plannedAt: number; requestId: string | undefined } | undefined;
   // Ending without another round (an upstream error, a rejection): stale creates of the previous round are
@@ -407,7 +412,7 @@ export async function relayAndRecord(
       : Promise.resolve();
   for (let attempt = 1; ; attempt++) {
     const read = await readRegistered(deps.store, corpId, pending);
-    const { registered, recreate } = withoutStaleCreates(read, staleCreates);
+    const { registered, recreate, marks } = withoutStaleCreates(read, staleCreates);
     const plannedAt = deps.now();
     const plan = planRelayedUpdate(corpId, pending, registered, { now: plannedAt, reenableRenewed: deps.reenableRenewed });
     const accepted: PlannedItem[] = [];
@@ -439,7 +444,7 @@ export async function relayAndRecord(
       accepted.push(...chunk.map((p): PlannedItem => (p.item.isDisabled === true ? { ...p, inDoubt: true } : p)));
     }
     if (accepted.length) {
-      const writes = recordWrites(corpId, accepted, registered, { now: deps.now(), requestId: lastResponse?.requestId, pushedAt: plannedAt }, recreate);
+      const writes = recordWrites(corpId, accepted, registered, { now: deps.now(), requestId: lastResponse?.requestId, pushedAt: plannedAt }, recreate, marks);
       const recorded = await recordRelayedUpdate(deps.store, writes);
       const conflicted = recorded.conflicted;
       staleCreates = recorded.staleCreates;
@@ -485,7 +490,7 @@ async function rewriteStaleCreates(
   deps: RelayAndRecordDeps,
   corpId: string,
   accepted: readonly PlannedItem[],
-  staleCreates: ReadonlyMap<string, number>,
+  staleCreates: ReadonlyMap<string, RegistryItem>,
   requestId: string | undefined,
   pushedAt: number,
 ): Promise<void> {
@@ -501,8 +506,8 @@ async function rewriteStaleCreates(
     );
     if (stale.length === 0) return;
     const read = await readRegistered(deps.store, corpId, stale.map((p) => p.item));
-    const { registered, recreate } = withoutStaleCreates(read, current);
-    const writes = recordWrites(corpId, stale, registered, { now: deps.now(), requestId, pushedAt }, recreate);
+    const { registered, recreate, marks } = withoutStaleCreates(read, current);
+    const writes = recordWrites(corpId, stale, registered, { now: deps.now(), requestId, pushedAt }, recreate, marks);
     pending = (await recordRelayedUpdate(deps.store, writes)).staleCreates;
   }
 }
@@ -553,7 +558,7 @@ export async function markRelayedInDoubt(store: RegistryStore, corpId: string, i
 
 /**
  * Leaves out of the registered items the typed items created from a type-less item that changed since: those this
- * update itself created from a stale template (still at the version it wrote), and a sync's provisional creates
+ * update itself created from a stale template (still as it wrote them: `stillAsWritten`), and a sync's provisional creates
  * judged against an older version of the type-less item (`provisionalIsStale`). They are planned and written again
  * as if new, from the fresh type-less item, each conditioned on the version read. Not from a type-less item
  * recorded gone since (a sync found every type with its own item): that stands for nothing, and the typed item,
@@ -562,9 +567,10 @@ export async function markRelayedInDoubt(store: RegistryStore, corpId: string, i
  */
 function withoutStaleCreates(
   read: ReadonlyMap<string, RegistryItem[]>,
-  staleCreates: ReadonlyMap<string, number>,
-): { registered: Map<string, RegistryItem[]>; recreate: Map<string, number> } {
+  staleCreates: ReadonlyMap<string, RegistryItem>,
+): { registered: Map<string, RegistryItem[]>; recreate: Map<string, number>; marks: Map<string, number> } {
   const recreate = new Map<string, number>();
+  const marks = new Map<string, number>();
   const registered = new Map<string, RegistryItem[]>();
   for (const [id, items] of read) {
     const typeless = items.find((item) => item.type === undefined);
@@ -573,13 +579,31 @@ function withoutStaleCreates(
     registered.set(
       id,
       items.filter((item) => {
-        const ownStaleCreate = template && staleCreates.get(item.sk) === item.version;
+        const written = staleCreates.get(item.sk);
+        const ownStaleCreate = template && written !== undefined && stillAsWritten(item, written);
         if (!ownStaleCreate && !provisionalIsStale(item, typeless)) return true;
         recreate.set(item.sk, item.version);
+        if (item.inDoubtSince !== undefined) marks.set(item.sk, item.inDoubtSince);
         return false;
       }),
     );
   }
-  return { registered, recreate };
+  return { registered, recreate, marks };
+}
+
+/**
+ * The item still shows the state this update wrote: written since, if at all, only by writes that decide nothing
+ * (a seal, an in-doubt mark: issue 15, seed 83942, where a sweep's mark on the typed sibling of its unanswered
+ * type-less disable made the relay keep its stale create). Any write that decides a state sets another status,
+ * expiry, owed re-enable or request id.
+ */
+function stillAsWritten(current: RegistryItem, written: RegistryItem): boolean {
+  return (
+    current.version >= written.version &&
+    current.status === written.status &&
+    current.expireDate === written.expireDate &&
+    current.reenableOwedSince === written.reenableOwedSince &&
+    current.lastRequestId === written.lastRequestId
+  );
 }
 
