@@ -17,7 +17,7 @@ import { relayAndRecord } from '../../functions/resources/relay-recording.js';
 import type { ModResourceItem } from '../../functions/shared/huawei/schemas.js';
 import type { RegistryItem } from '../../functions/shared/registry/model.js';
 import type { RegistryStore } from '../../functions/shared/registry/store.js';
-import { markExpiredDisabled } from '../../functions/shared/registry/transitions.js';
+import { markChecked, markExpiredDisabled, withDisableInDoubt } from '../../functions/shared/registry/transitions.js';
 import type { SyncSpApi } from '../../functions/sync/sync.js';
 import { CORP_A } from '../../local/simulator/demo-data.js';
 import { DAY_MS, HOUR_MS, startSweeperStack, use } from '../support/stack.js';
@@ -97,6 +97,52 @@ describe('a relay update that reads a typed item the sync has just created', () 
     // SOFT, not renewed, carries the sweep's disable (in doubt), not a manual one.
     expect(upstream.get(`${ID}/SOFT`)?.isDisabled).toBe(true);
     expect(await h.item({ corpId: CORP, id: ID, type: 'SOFT' })).toMatchObject({ status: 'disabled-expired', inDoubtSince: expect.any(Number) as unknown });
+    expect(report.problems).toEqual([]);
+  });
+
+  it('rewrites a create a sweep only sealed meanwhile (a write that decides nothing) from the changed type-less item (seed 67779)', async () => {
+    // Prepare: an expired id with two types, registered without a type.
+    clock = Date.now();
+    const expired = clock - HOUR_MS;
+    await h.huawei.addResources(CORP, [{ id: ID, type: 'VMR', expireDate: expired }, { id: ID, type: 'SOFT', expireDate: expired }]);
+    expect((await relay(h, [{ id: ID, expireDate: expired }])).outcome).toBe('recorded');
+    let raced = false;
+    const spApi: SyncSpApi = {
+      listCorps: (query, opts) => h.huawei.spApi.listCorps(query, opts),
+      updateResources: (corpId, items, opts) => h.huawei.spApi.updateResources(corpId, items, opts),
+      async queryResources(corpId, query, opts) {
+        if (!raced) {
+          raced = true;
+          // After the sync's registry read: the sweep disables both types and records it (in doubt).
+          await h.huawei.spApi.updateResources(CORP, [{ id: ID, type: 'VMR', isDisabled: true }, { id: ID, type: 'SOFT', isDisabled: true }]);
+          const typeless = await h.item({ corpId: CORP, id: ID });
+          if (!typeless) throw new Error('type-less item missing');
+          expect(await h.registry.store.replace(markExpiredDisabled(typeless, { now: clock }), { version: typeless.version })).toBe(true);
+        }
+        return h.huawei.spApi.queryResources(corpId, query, opts);
+      },
+    };
+    let hooked = false;
+    const store = storeWithHook(h.registry.store, async (item) => {
+      if (item.resourceId !== ID || item.type !== 'VMR' || hooked) return;
+      hooked = true;
+      // The sweep's check of the type-less item's typed siblings finds the sync's create disabled: it only seals
+      // it, with the sweep's in-doubt mark (functions/sweep/typeless-siblings.ts).
+      const created = await h.item({ corpId: CORP, id: ID, type: 'VMR' });
+      if (!created) throw new Error('typed item missing');
+      expect(await h.registry.store.replace(markChecked(withDisableInDoubt(created, clock), { now: clock }), { version: created.version })).toBe(true);
+    });
+
+    // Act
+    clock += 1_000;
+    const report = await h.syncOnce({ spApi, store, config: { corpIds: [CORP] } });
+
+    // Assess: both typed items carry the sweep's disable (in doubt), not a manual one, and are confirmed.
+    for (const type of ['VMR', 'SOFT'] as const) {
+      const typed = await h.item({ corpId: CORP, id: ID, type });
+      expect(typed).toMatchObject({ status: 'disabled-expired', inDoubtSince: expect.any(Number) as unknown });
+      expect(typed?.templateVersion).toBeUndefined();
+    }
     expect(report.problems).toEqual([]);
   });
 
