@@ -338,4 +338,32 @@ describe('relaying and recording a resource update', () => {
     expect((await huawei.resources(CORP)).get('marked-create/VMR')).toMatchObject({ isDisabled: true, expireDate: renewed });
     expect(await get('marked-create', 'VMR')).toMatchObject({ status: 'disabled-manual', expireDate: renewed, inDoubtSince: expect.any(Number) as unknown });
   });
+  it('marks in doubt a disable Huawei accepted in an earlier round whose record lost, when a later round is refused (issue 15, seed 90082)', async () => {
+    // Prepare: a registered resource a day out.
+    const expireDate = Date.now() + 24 * HOUR;
+    await huawei.addResources(CORP, [{ id: 'refused-later', type: 'VMR', expireDate }]);
+    await relay([{ id: 'refused-later', type: 'VMR', expireDate }]);
+    const refused = { status: 503, headers: {}, text: '{}', json: {}, requestId: 'r', attempts: 1 };
+    let calls = 0;
+
+    // Act: a disable; Huawei accepts its first round, but another writer records the item while the PUT is in
+    // flight, so the record loses; the next round's PUT is refused (503, not applied).
+    const result = await relayAndRecord(
+      { store: registry.store, now: Date.now, reenableRenewed: true, sleep: async () => undefined },
+      CORP,
+      [{ id: 'refused-later', type: 'VMR', isDisabled: true }],
+      async (planned) => {
+        if (++calls > 1) return refused;
+        const item = await get('refused-later', 'VMR');
+        await registry.store.replace(finishWrite(item, item, { now: Date.now() }), { version: item.version });
+        return huawei.spApi.updateResources(CORP, planned);
+      },
+    );
+
+    // Assess: the 503 passes through; the disable Huawei applied (and may deliver again) is in doubt, so a late
+    // duplicate after a later enable is checked after the hold instead of taken for a manual disable.
+    expect(result.outcome).toBe('upstream-rejected');
+    expect((await huawei.resources(CORP)).get('refused-later/VMR')?.isDisabled).toBe(true);
+    expect(await get('refused-later', 'VMR')).toMatchObject({ status: 'active', inDoubtSince: expect.any(Number) as unknown });
+  });
 });
