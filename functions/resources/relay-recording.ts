@@ -406,6 +406,13 @@ export async function relayAndRecord(
   let previous: { accepted: PlannedItem[]; plannedAt: number; requestId: string | undefined } | undefined;
   // Ending without another round (an upstream error, a rejection): stale creates of the previous round are
   // rewritten first, record only, best effort (the caller gets the upstream answer or error either way).
+  // Disables Huawei accepted in an earlier round whose record lost: whatever ends the update later (an upstream
+  // error, a rejection, the last round) leaves them in doubt, like any disable we sent (issue 15, seed 90082).
+  let unrecordedDisables: ModResourceItem[] = [];
+  const markInDoubtOnEnd = (disables: readonly ModResourceItem[]) => {
+    const all = [...unrecordedDisables, ...disables];
+    return all.length ? markRelayedInDoubt(deps.store, corpId, all, deps.now()) : Promise.resolve();
+  };
   const settleStaleCreates = () =>
     previous && staleCreates.size
       ? rewriteStaleCreates(deps, corpId, previous.accepted, staleCreates, previous.requestId, previous.plannedAt).catch(() => undefined)
@@ -425,15 +432,13 @@ export async function relayAndRecord(
       } catch (error) {
         await settleStaleCreates();
         // No answer: Huawei may still apply the call, later than anything after it.
-        const disables = disablesIn(chunk);
-        if (disables.length && upstreamMayHaveReceived(error)) await markRelayedInDoubt(deps.store, corpId, disables, deps.now());
+        await markInDoubtOnEnd(upstreamMayHaveReceived(error) ? disablesIn(chunk) : []);
         throw error;
       }
       upstreamCalls++;
       if (response.status < 200 || response.status >= 300) {
         // An attempt before the one answered got no answer (or a 5xx): Huawei may still apply it, later.
-        const disables = disablesIn(chunk);
-        if (response.attempts > 1 && disables.length) await markRelayedInDoubt(deps.store, corpId, disables, deps.now());
+        await markInDoubtOnEnd(response.attempts > 1 ? disablesIn(chunk) : []);
         if (accepted.length === 0) await settleStaleCreates();
         rejection = response;
         break;
@@ -462,11 +467,11 @@ export async function relayAndRecord(
         // Best effort: a registry failure here must not keep the disables below from being marked.
         await rewriteStaleCreates(deps, corpId, accepted, staleCreates, lastResponse?.requestId, plannedAt).catch(() => undefined);
         // Huawei applied disables whose record lost; they may land again later like any other.
-        const disables = disablesIn(accepted).filter((i) => conflicted.has(i.id));
-        if (disables.length) await markRelayedInDoubt(deps.store, corpId, disables, deps.now());
+        await markInDoubtOnEnd(disablesIn(accepted).filter((i) => conflicted.has(i.id)));
         throw new RegistryConflictError([...conflicted], attempt);
       }
       previous = { accepted, plannedAt, requestId: lastResponse?.requestId };
+      unrecordedDisables = [...unrecordedDisables, ...disablesIn(accepted)].filter((i) => conflicted.has(i.id));
       await sleep(waitMs);
       pending = items.filter((i) => conflicted.has(i.id));
       continue;
