@@ -69,4 +69,42 @@ describe('a sync that lists Huawei while a sweep holds its claim on a disable in
     expect((await h.huawei.resources(CORP)).get(`${ID}/VMR`)).toMatchObject({ isDisabled: false, expireDate: renewedUntil });
     expect(await h.item({ corpId: CORP, id: ID, type: 'VMR' })).toMatchObject({ status: 'active', expireDate: renewedUntil });
   });
+
+  it('does not record the type-less item gone when the typed items it would stand down for were left to the sweep (seed 117896)', async () => {
+    // Prepare: an expired id with two types, registered without a type.
+    clock = Date.now();
+    const expired = clock - HOUR_MS;
+    const id = `${ID}-typeless`;
+    await h.huawei.addResources(CORP, [{ id, type: 'VMR', expireDate: expired }, { id, type: 'SOFT', expireDate: expired }]);
+    expect((await relayAndRecord({ store: h.registry.store, now, reenableRenewed: true }, CORP, [{ id, expireDate: expired }], (planned) => h.huawei.spApi.updateResources(CORP, planned))).outcome).toBe('recorded');
+    let raced = false;
+    const spApi: SyncSpApi = {
+      listCorps: (query, opts) => h.huawei.spApi.listCorps(query, opts),
+      updateResources: (corpId, items, opts) => h.huawei.spApi.updateResources(corpId, items, opts),
+      async queryResources(corpId, query, opts) {
+        if (!raced) {
+          raced = true;
+          // After the sync's registry read: a sweep claims the type-less item, its disable of both types lands.
+          const read = await h.item({ corpId: CORP, id });
+          expect(await h.registry.store.claim(dueEntrySchema.parse(read), { sweepId: SWEEP_ID, now: clock, expiresAt: clock + 60_000 })).toBeDefined();
+          await h.huawei.spApi.updateResources(CORP, [{ id, type: 'VMR', isDisabled: true }, { id, type: 'SOFT', isDisabled: true }]);
+        }
+        return h.huawei.spApi.queryResources(corpId, query, opts);
+      },
+    };
+
+    // Act: the sync, then the sweep's record on its claim.
+    clock += 1_000;
+    await h.syncOnce({ spApi, config: { corpIds: [CORP] } });
+    const typeless = await h.item({ corpId: CORP, id });
+    if (!typeless) throw new Error('type-less item missing');
+    const swept = await h.registry.store.replace(markExpiredDisabled(typeless, { now: clock }), { version: typeless.version, claimedBy: SWEEP_ID });
+
+    // Assess: no typed item was created, the type-less item still stands for both types, and the sweep recorded
+    // its disable on it (ours, in doubt), so a renewal re-enables both.
+    expect(typeless).toMatchObject({ status: 'active', claimedBy: SWEEP_ID });
+    expect(await h.item({ corpId: CORP, id, type: 'VMR' })).toBeUndefined();
+    expect(swept).toBe(true);
+    expect(await h.item({ corpId: CORP, id })).toMatchObject({ status: 'disabled-expired', inDoubtSince: expect.any(Number) as unknown });
+  });
 });
