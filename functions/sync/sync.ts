@@ -229,9 +229,15 @@ async function applyPlans(run: SyncRun, corpId: string, plans: readonly PlannedR
   }
   // The type-less items' writes go after every typed one (see planIdRepair and typeless-template.ts).
   const written = new Set<PlannedRepair>();
+  // Ids where a typed item the plan creates from the type-less item was not created: the type-less item still
+  // stands for that type, so it is not recorded gone (issue 15, seed 117896: the create left to a sweep's claim).
+  const uncreated = new Set<string>();
   const write = async (plan: PlannedRepair) => {
     if (plan.push && !accepted.has(plan)) return;
-    if (await sweepDisableInFlight(run, plan)) {
+    const typedCreate = plan.before === undefined && plan.after.type !== undefined;
+    const standsFor = plan.after.type === undefined && plan.after.status === 'gone' && uncreated.has(plan.after.resourceId);
+    if (standsFor || (await sweepDisableInFlight(run, plan))) {
+      if (typedCreate) uncreated.add(plan.after.resourceId);
       run.report.conflicts++;
       return;
     }
@@ -241,6 +247,7 @@ async function applyPlans(run: SyncRun, corpId: string, plans: readonly PlannedR
       run.report.registryWrites++;
       return;
     }
+    if (typedCreate) uncreated.add(plan.after.resourceId);
     run.report.conflicts++;
     // The other writer's state stands in the registry; if our re-enable may have undone it, push it again.
     if (plan.push && plan.before) await repushRegistryState(run, corpId, plan);
