@@ -221,16 +221,29 @@ async function applyPlans(run: SweepRun, corpId: string, plans: readonly Planned
     const mayLand = !accepted && (outcome.answered ? outcome.response.attempts > 1 : outcome.maybeApplied);
     if (mayLand && pushes.some((p) => p.isDisabled)) {
       for (const plan of plans) if (plan.push?.isDisabled && plan.before) await markDisableInDoubt(run, plan.before, [plan.push]);
+      // Types the type-less item stands for (their typed items were to be created with the disable): it is the
+      // item that carries the mark for them (issue 15, seed 137115).
+      const forTypeless = plans.flatMap((p) => (p.push?.isDisabled && p.before === undefined ? [p.push] : []));
+      const typeless = plans.find((p) => p.before !== undefined && p.before.type === undefined)?.before;
+      if (forTypeless.length && typeless) await markDisableInDoubt(run, typeless, forTypeless);
     }
     if (!accepted && outcome.answered) run.problem(`repair in ${corpId}: HTTP ${outcome.response.status} ${upstreamErrorOf(outcome.response).errorCode}`);
   }
+  // Ids where a typed item the plan creates from the type-less item was not created: the type-less item still
+  // stands for that type, so it is not recorded gone (the type-less plans come after the typed ones).
+  const uncreated = new Set<string>();
   for (const plan of plans) {
-    if (plan.push && !accepted) continue;
+    const typedCreate = plan.before === undefined && plan.after.type !== undefined;
+    if ((plan.push && !accepted) || (plan.after.type === undefined && plan.after.status === 'gone' && uncreated.has(plan.after.resourceId))) {
+      if (typedCreate) uncreated.add(plan.after.resourceId);
+      continue;
+    }
     // A disable's plan is already in doubt (`markExpiredDisabled`), answered at once or not.
     const after = plan.push ? { ...plan.after, ...(requestId === undefined ? {} : { lastRequestId: requestId }) } : plan.after;
     const ok = plan.before ? await run.store.replace(after, { version: plan.before.version }) : await run.store.create(after);
     if (ok) written.add(after.sk);
     if (!ok) {
+      if (typedCreate) uncreated.add(plan.after.resourceId);
       // Another writer won; if we changed Huawei, push the registry's state again.
       // A create that lost (someone created the typed item first) is reconciled on that item just the same.
       if (plan.push) await reconcile(run, plan.before ?? plan.after, plan.push.isDisabled ? 'disable' : 'enable');
