@@ -28,6 +28,7 @@ import type { DueEntry, RegistryItem } from '../shared/registry/model.js';
 import { planIdRepair } from '../shared/registry/repair-plan.js';
 import type { PlannedRepair } from '../shared/registry/repair-plan.js';
 import { markExpiredDisabled, markRejected } from '../shared/registry/transitions.js';
+import { recheckTemplate } from '../sync/typeless-template.js';
 import { markDisableInDoubt } from './in-doubt.js';
 import { reconcile, reconcileRacedDisables } from './reconcile.js';
 import { reportedItem } from './report.js';
@@ -207,8 +208,17 @@ async function lookUpAndRepair(run: SweepRun, corpId: string, items: readonly Re
 }
 
 /** Returns the keys (sk) of the items it wrote; the caller releases the other claims. */
-async function applyPlans(run: SweepRun, corpId: string, plans: readonly PlannedRepair[]): Promise<Set<string>> {
+async function applyPlans(run: SweepRun, corpId: string, planned: readonly PlannedRepair[]): Promise<Set<string>> {
   const written = new Set<string>();
+  const typelessPlan = planned.find((p) => p.before !== undefined && p.before.type === undefined);
+  // A typed item created from the type-less item's state, judged from Huawei against the registry as read before
+  // the look-up, is provisional like the sync's (see functions/sync/typeless-template.ts), and re-checked below.
+  // Not the sweep's own disables: their state is the disable this sweep sends.
+  const plans = planned.map((p) =>
+    typelessPlan && p.before === undefined && p.after.type !== undefined && p.outcome !== 'disable'
+      ? { ...p, after: { ...p.after, templateVersion: typelessPlan.before?.version } }
+      : p,
+  );
   const pushes = plans.flatMap((p) => (p.push ? [p.push] : []));
   let accepted = true;
   let requestId: string | undefined;
@@ -250,6 +260,19 @@ async function applyPlans(run: SweepRun, corpId: string, plans: readonly Planned
       continue;
     }
     countRepair(run, plan);
+  }
+  const provisional = plans.filter((p) => p.after.templateVersion !== undefined && written.has(p.after.sk));
+  if (typelessPlan?.before && provisional.length) {
+    const check = {
+      corpId,
+      resourceId: typelessPlan.before.resourceId,
+      created: new Map(provisional.map((p) => [p.after.sk, p.after.version])),
+      templateVersion: written.has(typelessPlan.after.sk) ? typelessPlan.after.version : -1,
+      readVersion: typelessPlan.before.version,
+    };
+    const result = await recheckTemplate(run.store, check, run.now);
+    run.report.itemsRead += result.reads;
+    if (!result.settled) run.problem(`${corpId}/${check.resourceId}: type-less item kept changing; the sync re-plans it`);
   }
   return written;
 }
