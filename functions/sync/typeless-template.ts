@@ -6,12 +6,18 @@
  * from then on the typed item decides for its type: a renewal would not re-enable a disable of ours, a late
  * duplicate would be taken as a manual disable (issue 15, seed 7586 and the "in doubt not carried" seeds).
  *
- * So after its writes, for every id where it created typed items, the sync checks the type-less item: unchanged
- * (its own write landed, or none was needed and none appeared) means the creates stand. Otherwise each typed item
- * the sync created that nobody has written since is rewritten from the type-less item's current state (it stands
- * for the type again, mark included, exactly as before the sync; the next sync re-plans it), and the type-less item
- * is sealed (version + 1, conditioned on the version just read), so that a relay update that read it before the
- * typed items existed fails its record and re-reads. A lost seal repeats the check, a bounded number of times.
+ * So the creates are provisional: each records the type-less version it was judged against (`templateVersion`),
+ * and a relay that reads one next to a type-less item at another version takes the type-less item's state for it
+ * (issue 15, fifth round: relays that built on a stale `disabled-manual`). After its writes, for every id where it
+ * created typed items, the sync checks the type-less item here. Unchanged but for the sync's own seal: the creates
+ * taken from that version are confirmed (one write each removes the marker). Changed (or appeared, for adopted
+ * ids): every create still provisional (written since only by writes that decide nothing, such as a sweep's seal or
+ * in-doubt mark, which keep the marker; adopted ones: not written since) is rewritten from the type-less item's
+ * current state (it stands for the type again, mark included; the next sync re-plans it), provisional against that
+ * version, and the type-less item is sealed (version + 1, conditioned on the version just read), so that a relay
+ * update that read it before the typed items existed fails its record and re-reads; the next pass confirms them. A
+ * writer that decided a state anew removed the marker, and its state stands. Bounded passes; the sweep's look-ups
+ * use the same check for the typed items they create from a type-less item.
  */
 import type { RegistryStore } from '../shared/registry/store.js';
 import { finishWrite, markChecked, markConfirmed, newItem } from '../shared/registry/transitions.js';
