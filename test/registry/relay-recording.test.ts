@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { ModResourceItem } from '../../functions/shared/huawei/schemas.js';
 import { RegistryConflictError, RegistryUnavailableError } from '../../functions/shared/registry/errors.js';
 import { itemKey } from '../../functions/shared/registry/keys.js';
+import { dueEntrySchema } from '../../functions/shared/registry/model.js';
 import type { RegistryItem } from '../../functions/shared/registry/model.js';
 import { relayAndRecord } from '../../functions/resources/relay-recording.js';
 import { RegistryStore } from '../../functions/shared/registry/store.js';
@@ -365,5 +366,24 @@ describe('relaying and recording a resource update', () => {
     expect(result.outcome).toBe('upstream-rejected');
     expect((await huawei.resources(CORP)).get('refused-later/VMR')?.isDisabled).toBe(true);
     expect(await get('refused-later', 'VMR')).toMatchObject({ status: 'active', inDoubtSince: expect.any(Number) as unknown });
+  });
+  it('leaves the in-doubt mark in place of a live sweep claim it drops, since the sweep’s disable may be in flight (issue 15, seed 284359)', async () => {
+    // Prepare: an overdue registered resource a sweep has claimed (its disable may be on its way).
+    const past = Date.now() - HOUR;
+    await huawei.addResources(CORP, [{ id: 'claimed-renewal', type: 'VMR', expireDate: past }]);
+    await relay([{ id: 'claimed-renewal', type: 'VMR', expireDate: past }]);
+    const due = await get('claimed-renewal', 'VMR');
+    expect(await registry.store.claim(dueEntrySchema.parse(due), { sweepId: 'sweep-in-flight', now: Date.now(), expiresAt: Date.now() + 60_000 })).toBeDefined();
+    const renewed = Date.now() + 24 * HOUR;
+
+    // Act
+    const result = await relay([{ id: 'claimed-renewal', type: 'VMR', expireDate: renewed }]);
+
+    // Assess: recorded renewed, without the claim, and in doubt: a sync that reads it before the sweep reconciles
+    // takes a disabled state Huawei shows for it as the sweep's (pushed again), not as a manual disable.
+    expect(result.outcome).toBe('recorded');
+    const item = await get('claimed-renewal', 'VMR');
+    expect(item).toMatchObject({ status: 'active', expireDate: renewed, inDoubtSince: expect.any(Number) as unknown });
+    expect(item.claimedBy).toBeUndefined();
   });
 });
