@@ -274,12 +274,16 @@ export function recordWrites(
   return [...working.values()]
     .filter((w) => w.touched)
     // A sweep's claim read in step 1 may have been released since: writing it back would revive it. The version
-    // bump alone makes a still-holding sweep's record fail and reconcile, so the claim is not needed.
+    // bump alone makes a still-holding sweep's record fail and reconcile, so the claim is not needed. But a live
+    // claim says the sweep's disable may be in flight (sent before its record): dropping it, the write leaves the
+    // in-doubt mark in its place, so a sync that reads the item before the sweep reconciles takes a disabled state
+    // it sees as ours, not as a manual disable (issue 15, seed 284359).
     .map((w) => {
       const base = w.before ?? (w.recreateVersion !== undefined ? { ...w.next, version: w.recreateVersion } : w.next);
+      const claimed = w.before?.claimedBy !== undefined && (w.before.claimExpiresAt ?? 0) >= ctx.now;
       const write: RecordWrite = {
         before: w.before,
-        after: finishWrite(base, withoutClaim(w.next), ctx),
+        after: finishWrite(base, withoutClaim(claimed ? withDisableInDoubt(w.next, ctx.now) : w.next), ctx),
         expectedVersion: w.before?.version ?? w.recreateVersion,
       };
       if (w.templateSk !== undefined) write.templateSk = w.templateSk;
