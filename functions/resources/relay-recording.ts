@@ -14,6 +14,7 @@
  * also the last state sent upstream. See docs/registry-and-sweeper.md for the race walk-through.
  */
 import type { UpstreamResponse } from '../shared/huawei/client.js';
+import { RESOURCE_TYPES } from '../shared/huawei/schemas.js';
 import type { ModResourceItem, ResourceType } from '../shared/huawei/schemas.js';
 import { chunks } from '../shared/batches.js';
 import { mapWithConcurrency } from '../shared/registry/concurrency.js';
@@ -22,7 +23,7 @@ import { itemKey } from '../shared/registry/keys.js';
 import type { RegistryItem, ResourceRef } from '../shared/registry/model.js';
 import type { RegistryStore } from '../shared/registry/store.js';
 import { mayBeDisabledByUs } from '../shared/registry/state.js';
-import { applyRelayedChange, finishWrite, markInDoubt, markReenableOwed, newItem, withInheritedDoubt, withoutClaim } from '../shared/registry/transitions.js';
+import { applyRelayedChange, finishWrite, markInDoubt, markReenableOwed, newItem, provisionalIsStale, withDisableInDoubt, withInheritedDoubt, withoutClaim } from '../shared/registry/transitions.js';
 import type { WriteContext } from '../shared/registry/transitions.js';
 
 /** Registered items per resource id, as read before relaying. */
@@ -214,6 +215,8 @@ export function recordWrites(
   registered: RegisteredResources,
   ctx: WriteContext,
   recreate: ReadonlyMap<string, number> = new Map(),
+  /** In-doubt marks the left-out items carry (sort key -> since): a mark set on them since stays. */
+  recreateMarks: ReadonlyMap<string, number> = new Map(),
 ): RecordWrite[] {
   const working = new Map<string, WorkingRecord>();
   for (const id of new Set(planned.map((p) => p.item.id))) {
@@ -235,14 +238,21 @@ export function recordWrites(
       created.noTemplate = true;
     }
     const recreateVersion = recreate.get(key.sk);
-    if (recreateVersion !== undefined) created.recreateVersion = recreateVersion;
+    if (recreateVersion !== undefined) {
+      created.recreateVersion = recreateVersion;
+      created.next = withDisableInDoubt(created.next, recreateMarks.get(key.sk));
+    }
     working.set(key.sk, created);
     return created;
   };
 
   for (const { item, reenableTypelessLater, inDoubt } of planned) {
     const change = { expireDate: item.expireDate, isDisabled: item.isDisabled };
-    if (item.type === undefined) start(undefined, item.id); // stands for the types the registry has no item of
+    if (item.type === undefined) {
+      start(undefined, item.id); // stands for the types the registry has no item of
+      // Typed items left out to be written again from the type-less item: this change reaches them too.
+      for (const type of RESOURCE_TYPES) if (recreate.has(itemKey(corpId, item.id, type).sk)) start(type, item.id);
+    }
     // A type-less update reaches every type Huawei holds; a type recorded gone is not among them.
     const targets =
       item.type !== undefined ? [start(item.type, item.id)] : recordsOf(item.id).filter((w) => w.next.type === undefined || w.next.status !== 'gone');
@@ -264,12 +274,16 @@ export function recordWrites(
   return [...working.values()]
     .filter((w) => w.touched)
     // A sweep's claim read in step 1 may have been released since: writing it back would revive it. The version
-    // bump alone makes a still-holding sweep's record fail and reconcile, so the claim is not needed.
+    // bump alone makes a still-holding sweep's record fail and reconcile, so the claim is not needed. But a live
+    // claim says the sweep's disable may be in flight (sent before its record): dropping it, the write leaves the
+    // in-doubt mark in its place, so a sync that reads the item before the sweep reconciles takes a disabled state
+    // it sees as ours, not as a manual disable (issue 15, seed 284359).
     .map((w) => {
       const base = w.before ?? (w.recreateVersion !== undefined ? { ...w.next, version: w.recreateVersion } : w.next);
+      const claimed = w.before?.claimedBy !== undefined && (w.before.claimExpiresAt ?? 0) >= ctx.now;
       const write: RecordWrite = {
         before: w.before,
-        after: finishWrite(base, withoutClaim(w.next), ctx),
+        after: finishWrite(base, withoutClaim(claimed ? withDisableInDoubt(w.next, ctx.now) : w.next), ctx),
         expectedVersion: w.before?.version ?? w.recreateVersion,
       };
       if (w.templateSk !== undefined) write.templateSk = w.templateSk;
@@ -286,7 +300,7 @@ export interface RecordOutcome {
    * Typed items written from a template whose own write then failed (sort key -> version written): the
    * template went stale, so the next round rewrites them from the fresh one.
    */
-  staleCreates: Map<string, number>;
+  staleCreates: Map<string, RegistryItem>;
 }
 
 /**
@@ -306,9 +320,9 @@ export async function recordRelayedUpdate(
   const lastResults = await mapWithConcurrency(last, concurrency, write);
   const failed = [...first.filter((_, i) => !firstResults[i]), ...last.filter((_, i) => !lastResults[i])];
   const staleTemplates = new Set(last.filter((_, i) => !lastResults[i]).map((w) => w.after.sk + '|' + w.after.pk));
-  const staleCreates = new Map<string, number>();
+  const staleCreates = new Map<string, RegistryItem>();
   first.forEach((w, i) => {
-    if (firstResults[i] && w.templateSk !== undefined && staleTemplates.has(w.templateSk + '|' + w.after.pk)) staleCreates.set(w.after.sk, w.after.version);
+    if (firstResults[i] && w.templateSk !== undefined && staleTemplates.has(w.templateSk + '|' + w.after.pk)) staleCreates.set(w.after.sk, w.after);
   });
   const conflicted = new Set(failed.map((w) => w.after.resourceId));
   // Typed items created while the id had no type-less item: one created since makes them stale creates too.
@@ -316,7 +330,7 @@ export async function recordRelayedUpdate(
   const templates = await mapWithConcurrency(unchecked, concurrency, (w) => store.get(itemKey(w.after.corpId, w.after.resourceId, undefined)));
   unchecked.forEach((w, i) => {
     if (templates[i] === undefined || templates[i]?.status === 'gone') return;
-    staleCreates.set(w.after.sk, w.after.version);
+    staleCreates.set(w.after.sk, w.after);
     conflicted.add(w.after.resourceId);
   });
   return { conflicted, staleCreates };
@@ -391,18 +405,25 @@ export async function relayAndRecord(
   const reenabled: ResourceRef[] = [];
   const reenableLater: ResourceRef[] = [];
   // Typed items an earlier round created from a template that went stale (sort key -> version written).
-  let staleCreates = new Map<string, number>();
+  let staleCreates = new Map<string, RegistryItem>();
   // The previous round's accepted items and when they were planned: what the stale creates must be rewritten with.
   let previous: { accepted: PlannedItem[]; plannedAt: number; requestId: string | undefined } | undefined;
   // Ending without another round (an upstream error, a rejection): stale creates of the previous round are
   // rewritten first, record only, best effort (the caller gets the upstream answer or error either way).
+  // Disables Huawei accepted in an earlier round whose record lost: whatever ends the update later (an upstream
+  // error, a rejection, the last round) leaves them in doubt, like any disable we sent (issue 15, seed 90082).
+  let unrecordedDisables: ModResourceItem[] = [];
+  const markInDoubtOnEnd = (disables: readonly ModResourceItem[]) => {
+    const all = [...unrecordedDisables, ...disables];
+    return all.length ? markRelayedInDoubt(deps.store, corpId, all, deps.now()) : Promise.resolve();
+  };
   const settleStaleCreates = () =>
     previous && staleCreates.size
       ? rewriteStaleCreates(deps, corpId, previous.accepted, staleCreates, previous.requestId, previous.plannedAt).catch(() => undefined)
       : Promise.resolve();
   for (let attempt = 1; ; attempt++) {
     const read = await readRegistered(deps.store, corpId, pending);
-    const { registered, recreate } = withoutStaleCreates(read, staleCreates);
+    const { registered, recreate, marks } = withoutStaleCreates(read, staleCreates);
     const plannedAt = deps.now();
     const plan = planRelayedUpdate(corpId, pending, registered, { now: plannedAt, reenableRenewed: deps.reenableRenewed });
     const accepted: PlannedItem[] = [];
@@ -415,15 +436,13 @@ export async function relayAndRecord(
       } catch (error) {
         await settleStaleCreates();
         // No answer: Huawei may still apply the call, later than anything after it.
-        const disables = disablesIn(chunk);
-        if (disables.length && upstreamMayHaveReceived(error)) await markRelayedInDoubt(deps.store, corpId, disables, deps.now());
+        await markInDoubtOnEnd(upstreamMayHaveReceived(error) ? disablesIn(chunk) : []);
         throw error;
       }
       upstreamCalls++;
       if (response.status < 200 || response.status >= 300) {
         // An attempt before the one answered got no answer (or a 5xx): Huawei may still apply it, later.
-        const disables = disablesIn(chunk);
-        if (response.attempts > 1 && disables.length) await markRelayedInDoubt(deps.store, corpId, disables, deps.now());
+        await markInDoubtOnEnd(response.attempts > 1 ? disablesIn(chunk) : []);
         if (accepted.length === 0) await settleStaleCreates();
         rejection = response;
         break;
@@ -434,7 +453,7 @@ export async function relayAndRecord(
       accepted.push(...chunk.map((p): PlannedItem => (p.item.isDisabled === true ? { ...p, inDoubt: true } : p)));
     }
     if (accepted.length) {
-      const writes = recordWrites(corpId, accepted, registered, { now: deps.now(), requestId: lastResponse?.requestId, pushedAt: plannedAt }, recreate);
+      const writes = recordWrites(corpId, accepted, registered, { now: deps.now(), requestId: lastResponse?.requestId, pushedAt: plannedAt }, recreate, marks);
       const recorded = await recordRelayedUpdate(deps.store, writes);
       const conflicted = recorded.conflicted;
       staleCreates = recorded.staleCreates;
@@ -452,11 +471,11 @@ export async function relayAndRecord(
         // Best effort: a registry failure here must not keep the disables below from being marked.
         await rewriteStaleCreates(deps, corpId, accepted, staleCreates, lastResponse?.requestId, plannedAt).catch(() => undefined);
         // Huawei applied disables whose record lost; they may land again later like any other.
-        const disables = disablesIn(accepted).filter((i) => conflicted.has(i.id));
-        if (disables.length) await markRelayedInDoubt(deps.store, corpId, disables, deps.now());
+        await markInDoubtOnEnd(disablesIn(accepted).filter((i) => conflicted.has(i.id)));
         throw new RegistryConflictError([...conflicted], attempt);
       }
       previous = { accepted, plannedAt, requestId: lastResponse?.requestId };
+      unrecordedDisables = [...unrecordedDisables, ...disablesIn(accepted)].filter((i) => conflicted.has(i.id));
       await sleep(waitMs);
       pending = items.filter((i) => conflicted.has(i.id));
       continue;
@@ -480,7 +499,7 @@ async function rewriteStaleCreates(
   deps: RelayAndRecordDeps,
   corpId: string,
   accepted: readonly PlannedItem[],
-  staleCreates: ReadonlyMap<string, number>,
+  staleCreates: ReadonlyMap<string, RegistryItem>,
   requestId: string | undefined,
   pushedAt: number,
 ): Promise<void> {
@@ -488,11 +507,16 @@ async function rewriteStaleCreates(
   // Bounded like the sync's template re-check: a seal that fails again means the type-less item changed again.
   for (let attempt = 1; attempt <= STALE_REWRITE_ATTEMPTS && pending.size; attempt++) {
     const current = pending;
-    const stale = accepted.filter((p) => p.item.type !== undefined && current.has(itemKey(corpId, p.item.id, p.item.type).sk));
+    // A typed item reaches its own type; a type-less one every type of its id, so also the stale typed items of it.
+    const stale = accepted.filter((p) =>
+      p.item.type !== undefined
+        ? current.has(itemKey(corpId, p.item.id, p.item.type).sk)
+        : RESOURCE_TYPES.some((type) => current.has(itemKey(corpId, p.item.id, type).sk)),
+    );
     if (stale.length === 0) return;
     const read = await readRegistered(deps.store, corpId, stale.map((p) => p.item));
-    const { registered, recreate } = withoutStaleCreates(read, current);
-    const writes = recordWrites(corpId, stale, registered, { now: deps.now(), requestId, pushedAt }, recreate);
+    const { registered, recreate, marks } = withoutStaleCreates(read, current);
+    const writes = recordWrites(corpId, stale, registered, { now: deps.now(), requestId, pushedAt }, recreate, marks);
     pending = (await recordRelayedUpdate(deps.store, writes)).staleCreates;
   }
 }
@@ -542,25 +566,53 @@ export async function markRelayedInDoubt(store: RegistryStore, corpId: string, i
 }
 
 /**
- * Leaves out of the registered items the typed items this update itself created from a stale template (still at
- * the version it wrote): they are planned and written again as if new, from the fresh type-less item.
+ * Leaves out of the registered items the typed items created from a type-less item that changed since: those this
+ * update itself created from a stale template (still as it wrote them: `stillAsWritten`), and a sync's provisional creates
+ * judged against an older version of the type-less item (`provisionalIsStale`). They are planned and written again
+ * as if new, from the fresh type-less item, each conditioned on the version read. Not from a type-less item
+ * recorded gone since (a sync found every type with its own item): that stands for nothing, and the typed item,
+ * taken from it before, is kept as it is (issue 15, seed 95244: recreated from a gone item, it lost the sweep's
+ * disable and its in-doubt mark).
  */
 function withoutStaleCreates(
   read: ReadonlyMap<string, RegistryItem[]>,
-  staleCreates: ReadonlyMap<string, number>,
-): { registered: Map<string, RegistryItem[]>; recreate: Map<string, number> } {
+  staleCreates: ReadonlyMap<string, RegistryItem>,
+): { registered: Map<string, RegistryItem[]>; recreate: Map<string, number>; marks: Map<string, number> } {
   const recreate = new Map<string, number>();
+  const marks = new Map<string, number>();
   const registered = new Map<string, RegistryItem[]>();
   for (const [id, items] of read) {
+    const typeless = items.find((item) => item.type === undefined);
+    // A type-less item recorded gone since stands for nothing (every type has its own item): no template.
+    const template = typeless !== undefined && typeless.status !== 'gone';
     registered.set(
       id,
       items.filter((item) => {
-        if (staleCreates.get(item.sk) !== item.version) return true;
+        const written = staleCreates.get(item.sk);
+        const ownStaleCreate = template && written !== undefined && stillAsWritten(item, written);
+        if (!ownStaleCreate && !provisionalIsStale(item, typeless)) return true;
         recreate.set(item.sk, item.version);
+        if (item.inDoubtSince !== undefined) marks.set(item.sk, item.inDoubtSince);
         return false;
       }),
     );
   }
-  return { registered, recreate };
+  return { registered, recreate, marks };
+}
+
+/**
+ * The item still shows the state this update wrote: written since, if at all, only by writes that decide nothing
+ * (a seal, an in-doubt mark: issue 15, seed 83942, where a sweep's mark on the typed sibling of its unanswered
+ * type-less disable made the relay keep its stale create). Any write that decides a state sets another status,
+ * expiry, owed re-enable or request id.
+ */
+function stillAsWritten(current: RegistryItem, written: RegistryItem): boolean {
+  return (
+    current.version >= written.version &&
+    current.status === written.status &&
+    current.expireDate === written.expireDate &&
+    current.reenableOwedSince === written.reenableOwedSince &&
+    current.lastRequestId === written.lastRequestId
+  );
 }
 

@@ -28,6 +28,7 @@ import type { DueEntry, RegistryItem } from '../shared/registry/model.js';
 import { planIdRepair } from '../shared/registry/repair-plan.js';
 import type { PlannedRepair } from '../shared/registry/repair-plan.js';
 import { markExpiredDisabled, markRejected } from '../shared/registry/transitions.js';
+import { recheckTemplate } from '../sync/typeless-template.js';
 import { markDisableInDoubt } from './in-doubt.js';
 import { reconcile, reconcileRacedDisables } from './reconcile.js';
 import { reportedItem } from './report.js';
@@ -207,8 +208,17 @@ async function lookUpAndRepair(run: SweepRun, corpId: string, items: readonly Re
 }
 
 /** Returns the keys (sk) of the items it wrote; the caller releases the other claims. */
-async function applyPlans(run: SweepRun, corpId: string, plans: readonly PlannedRepair[]): Promise<Set<string>> {
+async function applyPlans(run: SweepRun, corpId: string, planned: readonly PlannedRepair[]): Promise<Set<string>> {
   const written = new Set<string>();
+  const typelessPlan = planned.find((p) => p.before !== undefined && p.before.type === undefined);
+  // A typed item created from the type-less item's state, judged from Huawei against the registry as read before
+  // the look-up, is provisional like the sync's (see functions/sync/typeless-template.ts), and re-checked below.
+  // Not the sweep's own disables: their state is the disable this sweep sends.
+  const plans = planned.map((p) =>
+    typelessPlan && p.before === undefined && p.after.type !== undefined && p.outcome !== 'disable'
+      ? { ...p, after: { ...p.after, templateVersion: typelessPlan.before?.version } }
+      : p,
+  );
   const pushes = plans.flatMap((p) => (p.push ? [p.push] : []));
   let accepted = true;
   let requestId: string | undefined;
@@ -221,22 +231,48 @@ async function applyPlans(run: SweepRun, corpId: string, plans: readonly Planned
     const mayLand = !accepted && (outcome.answered ? outcome.response.attempts > 1 : outcome.maybeApplied);
     if (mayLand && pushes.some((p) => p.isDisabled)) {
       for (const plan of plans) if (plan.push?.isDisabled && plan.before) await markDisableInDoubt(run, plan.before, [plan.push]);
+      // Types the type-less item stands for (their typed items were to be created with the disable): it is the
+      // item that carries the mark for them (issue 15, seed 137115).
+      const forTypeless = plans.flatMap((p) => (p.push?.isDisabled && p.before === undefined ? [p.push] : []));
+      const typeless = plans.find((p) => p.before !== undefined && p.before.type === undefined)?.before;
+      if (forTypeless.length && typeless) await markDisableInDoubt(run, typeless, forTypeless);
     }
     if (!accepted && outcome.answered) run.problem(`repair in ${corpId}: HTTP ${outcome.response.status} ${upstreamErrorOf(outcome.response).errorCode}`);
   }
+  // Ids where a typed item the plan creates from the type-less item was not created: the type-less item still
+  // stands for that type, so it is not recorded gone (the type-less plans come after the typed ones).
+  const uncreated = new Set<string>();
   for (const plan of plans) {
-    if (plan.push && !accepted) continue;
+    const typedCreate = plan.before === undefined && plan.after.type !== undefined;
+    if ((plan.push && !accepted) || (plan.after.type === undefined && plan.after.status === 'gone' && uncreated.has(plan.after.resourceId))) {
+      if (typedCreate) uncreated.add(plan.after.resourceId);
+      continue;
+    }
     // A disable's plan is already in doubt (`markExpiredDisabled`), answered at once or not.
     const after = plan.push ? { ...plan.after, ...(requestId === undefined ? {} : { lastRequestId: requestId }) } : plan.after;
     const ok = plan.before ? await run.store.replace(after, { version: plan.before.version }) : await run.store.create(after);
     if (ok) written.add(after.sk);
     if (!ok) {
+      if (typedCreate) uncreated.add(plan.after.resourceId);
       // Another writer won; if we changed Huawei, push the registry's state again.
       // A create that lost (someone created the typed item first) is reconciled on that item just the same.
       if (plan.push) await reconcile(run, plan.before ?? plan.after, plan.push.isDisabled ? 'disable' : 'enable');
       continue;
     }
     countRepair(run, plan);
+  }
+  const provisional = plans.filter((p) => p.after.templateVersion !== undefined && written.has(p.after.sk));
+  if (typelessPlan?.before && provisional.length) {
+    const check = {
+      corpId,
+      resourceId: typelessPlan.before.resourceId,
+      created: new Map(provisional.map((p) => [p.after.sk, p.after.version])),
+      templateVersion: written.has(typelessPlan.after.sk) ? typelessPlan.after.version : -1,
+      readVersion: typelessPlan.before.version,
+    };
+    const result = await recheckTemplate(run.store, check, run.now);
+    run.report.itemsRead += result.reads;
+    if (!result.settled) run.problem(`${corpId}/${check.resourceId}: type-less item kept changing; the sync re-plans it`);
   }
   return written;
 }

@@ -32,6 +32,7 @@ import { logger as defaultLogger, metrics as defaultMetrics } from '../shared/ob
 import { mapWithConcurrency } from '../shared/registry/concurrency.js';
 import { RegistryUnavailableError } from '../shared/registry/errors.js';
 import { byId, parseListingPage, readAllPages, SEARCH_PAGE_LIMIT } from '../shared/registry/huawei-listing.js';
+import { itemKey } from '../shared/registry/keys.js';
 import type { RegistryItem } from '../shared/registry/model.js';
 import { planIdRepair } from '../shared/registry/repair-plan.js';
 import type { PlannedRepair } from '../shared/registry/repair-plan.js';
@@ -208,11 +209,26 @@ async function syncCorp(run: SyncRun, corpId: string): Promise<void> {
   const now = run.now();
   const plans: PlannedRepair[] = [];
   for (const id of new Set([...registered.keys(), ...seen.keys()])) {
-    plans.push(...planIdRepair(corpId, id, registered.get(id) ?? [], seen.get(id) ?? [], { now, disableExpired: false, adopt: true }));
+    const items = registered.get(id) ?? [];
+    plans.push(...provisional(planIdRepair(corpId, id, items, seen.get(id) ?? [], { now, disableExpired: false, adopt: true }), items));
   }
   for (const plan of plans) count(run.report, plan);
   if (run.report.dryRun || plans.length === 0) return;
   await applyPlans(run, corpId, plans, registered);
+}
+
+/**
+ * Typed items created from the type-less item's state are judged against it as read before Huawei: they record
+ * its version, and stay provisional until the template re-check confirms them (typeless-template.ts).
+ */
+function provisional(plans: PlannedRepair[], registered: readonly RegistryItem[]): PlannedRepair[] {
+  const template = registered.find((i) => i.type === undefined && i.status !== 'gone');
+  if (template === undefined) return plans;
+  return plans.map((plan) =>
+    plan.before === undefined && plan.after.type !== undefined && plan.outcome !== 'adopted'
+      ? { ...plan, after: { ...plan.after, templateVersion: template.version } }
+      : plan,
+  );
 }
 
 function count(report: SyncReport, plan: PlannedRepair): void {
@@ -247,14 +263,25 @@ async function applyPlans(run: SyncRun, corpId: string, plans: readonly PlannedR
   }
   // The type-less items' writes go after every typed one (see planIdRepair and typeless-template.ts).
   const written = new Set<PlannedRepair>();
+  // Ids where a typed item the plan creates from the type-less item was not created: the type-less item still
+  // stands for that type, so it is not recorded gone (issue 15, seed 117896: the create left to a sweep's claim).
+  const uncreated = new Set<string>();
   const write = async (plan: PlannedRepair) => {
     if (plan.push && !accepted.has(plan)) return;
+    const typedCreate = plan.before === undefined && plan.after.type !== undefined;
+    const standsFor = plan.after.type === undefined && plan.after.status === 'gone' && uncreated.has(plan.after.resourceId);
+    if (standsFor || (await sweepDisableInFlight(run, plan))) {
+      if (typedCreate) uncreated.add(plan.after.resourceId);
+      run.report.conflicts++;
+      return;
+    }
     const ok = plan.before ? await store.replace(plan.after, { version: plan.before.version }) : await store.create(plan.after);
     if (ok) {
       written.add(plan);
       run.report.registryWrites++;
       return;
     }
+    if (typedCreate) uncreated.add(plan.after.resourceId);
     run.report.conflicts++;
     // The other writer's state stands in the registry; if our re-enable may have undone it, push it again.
     if (plan.push && plan.before) await repushRegistryState(run, corpId, plan);
@@ -272,7 +299,7 @@ async function applyPlans(run: SyncRun, corpId: string, plans: readonly PlannedR
       const typelessPlan = plans.find((p) => p.after.type === undefined && p.after.resourceId === id);
       const read = registered.get(id)?.find((i) => i.type === undefined);
       const templateVersion = typelessPlan ? (written.has(typelessPlan) ? typelessPlan.after.version : -1) : read?.version;
-      check = { corpId, resourceId: id, created: new Map(), templateVersion };
+      check = { corpId, resourceId: id, created: new Map(), templateVersion, readVersion: read?.version };
       checks.set(id, check);
     }
     check.created.set(plan.after.sk, plan.after.version);
@@ -291,6 +318,23 @@ async function applyPlans(run: SyncRun, corpId: string, plans: readonly PlannedR
     run.report.registryWrites += result.writes;
     if (!result.settled) run.problem(`${corpId}/${check.resourceId}: type-less item kept changing; the next sync re-plans it`);
   });
+}
+
+/**
+ * A disable the sync would record as someone else's (nothing of ours explained it at its read) may be a sweep's:
+ * the sweep claims an item (no version change) before it sends its disable, so a claim made after the sync's
+ * registry read is not in that read, and a conditional write on the version would still land and take the
+ * sweep's disable for a manual one (issue 15, seed 92558). The listing was read after any such claim, so one read
+ * of the item that carries it (its own; the type-less item for a type it stands for) after the listing settles it:
+ * under a live claim the write is left (counted as a conflict) to the sweep that holds it and the next sync.
+ */
+async function sweepDisableInFlight(run: SyncRun, plan: PlannedRepair): Promise<boolean> {
+  if (plan.outcome !== 'disabled-elsewhere') return false;
+  const holder = plan.before ?? (plan.after.templateVersion === undefined ? undefined : itemKey(plan.after.corpId, plan.after.resourceId, undefined));
+  if (holder === undefined) return false;
+  const current = await run.deps.store.get(holder);
+  run.report.registryReads++;
+  return current?.claimedBy !== undefined && (current.claimExpiresAt ?? 0) >= run.now();
 }
 
 async function repushRegistryState(run: SyncRun, corpId: string, plan: PlannedRepair): Promise<void> {

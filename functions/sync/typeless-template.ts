@@ -6,26 +6,33 @@
  * from then on the typed item decides for its type: a renewal would not re-enable a disable of ours, a late
  * duplicate would be taken as a manual disable (issue 15, seed 7586 and the "in doubt not carried" seeds).
  *
- * So after its writes, for every id where it created typed items, the sync checks the type-less item: unchanged
- * (its own write landed, or none was needed and none appeared) means the creates stand. Otherwise each typed item
- * the sync created that nobody has written since is rewritten from the type-less item's current state (it stands
- * for the type again, mark included, exactly as before the sync; the next sync re-plans it), and the type-less item
- * is sealed (version + 1, conditioned on the version just read), so that a relay update that read it before the
- * typed items existed fails its record and re-reads. A lost seal repeats the check, a bounded number of times.
+ * So the creates are provisional: each records the type-less version it was judged against (`templateVersion`),
+ * and a relay that reads one next to a type-less item at another version takes the type-less item's state for it
+ * (issue 15, fifth round: relays that built on a stale `disabled-manual`). After its writes, for every id where it
+ * created typed items, the sync checks the type-less item here. Unchanged but for the sync's own seal: the creates
+ * taken from that version are confirmed (one write each removes the marker). Changed (or appeared, for adopted
+ * ids): every create still provisional (written since only by writes that decide nothing, such as a sweep's seal or
+ * in-doubt mark, which keep the marker; adopted ones: not written since) is rewritten from the type-less item's
+ * current state (it stands for the type again, mark included; the next sync re-plans it), provisional against that
+ * version, and the type-less item is sealed (version + 1, conditioned on the version just read), so that a relay
+ * update that read it before the typed items existed fails its record and re-reads; the next pass confirms them. A
+ * writer that decided a state anew removed the marker, and its state stands. Bounded passes; the sweep's look-ups
+ * use the same check for the typed items they create from a type-less item.
  */
-import type { RegistryItem } from '../shared/registry/model.js';
 import type { RegistryStore } from '../shared/registry/store.js';
-import { finishWrite, markChecked, newItem } from '../shared/registry/transitions.js';
+import { finishWrite, markChecked, markConfirmed, newItem } from '../shared/registry/transitions.js';
 
-const MAX_ATTEMPTS = 4;
+const MAX_ATTEMPTS = 5;
 
 /** Typed items the sync created for one id (sk -> version written), and the type-less item as it read it. */
 export interface CreatedFromTemplate {
   corpId: string;
   resourceId: string;
   created: Map<string, number>;
-  /** The type-less item's version the sync's plan relied on, or undefined when it had none. */
+  /** The type-less item's version after the sync's own write of it (or as read when it wrote none); undefined when it had none. */
   templateVersion: number | undefined;
+  /** The type-less item's version the sync read and judged the creates against (their `templateVersion`). */
+  readVersion?: number | undefined;
 }
 
 /** Returns the registry reads and writes it made, and whether it settled. */
@@ -36,33 +43,41 @@ export async function recheckTemplate(
 ): Promise<{ reads: number; writes: number; settled: boolean }> {
   let reads = 0;
   let writes = 0;
-  const created = new Map(check.created);
+  // The type-less item's version expected now, and the one the provisional creates were last taken from.
   let expected = check.templateVersion;
+  let takenFrom = check.readVersion;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const items = await store.listResource(check.corpId, check.resourceId);
     reads += items.length;
     const typeless = items.find((i) => i.type === undefined);
-    if (typeless === undefined || typeless.status === 'gone' || typeless.version === expected) return { reads, writes, settled: true };
-    // Typed items written by someone else since stand as written (that writer saw them).
-    for (const [sk, version] of created) if (items.find((i) => i.sk === sk)?.version !== version) created.delete(sk);
-    if (created.size === 0) return { reads, writes, settled: true };
-    for (const [sk, version] of created) {
-      const own = items.find((i) => i.sk === sk) as RegistryItem;
-      const fresh = newItem({ corpId: own.corpId, resourceId: own.resourceId, type: own.type }, now(), typeless);
-      const rewritten = finishWrite({ ...fresh, version, createdAt: own.createdAt }, { ...fresh, createdAt: own.createdAt }, { now: now() });
-      if (await store.replace(rewritten, { version })) {
-        writes++;
-        created.set(sk, rewritten.version);
-      } else {
-        created.delete(sk);
-      }
+    // The creates still provisional: written since only by writes that decide nothing (a seal, an in-doubt mark),
+    // or not at all (adopted ones carry no marker). A writer that decided a state anew (the relay from the current
+    // type-less item, the sweep from Huawei's listing) dropped the marker, and its state stands.
+    const provisional = items.filter((i) => (i.templateVersion !== undefined ? check.created.has(i.sk) : check.created.get(i.sk) === i.version));
+    const gone = typeless === undefined || typeless.status === 'gone';
+    // Confirmed: taken from the type-less item at a version nothing was recorded on since but the sync's own seal
+    // (or it stands for nothing now). One write each ends the provisional state; a write that loses leaves the
+    // other writer's. The others are rewritten from it.
+    const unchanged = !gone && typeless.version === expected;
+    const confirmed = provisional.filter((i) => i.templateVersion !== undefined && (gone || (unchanged && i.templateVersion === takenFrom)));
+    for (const own of confirmed) if (await store.replace(markConfirmed(own, { now: now() }), { version: own.version })) writes++;
+    const stale = gone ? [] : provisional.filter((i) => !confirmed.includes(i));
+    if (stale.length === 0 || typeless === undefined) return { reads, writes, settled: true };
+    for (const own of stale) {
+      // The type-less item stands for the type again, mark included (the next sync re-plans it); provisional
+      // against this version of it until the seal below holds and the next pass confirms it.
+      const fresh = { ...newItem({ corpId: own.corpId, resourceId: own.resourceId, type: own.type }, now(), typeless), createdAt: own.createdAt };
+      const rewritten = { ...finishWrite(own, fresh, { now: now() }), templateVersion: typeless.version };
+      if (await store.replace(rewritten, { version: own.version })) writes++;
     }
     const sealed = markChecked(typeless, { now: now() });
     if (await store.replace(sealed, { version: typeless.version })) {
       writes++;
-      return { reads, writes, settled: true };
+      expected = sealed.version;
+      takenFrom = typeless.version;
+    } else {
+      expected = undefined;
     }
-    expected = undefined;
   }
   return { reads, writes, settled: false };
 }

@@ -2,13 +2,14 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { ModResourceItem } from '../../functions/shared/huawei/schemas.js';
 import { RegistryConflictError, RegistryUnavailableError } from '../../functions/shared/registry/errors.js';
 import { itemKey } from '../../functions/shared/registry/keys.js';
+import { dueEntrySchema } from '../../functions/shared/registry/model.js';
 import type { RegistryItem } from '../../functions/shared/registry/model.js';
 import { relayAndRecord } from '../../functions/resources/relay-recording.js';
 import { RegistryStore } from '../../functions/shared/registry/store.js';
 import { IN_DOUBT_HOLD_MS } from '../../functions/shared/registry/state.js';
 import { UpstreamTimeoutError } from '../../functions/shared/huawei/client.js';
 import { ATTR } from '../../functions/shared/registry/table.js';
-import { finishWrite, markExpiredDisabled } from '../../functions/shared/registry/transitions.js';
+import { finishWrite, markExpiredDisabled, markInDoubt } from '../../functions/shared/registry/transitions.js';
 import { CORP_A } from '../../local/simulator/demo-data.js';
 import { startHuawei, startRegistry, use } from '../support/stack.js';
 
@@ -257,5 +258,132 @@ describe('relaying and recording a resource update', () => {
     const typed = await get('no-tpl', 'VMR');
     expect(typeless).toMatchObject({ status: 'disabled-manual', inDoubtSince: expect.any(Number) as unknown });
     expect(typed).toMatchObject({ status: 'disabled-manual', expireDate: renewed, inDoubtSince: typeless.inDoubtSince });
+  });
+  it('keeps the typed item it created when the type-less item it was taken from is recorded gone before the next round (issue 15, seed 95244)', async () => {
+    // Prepare: an id registered without a type, overdue, whose two types our sweep disabled (type-less item
+    // disabled-expired, in doubt).
+    const past = Date.now() - HOUR;
+    await huawei.addResources(CORP, [{ id: 'gone-tpl', type: 'VMR', expireDate: past }, { id: 'gone-tpl', type: 'SOFT', expireDate: past }]);
+    await relay([{ id: 'gone-tpl', expireDate: past }]);
+    await huawei.spApi.updateResources(CORP, [{ id: 'gone-tpl', type: 'VMR', isDisabled: true }, { id: 'gone-tpl', type: 'SOFT', isDisabled: true }]);
+    const registered = await get('gone-tpl');
+    expect(await registry.store.replace(markExpiredDisabled(registered, { now: Date.now() }), { version: registered.version })).toBe(true);
+    const shortened = past + 1_000;
+    let sealedMeanwhile = false;
+
+    // Act: a typed expiry change of VMR creates its typed item from the type-less one. While its PUT is in flight
+    // another writer seals the type-less item (its own template seal then fails); before the next round a sync
+    // records the type-less item gone (every type it lists has its own item now).
+    const result = await relayAndRecord(
+      {
+        store: registry.store,
+        now: Date.now,
+        reenableRenewed: true,
+        sleep: async () => {
+          const typeless = await get('gone-tpl');
+          const gone = finishWrite(typeless, { ...typeless, status: 'gone', goneAt: Date.now() }, { now: Date.now() });
+          expect(await registry.store.replace(gone, { version: typeless.version })).toBe(true);
+        },
+      },
+      CORP,
+      [{ id: 'gone-tpl', type: 'VMR', expireDate: shortened }],
+      async (planned) => {
+        if (!sealedMeanwhile) {
+          sealedMeanwhile = true;
+          const typeless = await get('gone-tpl');
+          await registry.store.replace(finishWrite(typeless, typeless, { now: Date.now() }), { version: typeless.version });
+        }
+        return huawei.spApi.updateResources(CORP, planned);
+      },
+    );
+
+    // Assess: the typed item still shows our sweep's disable, in doubt (not "active" taken from the gone item).
+    expect(result.outcome).toBe('recorded');
+    expect(await get('gone-tpl', 'VMR')).toMatchObject({ status: 'disabled-expired', expireDate: shortened, inDoubtSince: expect.any(Number) as unknown });
+  });
+  it('rewrites a stale typed create from the fresh type-less item though a sweep marked it in doubt meanwhile (issue 15, seed 83942)', async () => {
+    // Prepare: an id registered without a type, a day out; Huawei holds it as VMR.
+    const expireDate = Date.now() + 24 * HOUR;
+    await huawei.addResources(CORP, [{ id: 'marked-create', type: 'VMR', expireDate }]);
+    await relay([{ id: 'marked-create', expireDate }]);
+    const renewed = expireDate + 24 * HOUR;
+    let disabledMeanwhile = false;
+
+    // Act: a typed renewal creates its typed item from the type-less item; while its PUT is in flight a caller
+    // disables the id without a type (recorded on the type-less item), so its template seal fails. Before its next
+    // round, a sweep's unanswered disable marks the typed item in doubt (a write that decides nothing).
+    const result = await relayAndRecord(
+      {
+        store: registry.store,
+        now: Date.now,
+        reenableRenewed: true,
+        sleep: async () => {
+          const created = await get('marked-create', 'VMR');
+          expect(await registry.store.replace(markInDoubt(created, { now: Date.now() }), { version: created.version })).toBe(true);
+        },
+      },
+      CORP,
+      [{ id: 'marked-create', type: 'VMR', expireDate: renewed }],
+      async (planned) => {
+        if (!disabledMeanwhile) {
+          disabledMeanwhile = true;
+          await relay([{ id: 'marked-create', isDisabled: true }]);
+        }
+        return huawei.spApi.updateResources(CORP, planned);
+      },
+    );
+
+    // Assess: the typed item shows the caller's disable, which reached VMR at Huawei (a renewal does not undo a
+    // manual disable), not the stale "active" it was created with.
+    expect(result.outcome).toBe('recorded');
+    expect((await huawei.resources(CORP)).get('marked-create/VMR')).toMatchObject({ isDisabled: true, expireDate: renewed });
+    expect(await get('marked-create', 'VMR')).toMatchObject({ status: 'disabled-manual', expireDate: renewed, inDoubtSince: expect.any(Number) as unknown });
+  });
+  it('marks in doubt a disable Huawei accepted in an earlier round whose record lost, when a later round is refused (issue 15, seed 90082)', async () => {
+    // Prepare: a registered resource a day out.
+    const expireDate = Date.now() + 24 * HOUR;
+    await huawei.addResources(CORP, [{ id: 'refused-later', type: 'VMR', expireDate }]);
+    await relay([{ id: 'refused-later', type: 'VMR', expireDate }]);
+    const refused = { status: 503, headers: {}, text: '{}', json: {}, requestId: 'r', attempts: 1 };
+    let calls = 0;
+
+    // Act: a disable; Huawei accepts its first round, but another writer records the item while the PUT is in
+    // flight, so the record loses; the next round's PUT is refused (503, not applied).
+    const result = await relayAndRecord(
+      { store: registry.store, now: Date.now, reenableRenewed: true, sleep: async () => undefined },
+      CORP,
+      [{ id: 'refused-later', type: 'VMR', isDisabled: true }],
+      async (planned) => {
+        if (++calls > 1) return refused;
+        const item = await get('refused-later', 'VMR');
+        await registry.store.replace(finishWrite(item, item, { now: Date.now() }), { version: item.version });
+        return huawei.spApi.updateResources(CORP, planned);
+      },
+    );
+
+    // Assess: the 503 passes through; the disable Huawei applied (and may deliver again) is in doubt, so a late
+    // duplicate after a later enable is checked after the hold instead of taken for a manual disable.
+    expect(result.outcome).toBe('upstream-rejected');
+    expect((await huawei.resources(CORP)).get('refused-later/VMR')?.isDisabled).toBe(true);
+    expect(await get('refused-later', 'VMR')).toMatchObject({ status: 'active', inDoubtSince: expect.any(Number) as unknown });
+  });
+  it('leaves the in-doubt mark in place of a live sweep claim it drops, since the sweep’s disable may be in flight (issue 15, seed 284359)', async () => {
+    // Prepare: an overdue registered resource a sweep has claimed (its disable may be on its way).
+    const past = Date.now() - HOUR;
+    await huawei.addResources(CORP, [{ id: 'claimed-renewal', type: 'VMR', expireDate: past }]);
+    await relay([{ id: 'claimed-renewal', type: 'VMR', expireDate: past }]);
+    const due = await get('claimed-renewal', 'VMR');
+    expect(await registry.store.claim(dueEntrySchema.parse(due), { sweepId: 'sweep-in-flight', now: Date.now(), expiresAt: Date.now() + 60_000 })).toBeDefined();
+    const renewed = Date.now() + 24 * HOUR;
+
+    // Act
+    const result = await relay([{ id: 'claimed-renewal', type: 'VMR', expireDate: renewed }]);
+
+    // Assess: recorded renewed, without the claim, and in doubt: a sync that reads it before the sweep reconciles
+    // takes a disabled state Huawei shows for it as the sweep's (pushed again), not as a manual disable.
+    expect(result.outcome).toBe('recorded');
+    const item = await get('claimed-renewal', 'VMR');
+    expect(item).toMatchObject({ status: 'active', expireDate: renewed, inDoubtSince: expect.any(Number) as unknown });
+    expect(item.claimedBy).toBeUndefined();
   });
 });

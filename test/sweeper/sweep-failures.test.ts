@@ -164,6 +164,27 @@ describe('sweep failures', () => {
     }
   });
 
+  it('marks the type-less item in doubt, not gone, when the disable of the types a look-up found expired gets no answer (issue 15, seed 137115)', async () => {
+    // Prepare: an id registered without a type, overdue; its expiry was moved earlier at Huawei directly, so the
+    // listing of the due window misses it and the sweep looks it up (both types expired and enabled there).
+    const corpId = CORP_A.corpId;
+    const id = 'lookup-unanswered';
+    const registered = Date.now() - HOUR_MS;
+    await h.huawei.addResources(corpId, [{ id, type: 'VMR', expireDate: registered }, { id, type: 'SOFT', expireDate: registered }]);
+    expect((await h.relay(corpId, [{ id, expireDate: registered }])).outcome).toBe('recorded');
+    await h.huawei.spApi.updateResources(corpId, [{ id, type: 'VMR', expireDate: registered - HOUR_MS }, { id, type: 'SOFT', expireDate: registered - HOUR_MS }]);
+    await h.huawei.control.addFault({ path: '/v1/usg/dcs/sp/corp', method: 'PUT', reset: true });
+
+    // Act: the look-up plans the disable of both types (as typed items created from the type-less one); no answer.
+    await h.sweepOnce();
+    await h.huawei.control.clearFaults();
+
+    // Assess: the disable may still land, so the type-less item that stands for both types carries the mark; it is
+    // not recorded gone (the typed items were never created).
+    expect(await h.item({ corpId, id })).toMatchObject({ status: 'active', inDoubtSince: expect.any(Number) as unknown });
+    expect(await h.item({ corpId, id, type: 'VMR' })).toBeUndefined();
+  });
+
   it('reports the time budget as spent and leaves everything for the next sweep when none is left', async () => {
     // Prepare
     const due: TestResource[] = resources(CORP_A.corpId, 'late', 20, Date.now() - HOUR_MS);

@@ -42,6 +42,12 @@ export const registryItemSchema = z.object({
   version: count(),
   reenableOwedSince: z.optional(integer()),
   inDoubtSince: z.optional(integer()),
+  /**
+   * Set on a typed item a sync created from the type-less item's state: the type-less item's version the sync
+   * judged it against. Provisional until that sync's re-check confirms it (and clears this): a relay that reads
+   * the type-less item at another version takes its state instead (`provisionalIsStale`).
+   */
+  templateVersion: z.optional(count()),
   claimedBy: z.optional(z.string()),
   claimExpiresAt: z.optional(integer()),
   dueShard: z.optional(z.string()),

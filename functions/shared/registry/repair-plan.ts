@@ -21,7 +21,7 @@ import type { ListedResource } from './huawei-listing.js';
 import type { RegistryItem } from './model.js';
 import { isDue, repairFromHuawei } from './state.js';
 import type { Repair, RepairOutcome } from './state.js';
-import { adoptedItem, applyRepair, markChecked, markExpiredDisabled, newItem } from './transitions.js';
+import { adoptedItem, applyRepair, markChecked, markExpiredDisabled, newItem, withInheritedDoubt } from './transitions.js';
 
 export interface PlannedRepair {
   /** The item as read; undefined for a create. */
@@ -67,7 +67,11 @@ export function planIdRepair(
     const ref = { corpId, resourceId, type: seen.type };
     const own = typed.get(seen.type);
     if (own) {
-      const plan = planOne(own, repairFromHuawei(own, seen, now), seen, options);
+      // A type-less disable of ours in doubt reached this type too while its hold lasts (as the relay's writes
+      // carry it: `withInheritedDoubt`): a disabled state seen for it is then ours, not someone else's (issue 15,
+      // seed 259286: a relay's typed create from the type-less item read before the sweep recorded its disable).
+      const judged = typeless && typeless.status !== 'gone' ? withInheritedDoubt(own, typeless, now) : own;
+      const plan = planOne(judged, repairFromHuawei(judged, seen, now), seen, options);
       if (plan) plans.push(plan);
       continue;
     }

@@ -90,9 +90,14 @@ export function markReenableOwed(item: RegistryItem, now: number): RegistryItem 
   return next;
 }
 
-/** Sets the write's bookkeeping: one version bump, timestamps, request id, due-index keys. */
+/**
+ * Sets the write's bookkeeping: one version bump, timestamps, request id, due-index keys. A write decides the
+ * item's state anew, so it is no longer a sync's provisional create (`templateVersion`; only the sync sets it,
+ * on its creates; `markInDoubt` and `markChecked`, which decide nothing, keep it).
+ */
 export function finishWrite(before: RegistryItem, after: RegistryItem, ctx: WriteContext): RegistryItem {
   const next: RegistryItem = { ...after, version: before.version + 1, updatedAt: ctx.now };
+  delete next.templateVersion;
   if (ctx.requestId !== undefined) next.lastRequestId = ctx.requestId;
   return withDueIndexKeys(next);
 }
@@ -138,7 +143,25 @@ export function markDoubtSettled(item: RegistryItem, ctx: WriteContext): Registr
 
 /** A disable of ours got no answer: Huawei may apply it later. The item stays as it is, in doubt from now. */
 export function markInDoubt(item: RegistryItem, ctx: WriteContext): RegistryItem {
-  return finishWrite(item, withoutClaim({ ...item, inDoubtSince: ctx.now }), { now: ctx.now });
+  // Only a mark: a sync's provisional create stays provisional.
+  return keepProvisional(item, finishWrite(item, withoutClaim({ ...item, inDoubtSince: ctx.now }), { now: ctx.now }));
+}
+
+/**
+ * A typed item a sync created from the type-less item's state (`templateVersion`), not yet confirmed by that
+ * sync's re-check, next to a type-less item that has been written since the sync read it: a disable of ours (or
+ * an enable) recorded there meanwhile reached this type too, and the sync's judgement (a disable it saw at Huawei
+ * taken as manual, say) may rest on a registry read that predates it. A writer that reads it takes the type-less
+ * item's state instead, as if the typed item did not exist yet (issue 15, fifth round).
+ */
+export function provisionalIsStale(typed: RegistryItem, typeless: RegistryItem | undefined): boolean {
+  if (typed.type === undefined || typed.templateVersion === undefined) return false;
+  return typeless !== undefined && typeless.status !== 'gone' && typeless.version !== typed.templateVersion;
+}
+
+/** The sync's re-check found the type-less item unchanged: its provisional create stands (marker cleared). */
+export function markConfirmed(item: RegistryItem, ctx: WriteContext): RegistryItem {
+  return finishWrite(item, item, { now: ctx.now });
 }
 
 /** Huawei rejected the sweeper's disable of this item alone; after `maxRejections` sweeps it is failed. */
@@ -225,5 +248,11 @@ function copyDefined<K extends keyof RegistryItem>(target: RegistryItem, source:
  * the item, so that a writer who read the item before that call fails its own record and re-checks.
  */
 export function markChecked(item: RegistryItem, ctx: WriteContext): RegistryItem {
-  return finishWrite(item, withoutClaim(item), ctx);
+  return keepProvisional(item, finishWrite(item, withoutClaim(item), ctx));
+}
+
+/** A write that decides nothing about the item's state keeps a sync's provisional create provisional. */
+function keepProvisional(item: RegistryItem, next: RegistryItem): RegistryItem {
+  if (item.templateVersion !== undefined) next.templateVersion = item.templateVersion;
+  return next;
 }

@@ -1,0 +1,57 @@
+/**
+ * Issue 15, fifth round (seed 259286, no faults): a sweep claimed a type-less id and disabled its type at Huawei; a
+ * typed renewal relayed meanwhile reached Huawei first and created the typed item from the type-less item as read
+ * (active, no mark) just after the sweep recorded its disable (in doubt) on the type-less item. A sync then judged
+ * the typed item on its own: active, nothing of ours in doubt, Huawei disabled: a manual disable, and the renewal
+ * stayed switched off. The type-less disable in doubt reached that type too (the relay's writes carry its mark to
+ * typed items: `withInheritedDoubt`), so the sync judges a typed item with the type-less item's mark while its hold
+ * lasts: the disable is ours, and the renewal is enabled again. Dynalite and the simulator over loopback, through
+ * the production relay, store and sync; the sweep's disable and record are made directly. Virtual clock.
+ */
+import { describe, expect, it } from 'vitest';
+import { relayAndRecord } from '../../functions/resources/relay-recording.js';
+import type { ModResourceItem } from '../../functions/shared/huawei/schemas.js';
+import { itemKey } from '../../functions/shared/registry/keys.js';
+import { markExpiredDisabled, newItem } from '../../functions/shared/registry/transitions.js';
+import { CORP_A } from '../../local/simulator/demo-data.js';
+import { DAY_MS, HOUR_MS, startSweeperStack, use } from '../support/stack.js';
+
+const CORP = CORP_A.corpId;
+const ID = 'inherited-doubt';
+
+describe('a sync judging a typed item next to a type-less item with our disable in doubt', () => {
+  let clock = Date.now();
+  const now = () => clock;
+  const h = use(() => startSweeperStack({ now }), 'test');
+  const relay = (items: ModResourceItem[]) =>
+    relayAndRecord({ store: h.registry.store, now, reenableRenewed: true, sleep: async () => undefined }, CORP, items, (planned) =>
+      h.huawei.spApi.updateResources(CORP, planned),
+    );
+
+  it('takes the disable Huawei shows for the type as ours and enables the renewal again', async () => {
+    // Prepare: an overdue id registered without a type. A typed renewal lands at Huawei, then the sweep's disable
+    // of that type; the sweep records it on the type-less item (in doubt); then the renewal's typed item is created
+    // from the type-less item as the relay read it (active, no mark).
+    clock = Date.now();
+    const expired = clock - HOUR_MS;
+    const renewed = clock + 30 * DAY_MS;
+    await h.huawei.addResources(CORP, [{ id: ID, type: 'VMR', expireDate: expired }]);
+    expect((await relay([{ id: ID, expireDate: expired }])).outcome).toBe('recorded');
+    const readByRelay = await h.item({ corpId: CORP, id: ID });
+    if (!readByRelay) throw new Error('type-less item missing');
+    await h.huawei.spApi.updateResources(CORP, [{ id: ID, type: 'VMR', expireDate: renewed }]);
+    await h.huawei.spApi.updateResources(CORP, [{ id: ID, type: 'VMR', isDisabled: true }]);
+    expect(await h.registry.store.replace(markExpiredDisabled(readByRelay, { now: clock }), { version: readByRelay.version })).toBe(true);
+    const stale = { ...newItem({ corpId: CORP, resourceId: ID, type: 'VMR' }, clock, readByRelay), expireDate: renewed, version: 1 };
+    expect(await h.registry.store.create(stale)).toBe(true);
+
+    // Act
+    clock += 1_000;
+    const report = await h.syncOnce({ config: { corpIds: [CORP] } });
+
+    // Assess: enabled again at Huawei with the renewal, recorded active and in doubt (not a manual disable).
+    expect(report.problems).toEqual([]);
+    expect((await h.huawei.resources(CORP)).get(`${ID}/VMR`)).toMatchObject({ isDisabled: false, expireDate: renewed });
+    expect(await h.registry.store.get(itemKey(CORP, ID, 'VMR'))).toMatchObject({ status: 'active', expireDate: renewed, inDoubtSince: expect.any(Number) as unknown });
+  });
+});
