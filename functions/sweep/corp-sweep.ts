@@ -28,7 +28,7 @@ import type { DueEntry, RegistryItem } from '../shared/registry/model.js';
 import { planIdRepair } from '../shared/registry/repair-plan.js';
 import type { PlannedRepair } from '../shared/registry/repair-plan.js';
 import { markExpiredDisabled, markRejected } from '../shared/registry/transitions.js';
-import { recheckTemplate } from '../sync/typeless-template.js';
+import { recheckTemplate } from '../shared/registry/typeless-template.js';
 import { markDisableInDoubt } from './in-doubt.js';
 import { reconcile, reconcileRacedDisables } from './reconcile.js';
 import { reportedItem } from './report.js';
@@ -212,7 +212,7 @@ async function applyPlans(run: SweepRun, corpId: string, planned: readonly Plann
   const written = new Set<string>();
   const typelessPlan = planned.find((p) => p.before !== undefined && p.before.type === undefined);
   // A typed item created from the type-less item's state, judged from Huawei against the registry as read before
-  // the look-up, is provisional like the sync's (see functions/sync/typeless-template.ts), and re-checked below.
+  // the look-up, is provisional like the sync's (see functions/shared/registry/typeless-template.ts), and re-checked below.
   // Not the sweep's own disables: their state is the disable this sweep sends.
   const plans = planned.map((p) =>
     typelessPlan && p.before === undefined && p.after.type !== undefined && p.outcome !== 'disable'

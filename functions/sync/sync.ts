@@ -43,8 +43,8 @@ import type { SyncMode } from './changed-corps.js';
 import { SYNC_DEFAULTS } from './config.js';
 import type { SyncConfig } from './config.js';
 import { addSyncMetrics, emptySyncReport, logSyncReport } from './report.js';
-import { recheckTemplate } from './typeless-template.js';
-import type { CreatedFromTemplate } from './typeless-template.js';
+import { recheckTemplate } from '../shared/registry/typeless-template.js';
+import type { CreatedFromTemplate } from '../shared/registry/typeless-template.js';
 import type { SyncReport } from './report.js';
 import type { SyncWatermark } from './watermark.js';
 

@@ -19,8 +19,8 @@
  * writer that decided a state anew removed the marker, and its state stands. Bounded passes; the sweep's look-ups
  * use the same check for the typed items they create from a type-less item.
  */
-import type { RegistryStore } from '../shared/registry/store.js';
-import { finishWrite, markChecked, markConfirmed, newItem } from '../shared/registry/transitions.js';
+import type { RegistryStore } from './store.js';
+import { finishWrite, markChecked, markConfirmed, newItem } from './transitions.js';
 
 const MAX_ATTEMPTS = 5;
 
