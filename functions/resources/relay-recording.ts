@@ -173,6 +173,13 @@ export interface RecordWrite {
    */
   expectedVersion: number | undefined;
   /**
+   * The claim `before` carried (`null`: none). A sweep's claim does not bump the version, so without this a write
+   * on a read taken before the claim would drop it unseen, and with it the sign that the sweep's disable may be
+   * in flight: the write fails instead, and the next round, reading the claim, leaves the in-doubt mark in its
+   * place (issue 15, seeds 401441, 705828, 728010, 829729).
+   */
+  claimAsRead?: string | null;
+  /**
    * A typed item created from the type-less item's state (`templateSk`): valid only while that type-less item
    * is still at the version it was read at. The type-less item's own write (a seal when nothing else changes
    * it) is conditioned on that version and made after the creates, so a template that went stale in between
@@ -286,6 +293,7 @@ export function recordWrites(
         after: finishWrite(base, withoutClaim(claimed ? withDisableInDoubt(w.next, ctx.now) : w.next), ctx),
         expectedVersion: w.before?.version ?? w.recreateVersion,
       };
+      if (w.before) write.claimAsRead = w.before.claimedBy ?? null;
       if (w.templateSk !== undefined) write.templateSk = w.templateSk;
       if (w.noTemplate) write.noTemplate = true;
       if (w.before && templates.has(w.before.sk)) write.isTemplate = true;
@@ -313,7 +321,10 @@ export async function recordRelayedUpdate(
   writes: readonly RecordWrite[],
   concurrency = 10,
 ): Promise<RecordOutcome> {
-  const write = (w: RecordWrite) => (w.expectedVersion !== undefined ? store.replace(w.after, { version: w.expectedVersion }) : store.create(w.after));
+  const write = (w: RecordWrite) =>
+    w.expectedVersion === undefined
+      ? store.create(w.after)
+      : store.replace(w.after, w.claimAsRead === undefined ? { version: w.expectedVersion } : { version: w.expectedVersion, claimAsRead: w.claimAsRead });
   const first = writes.filter((w) => !w.isTemplate);
   const last = writes.filter((w) => w.isTemplate);
   const firstResults = await mapWithConcurrency(first, concurrency, write);

@@ -334,7 +334,15 @@ async function sweepDisableInFlight(run: SyncRun, plan: PlannedRepair): Promise<
   if (holder === undefined) return false;
   const current = await run.deps.store.get(holder);
   run.report.registryReads++;
-  return current?.claimedBy !== undefined && (current.claimExpiresAt ?? 0) >= run.now();
+  const live = (item: RegistryItem | undefined) => item?.claimedBy !== undefined && (item.claimExpiresAt ?? 0) >= run.now();
+  if (live(current)) return true;
+  // A typed item of its own: a sweep's claim of the type-less item covers it too when the typed item was created
+  // after that sweep read the id (its type-less disable reaches every type; issue 15, seed 705828 after the
+  // relay's claim condition).
+  if (plan.before === undefined || plan.before.type === undefined) return false;
+  const typeless = await run.deps.store.get(itemKey(plan.after.corpId, plan.after.resourceId, undefined));
+  run.report.registryReads++;
+  return live(typeless);
 }
 
 async function repushRegistryState(run: SyncRun, corpId: string, plan: PlannedRepair): Promise<void> {

@@ -386,4 +386,34 @@ describe('relaying and recording a resource update', () => {
     expect(item).toMatchObject({ status: 'active', expireDate: renewed, inDoubtSince: expect.any(Number) as unknown });
     expect(item.claimedBy).toBeUndefined();
   });
+
+  it('does not drop unseen a sweep claim taken after its read: the next round leaves the in-doubt mark in its place (issue 15, seeds 401441, 705828, 728010, 829729)', async () => {
+    // Prepare: an overdue registered resource, not claimed when the renewal reads it.
+    const past = Date.now() - HOUR;
+    await huawei.addResources(CORP, [{ id: 'claimed-after-read', type: 'VMR', expireDate: past }]);
+    await relay([{ id: 'claimed-after-read', type: 'VMR', expireDate: past }]);
+    const renewed = Date.now() + 24 * HOUR;
+    let claimed = false;
+
+    // Act: a sweep claims the item after the renewal read it, while the renewal is on its way to Huawei (the
+    // sweep's disable may land after it). The claim does not change the item's version.
+    const result = await relayAndRecord({ store: registry.store, now: Date.now, reenableRenewed: true }, CORP, [{ id: 'claimed-after-read', type: 'VMR', expireDate: renewed }], async (planned) => {
+      if (!claimed) {
+        const due = dueEntrySchema.parse(await get('claimed-after-read', 'VMR'));
+        claimed = (await registry.store.claim(due, { sweepId: 'sweep-after-read', now: Date.now(), expiresAt: Date.now() + 60_000 })) !== undefined;
+      }
+      upstreamCalls.push(planned);
+      return huawei.spApi.updateResources(CORP, planned);
+    });
+
+    // Assess: recorded renewed and in doubt (a sync reading it before the sweep reconciles takes a disabled state
+    // Huawei shows as the sweep's, not as a manual disable); the first record failed on the new claim, so the
+    // renewal was relayed in a second round that read the claim.
+    expect(claimed).toBe(true);
+    expect(result.outcome).toBe('recorded');
+    const item = await get('claimed-after-read', 'VMR');
+    expect(item).toMatchObject({ status: 'active', expireDate: renewed, inDoubtSince: expect.any(Number) as unknown });
+    expect(item.claimedBy).toBeUndefined();
+    expect(upstreamCalls).toHaveLength(3);
+  });
 });

@@ -107,4 +107,42 @@ describe('a sync that lists Huawei while a sweep holds its claim on a disable in
     expect(swept).toBe(true);
     expect(await h.item({ corpId: CORP, id })).toMatchObject({ status: 'disabled-expired', inDoubtSince: expect.any(Number) as unknown });
   });
+
+  it('leaves a typed item to the sweep that holds the type-less item’s claim, whose disable reached its type (seed 705828)', async () => {
+    // Prepare: an expired id registered without a type, then a typed renewal of VMR (its own typed item, active).
+    clock = Date.now();
+    const expired = clock - HOUR_MS;
+    const id = `${ID}-typed-under-typeless-claim`;
+    await h.huawei.addResources(CORP, [{ id, type: 'VMR', expireDate: expired }]);
+    const relay = (items: Parameters<typeof relayAndRecord>[2]) =>
+      relayAndRecord({ store: h.registry.store, now, reenableRenewed: true }, CORP, items, (planned) => h.huawei.spApi.updateResources(CORP, planned));
+    expect((await relay([{ id, expireDate: expired }])).outcome).toBe('recorded');
+    const renewedUntil = clock + 30 * DAY_MS;
+    expect((await relay([{ id, type: 'VMR', expireDate: renewedUntil }])).outcome).toBe('recorded');
+    let raced = false;
+    const spApi: SyncSpApi = {
+      listCorps: (query, opts) => h.huawei.spApi.listCorps(query, opts),
+      updateResources: (corpId, items, opts) => h.huawei.spApi.updateResources(corpId, items, opts),
+      async queryResources(corpId, query, opts) {
+        if (!raced) {
+          raced = true;
+          // After the sync's registry read: a sweep (which read the id before the typed item was created) claims
+          // the type-less item, and its disable of the id's type lands.
+          const read = await h.item({ corpId: CORP, id });
+          expect(await h.registry.store.claim(dueEntrySchema.parse(read), { sweepId: SWEEP_ID, now: clock, expiresAt: clock + 60_000 })).toBeDefined();
+          await h.huawei.spApi.updateResources(CORP, [{ id, type: 'VMR', isDisabled: true }]);
+        }
+        return h.huawei.spApi.queryResources(corpId, query, opts);
+      },
+    };
+
+    // Act
+    clock += 1_000;
+    const report = await h.syncOnce({ spApi, config: { corpIds: [CORP] } });
+
+    // Assess: the typed item is not recorded as disabled by hand; it is left to the sweep and the next sync.
+    expect(raced).toBe(true);
+    expect(report.conflicts).toBe(1);
+    expect(await h.item({ corpId: CORP, id, type: 'VMR' })).toMatchObject({ status: 'active', expireDate: renewedUntil });
+  });
 });

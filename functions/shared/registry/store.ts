@@ -47,6 +47,13 @@ export interface ClaimRequest {
 /** BatchGetItem's limit of keys per request, and how unprocessed keys are retried. */
 export const BATCH_GET = { maxKeys: 100, maxAttempts: 5, retryBaseMs: 20 } as const;
 
+/** The condition of `RegistryStore.replace`. */
+export interface ReplaceCondition {
+  version: number;
+  claimedBy?: string;
+  claimAsRead?: string | null;
+}
+
 export class RegistryStore {
   readonly tableName: string;
   readonly source: HistorySource;
@@ -243,12 +250,20 @@ export class RegistryStore {
   /**
    * Replaces an item on the condition that it still has the version it was read with (and, for the sweeper's
    * records, is still claimed by this sweep). False when someone wrote it in between.
+   *
+   * `claimAsRead` (the claim the writer read, `null` for none): a claim does not bump the version, so a writer
+   * that read the item before a sweep claimed it would drop that claim unseen; with it, the write fails when a
+   * claim other than the one read is on the item now (a released claim still lets it through).
    */
-  async replace(item: RegistryItem, expected: { version: number; claimedBy?: string }): Promise<boolean> {
+  async replace(item: RegistryItem, expected: ReplaceCondition): Promise<boolean> {
     const e = new Expression();
     const conditions = [`${e.name(ATTR.version)} = ${e.value(expected.version)}`];
     if (expected.claimedBy !== undefined) {
       conditions.push(`${e.name(ATTR.claimedBy)} = ${e.value(expected.claimedBy)}`);
+    }
+    if (expected.claimAsRead !== undefined) {
+      const none = `attribute_not_exists(${e.name(ATTR.claimedBy)})`;
+      conditions.push(expected.claimAsRead === null ? none : `(${none} OR ${e.name(ATTR.claimedBy)} = ${e.value(expected.claimAsRead)})`);
     }
     const written = await this.conditional('PutItem (replace)', () =>
       this.db.send(

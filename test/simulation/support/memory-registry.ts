@@ -13,7 +13,7 @@ import { allDueShards, corpPartitionKey, resourceSortKeyPrefix } from '../../../
 import type { ItemKey } from '../../../functions/shared/registry/keys.js';
 import type { LeaseResult, SweepLease } from '../../../functions/shared/registry/lease.js';
 import type { DueEntry, RegistryItem } from '../../../functions/shared/registry/model.js';
-import type { ClaimRequest, DueQueryResult, RegistryStore } from '../../../functions/shared/registry/store.js';
+import type { ClaimRequest, DueQueryResult, RegistryStore, ReplaceCondition } from '../../../functions/shared/registry/store.js';
 
 /**
  * `touches`: the footprint keys (scheduler.ts, `Footprint`) of what the op reads or, with `write`, may change:
@@ -180,11 +180,12 @@ export class MemoryRegistryStore {
     }, { keys: [itemTouch(item.sk)], write: true });
   }
 
-  replace(item: RegistryItem, expected: { version: number; claimedBy?: string }): Promise<boolean> {
+  replace(item: RegistryItem, expected: ReplaceCondition): Promise<boolean> {
     return this.gate(`replace ${item.sk} if v${expected.version} ${describe(item)}`, () => {
       const current = this.table.items.get(MemoryTable.keyOf(item));
       if (!current || current.version !== expected.version) return false;
       if (expected.claimedBy !== undefined && current.claimedBy !== expected.claimedBy) return false;
+      if (expected.claimAsRead !== undefined && current.claimedBy !== undefined && current.claimedBy !== expected.claimAsRead) return false;
       this.table.items.set(MemoryTable.keyOf(item), stored(item));
       return true;
     }, { keys: [itemTouch(item.sk)], write: true });
