@@ -76,7 +76,14 @@ describe('in-memory registry contract (against dynalite)', () => {
           [mine, theirs] = await Promise.all([memory.create(item), real.store.create(item)]);
         } else if (op <= 3) {
           const item = randomItem();
-          const expected = rng.choose(3) === 0 ? { version: item.version, claimedBy: pick(['sweep-a', 'sweep-b']) } : { version: item.version };
+          // The three conditions writers use: the version alone, the sweeper's own claim, the claim a relay read.
+          const condition = rng.choose(5);
+          const expected =
+            condition === 0
+              ? { version: item.version, claimedBy: pick(['sweep-a', 'sweep-b']) }
+              : condition === 1
+                ? { version: item.version, claimAsRead: pick([null, 'sweep-a', 'sweep-b']) }
+                : { version: item.version };
           label = `replace ${item.sk} if ${JSON.stringify(expected)}`;
           [mine, theirs] = await Promise.all([memory.replace(item, expected), real.store.replace(item, expected)]);
         } else if (op === 4) {
