@@ -13,30 +13,12 @@ import { describe, expect, it } from 'vitest';
 import { relayAndRecord } from '../../functions/resources/relay-recording.js';
 import type { ModResourceItem } from '../../functions/shared/huawei/schemas.js';
 import type { UpstreamResponse } from '../../functions/shared/huawei/client.js';
-import type { RegistryItem } from '../../functions/shared/registry/model.js';
-import type { RegistryStore } from '../../functions/shared/registry/store.js';
 import { CORP_A } from '../../local/simulator/demo-data.js';
 import { HOUR_MS, startSweeperStack, use } from '../support/stack.js';
+import { storeWithHook } from '../support/store-hooks.js';
 
 const CORP = CORP_A.corpId;
 const ID = 'lookup-provisional';
-
-/** The production store, with `afterCreate` run once a create (through any `withSource` of it) has landed. */
-function storeWithHook(store: RegistryStore, afterCreate: (item: RegistryItem) => Promise<void>): RegistryStore {
-  return new Proxy(store, {
-    get(target, prop, receiver) {
-      if (prop === 'withSource') return (source: Parameters<RegistryStore['withSource']>[0]) => storeWithHook(target.withSource(source), afterCreate);
-      if (prop === 'create')
-        return async (item: RegistryItem) => {
-          const created = await target.create(item);
-          if (created) await afterCreate(item);
-          return created;
-        };
-      const value: unknown = Reflect.get(target, prop, receiver);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-}
 
 describe('a sweep look-up creating typed items from a type-less item a caller changed meanwhile', () => {
   const h = use(startSweeperStack, 'test');

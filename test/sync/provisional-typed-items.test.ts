@@ -15,33 +15,15 @@
 import { describe, expect, it } from 'vitest';
 import { relayAndRecord } from '../../functions/resources/relay-recording.js';
 import type { ModResourceItem } from '../../functions/shared/huawei/schemas.js';
-import type { RegistryItem } from '../../functions/shared/registry/model.js';
-import type { RegistryStore } from '../../functions/shared/registry/store.js';
 import { markChecked, markExpiredDisabled, withDisableInDoubt } from '../../functions/shared/registry/transitions.js';
 import type { SyncSpApi } from '../../functions/sync/sync.js';
 import { CORP_A } from '../../local/simulator/demo-data.js';
 import { DAY_MS, HOUR_MS, startSweeperStack, use } from '../support/stack.js';
 import type { SweeperStack } from '../support/stack.js';
+import { storeWithHook } from '../support/store-hooks.js';
 
 const CORP = CORP_A.corpId;
 const ID = 'provisional';
-
-/** The production store, with `afterCreate` run once a create of the sync (any `withSource` of it) has landed. */
-function storeWithHook(store: RegistryStore, afterCreate: (item: RegistryItem) => Promise<void>): RegistryStore {
-  return new Proxy(store, {
-    get(target, prop, receiver) {
-      if (prop === 'withSource') return (source: Parameters<RegistryStore['withSource']>[0]) => storeWithHook(target.withSource(source), afterCreate);
-      if (prop === 'create')
-        return async (item: RegistryItem) => {
-          const created = await target.create(item);
-          if (created) await afterCreate(item);
-          return created;
-        };
-      const value: unknown = Reflect.get(target, prop, receiver);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-}
 
 describe('a relay update that reads a typed item the sync has just created', () => {
   let clock = Date.now();
