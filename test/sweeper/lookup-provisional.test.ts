@@ -15,7 +15,7 @@ import type { ModResourceItem } from '../../functions/shared/huawei/schemas.js';
 import type { UpstreamResponse } from '../../functions/shared/huawei/client.js';
 import { CORP_A } from '../../local/simulator/demo-data.js';
 import { HOUR_MS, startSweeperStack, use } from '../support/stack.js';
-import { storeWithHook } from '../support/store-hooks.js';
+import { storeWithHook } from '../support/race-hooks.js';
 
 const CORP = CORP_A.corpId;
 const ID = 'lookup-provisional';

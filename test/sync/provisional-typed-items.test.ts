@@ -16,11 +16,10 @@ import { describe, expect, it } from 'vitest';
 import { relayAndRecord } from '../../functions/resources/relay-recording.js';
 import type { ModResourceItem } from '../../functions/shared/huawei/schemas.js';
 import { markChecked, markExpiredDisabled, withDisableInDoubt } from '../../functions/shared/registry/transitions.js';
-import type { SyncSpApi } from '../../functions/sync/sync.js';
 import { CORP_A } from '../../local/simulator/demo-data.js';
 import { DAY_MS, HOUR_MS, startSweeperStack, use } from '../support/stack.js';
 import type { SweeperStack } from '../support/stack.js';
-import { storeWithHook } from '../support/store-hooks.js';
+import { storeWithHook, syncApiRacingFirstListing } from '../support/race-hooks.js';
 
 const CORP = CORP_A.corpId;
 const ID = 'provisional';
@@ -41,22 +40,13 @@ describe('a relay update that reads a typed item the sync has just created', () 
     await h.huawei.addResources(CORP, [{ id: ID, type: 'VMR', expireDate: expired }, { id: ID, type: 'SOFT', expireDate: expired }]);
     expect((await relay(h, [{ id: ID, expireDate: expired }])).outcome).toBe('recorded');
     const renewedUntil = clock + 30 * DAY_MS;
-    let raced = false;
-    const spApi: SyncSpApi = {
-      listCorps: (query, opts) => h.huawei.spApi.listCorps(query, opts),
-      updateResources: (corpId, items, opts) => h.huawei.spApi.updateResources(corpId, items, opts),
-      async queryResources(corpId, query, opts) {
-        if (!raced) {
-          raced = true;
-          // After the sync's registry read: the sweep disables both types and records it (in doubt).
-          await h.huawei.spApi.updateResources(CORP, [{ id: ID, type: 'VMR', isDisabled: true }, { id: ID, type: 'SOFT', isDisabled: true }]);
-          const typeless = await h.item({ corpId: CORP, id: ID });
-          if (!typeless) throw new Error('type-less item missing');
-          expect(await h.registry.store.replace(markExpiredDisabled(typeless, { now: clock }), { version: typeless.version })).toBe(true);
-        }
-        return h.huawei.spApi.queryResources(corpId, query, opts);
-      },
-    };
+    const spApi = syncApiRacingFirstListing(h.huawei.spApi, async () => {
+      // After the sync's registry read: the sweep disables both types and records it (in doubt).
+      await h.huawei.spApi.updateResources(CORP, [{ id: ID, type: 'VMR', isDisabled: true }, { id: ID, type: 'SOFT', isDisabled: true }]);
+      const typeless = await h.item({ corpId: CORP, id: ID });
+      if (!typeless) throw new Error('type-less item missing');
+      expect(await h.registry.store.replace(markExpiredDisabled(typeless, { now: clock }), { version: typeless.version })).toBe(true);
+    });
     let renewal: Awaited<ReturnType<typeof relay>> | undefined;
     let hooked = false;
     const store = storeWithHook(h.registry.store, async (item) => {
@@ -88,22 +78,13 @@ describe('a relay update that reads a typed item the sync has just created', () 
     const expired = clock - HOUR_MS;
     await h.huawei.addResources(CORP, [{ id: ID, type: 'VMR', expireDate: expired }, { id: ID, type: 'SOFT', expireDate: expired }]);
     expect((await relay(h, [{ id: ID, expireDate: expired }])).outcome).toBe('recorded');
-    let raced = false;
-    const spApi: SyncSpApi = {
-      listCorps: (query, opts) => h.huawei.spApi.listCorps(query, opts),
-      updateResources: (corpId, items, opts) => h.huawei.spApi.updateResources(corpId, items, opts),
-      async queryResources(corpId, query, opts) {
-        if (!raced) {
-          raced = true;
-          // After the sync's registry read: the sweep disables both types and records it (in doubt).
-          await h.huawei.spApi.updateResources(CORP, [{ id: ID, type: 'VMR', isDisabled: true }, { id: ID, type: 'SOFT', isDisabled: true }]);
-          const typeless = await h.item({ corpId: CORP, id: ID });
-          if (!typeless) throw new Error('type-less item missing');
-          expect(await h.registry.store.replace(markExpiredDisabled(typeless, { now: clock }), { version: typeless.version })).toBe(true);
-        }
-        return h.huawei.spApi.queryResources(corpId, query, opts);
-      },
-    };
+    const spApi = syncApiRacingFirstListing(h.huawei.spApi, async () => {
+      // After the sync's registry read: the sweep disables both types and records it (in doubt).
+      await h.huawei.spApi.updateResources(CORP, [{ id: ID, type: 'VMR', isDisabled: true }, { id: ID, type: 'SOFT', isDisabled: true }]);
+      const typeless = await h.item({ corpId: CORP, id: ID });
+      if (!typeless) throw new Error('type-less item missing');
+      expect(await h.registry.store.replace(markExpiredDisabled(typeless, { now: clock }), { version: typeless.version })).toBe(true);
+    });
     let hooked = false;
     const store = storeWithHook(h.registry.store, async (item) => {
       if (item.resourceId !== ID || item.type !== 'VMR' || hooked) return;

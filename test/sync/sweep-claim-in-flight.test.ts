@@ -12,9 +12,9 @@ import { describe, expect, it } from 'vitest';
 import { relayAndRecord } from '../../functions/resources/relay-recording.js';
 import { dueEntrySchema } from '../../functions/shared/registry/model.js';
 import { markExpiredDisabled } from '../../functions/shared/registry/transitions.js';
-import type { SyncSpApi } from '../../functions/sync/sync.js';
 import { CORP_A } from '../../local/simulator/demo-data.js';
 import { DAY_MS, HOUR_MS, startSweeperStack, use } from '../support/stack.js';
+import { syncApiRacingFirstListing } from '../support/race-hooks.js';
 
 const CORP = CORP_A.corpId;
 const ID = 'claimed-by-a-sweep';
@@ -30,21 +30,12 @@ describe('a sync that lists Huawei while a sweep holds its claim on a disable in
     clock = Date.now();
     const expired = clock - HOUR_MS;
     await h.register([{ corpId: CORP, id: ID, type: 'VMR', expireDate: expired }]);
-    let raced = false;
-    const spApi: SyncSpApi = {
-      listCorps: (query, opts) => h.huawei.spApi.listCorps(query, opts),
-      updateResources: (corpId, items, opts) => h.huawei.spApi.updateResources(corpId, items, opts),
-      async queryResources(corpId, query, opts) {
-        if (!raced) {
-          raced = true;
-          // After the sync's registry read: a sweep claims the item and its disable lands at Huawei.
-          const read = await h.item({ corpId: CORP, id: ID, type: 'VMR' });
-          expect(await h.registry.store.claim(dueEntrySchema.parse(read), { sweepId: SWEEP_ID, now: clock, expiresAt: clock + 60_000 })).toBeDefined();
-          await h.huawei.spApi.updateResources(CORP, [{ id: ID, type: 'VMR', isDisabled: true }]);
-        }
-        return h.huawei.spApi.queryResources(corpId, query, opts);
-      },
-    };
+    const spApi = syncApiRacingFirstListing(h.huawei.spApi, async () => {
+      // After the sync's registry read: a sweep claims the item and its disable lands at Huawei.
+      const read = await h.item({ corpId: CORP, id: ID, type: 'VMR' });
+      expect(await h.registry.store.claim(dueEntrySchema.parse(read), { sweepId: SWEEP_ID, now: clock, expiresAt: clock + 60_000 })).toBeDefined();
+      await h.huawei.spApi.updateResources(CORP, [{ id: ID, type: 'VMR', isDisabled: true }]);
+    });
 
     // Act: the sync, then the sweep's record (on its claim and the version it claimed), then a renewal.
     clock += 1_000;
@@ -77,21 +68,12 @@ describe('a sync that lists Huawei while a sweep holds its claim on a disable in
     const id = `${ID}-typeless`;
     await h.huawei.addResources(CORP, [{ id, type: 'VMR', expireDate: expired }, { id, type: 'SOFT', expireDate: expired }]);
     expect((await relayAndRecord({ store: h.registry.store, now, reenableRenewed: true }, CORP, [{ id, expireDate: expired }], (planned) => h.huawei.spApi.updateResources(CORP, planned))).outcome).toBe('recorded');
-    let raced = false;
-    const spApi: SyncSpApi = {
-      listCorps: (query, opts) => h.huawei.spApi.listCorps(query, opts),
-      updateResources: (corpId, items, opts) => h.huawei.spApi.updateResources(corpId, items, opts),
-      async queryResources(corpId, query, opts) {
-        if (!raced) {
-          raced = true;
-          // After the sync's registry read: a sweep claims the type-less item, its disable of both types lands.
-          const read = await h.item({ corpId: CORP, id });
-          expect(await h.registry.store.claim(dueEntrySchema.parse(read), { sweepId: SWEEP_ID, now: clock, expiresAt: clock + 60_000 })).toBeDefined();
-          await h.huawei.spApi.updateResources(CORP, [{ id, type: 'VMR', isDisabled: true }, { id, type: 'SOFT', isDisabled: true }]);
-        }
-        return h.huawei.spApi.queryResources(corpId, query, opts);
-      },
-    };
+    const spApi = syncApiRacingFirstListing(h.huawei.spApi, async () => {
+      // After the sync's registry read: a sweep claims the type-less item, its disable of both types lands.
+      const read = await h.item({ corpId: CORP, id });
+      expect(await h.registry.store.claim(dueEntrySchema.parse(read), { sweepId: SWEEP_ID, now: clock, expiresAt: clock + 60_000 })).toBeDefined();
+      await h.huawei.spApi.updateResources(CORP, [{ id, type: 'VMR', isDisabled: true }, { id, type: 'SOFT', isDisabled: true }]);
+    });
 
     // Act: the sync, then the sweep's record on its claim.
     clock += 1_000;
@@ -120,21 +102,14 @@ describe('a sync that lists Huawei while a sweep holds its claim on a disable in
     const renewedUntil = clock + 30 * DAY_MS;
     expect((await relay([{ id, type: 'VMR', expireDate: renewedUntil }])).outcome).toBe('recorded');
     let raced = false;
-    const spApi: SyncSpApi = {
-      listCorps: (query, opts) => h.huawei.spApi.listCorps(query, opts),
-      updateResources: (corpId, items, opts) => h.huawei.spApi.updateResources(corpId, items, opts),
-      async queryResources(corpId, query, opts) {
-        if (!raced) {
-          raced = true;
-          // After the sync's registry read: a sweep (which read the id before the typed item was created) claims
-          // the type-less item, and its disable of the id's type lands.
-          const read = await h.item({ corpId: CORP, id });
-          expect(await h.registry.store.claim(dueEntrySchema.parse(read), { sweepId: SWEEP_ID, now: clock, expiresAt: clock + 60_000 })).toBeDefined();
-          await h.huawei.spApi.updateResources(CORP, [{ id, type: 'VMR', isDisabled: true }]);
-        }
-        return h.huawei.spApi.queryResources(corpId, query, opts);
-      },
-    };
+    const spApi = syncApiRacingFirstListing(h.huawei.spApi, async () => {
+      raced = true;
+      // After the sync's registry read: a sweep (which read the id before the typed item was created) claims
+      // the type-less item, and its disable of the id's type lands.
+      const read = await h.item({ corpId: CORP, id });
+      expect(await h.registry.store.claim(dueEntrySchema.parse(read), { sweepId: SWEEP_ID, now: clock, expiresAt: clock + 60_000 })).toBeDefined();
+      await h.huawei.spApi.updateResources(CORP, [{ id, type: 'VMR', isDisabled: true }]);
+    });
 
     // Act
     clock += 1_000;

@@ -8,10 +8,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { markExpiredDisabled } from '../../functions/shared/registry/transitions.js';
-import type { SyncSpApi } from '../../functions/sync/sync.js';
 import { CORP_A } from '../../local/simulator/demo-data.js';
 import { DAY_MS, HOUR_MS, startSweeperStack, use } from '../support/stack.js';
 import type { SweeperStack } from '../support/stack.js';
+import { syncApiRacingFirstListing } from '../support/race-hooks.js';
 
 const CORP = CORP_A.corpId;
 const ID = 'template-race';
@@ -25,23 +25,14 @@ describe('sync creating typed items from a type-less item a sweep wrote meanwhil
     await h.huawei.addResources(CORP, [{ id: ID, type: 'VMR', expireDate: expired }, { id: ID, type: 'SOFT', expireDate: expired }]);
     expect((await h.relay(CORP, [{ id: ID, expireDate: expired }])).outcome).toBe('recorded');
     const renewedUntil = Date.now() + 30 * DAY_MS;
-    let raced = false;
-    const spApi: SyncSpApi = {
-      listCorps: (query, opts) => h.huawei.spApi.listCorps(query, opts),
-      updateResources: (corpId, items, opts) => h.huawei.spApi.updateResources(corpId, items, opts),
-      async queryResources(corpId, query, opts) {
-        if (!raced) {
-          raced = true;
-          // The sweep: its disable of both types, SOFT renewed at Huawei meanwhile, then its record.
-          await h.huawei.spApi.updateResources(CORP, [{ id: ID, type: 'VMR', isDisabled: true }, { id: ID, type: 'SOFT', isDisabled: true }]);
-          await h.huawei.spApi.updateResources(CORP, [{ id: ID, type: 'SOFT', expireDate: renewedUntil }]);
-          const typeless = await h.item({ corpId: CORP, id: ID });
-          if (!typeless) throw new Error('type-less item missing');
-          expect(await h.registry.store.replace(markExpiredDisabled(typeless, { now: Date.now() }), { version: typeless.version })).toBe(true);
-        }
-        return h.huawei.spApi.queryResources(corpId, query, opts);
-      },
-    };
+    const spApi = syncApiRacingFirstListing(h.huawei.spApi, async () => {
+      // The sweep: its disable of both types, SOFT renewed at Huawei meanwhile, then its record.
+      await h.huawei.spApi.updateResources(CORP, [{ id: ID, type: 'VMR', isDisabled: true }, { id: ID, type: 'SOFT', isDisabled: true }]);
+      await h.huawei.spApi.updateResources(CORP, [{ id: ID, type: 'SOFT', expireDate: renewedUntil }]);
+      const typeless = await h.item({ corpId: CORP, id: ID });
+      if (!typeless) throw new Error('type-less item missing');
+      expect(await h.registry.store.replace(markExpiredDisabled(typeless, { now: Date.now() }), { version: typeless.version })).toBe(true);
+    });
 
     // Act
     const report = await h.syncOnce({ spApi, config: { corpIds: [CORP] } });
