@@ -416,4 +416,64 @@ describe('relaying and recording a resource update', () => {
     expect(item.claimedBy).toBeUndefined();
     expect(upstreamCalls).toHaveLength(3);
   });
+  it('takes the type-less item’s state for another relay’s typed create that went stale instead of building on it (issue 15, seeds 493252, 578698, 967872)', async () => {
+    // Prepare: an id registered without a type, a day out; Huawei holds it as VMR.
+    const expireDate = Date.now() + 24 * HOUR;
+    await huawei.addResources(CORP, [{ id: 'shared-create', type: 'VMR', expireDate }]);
+    await relay([{ id: 'shared-create', expireDate }]);
+    const renewed = expireDate + 24 * HOUR;
+    const renewedAgain = renewed + HOUR;
+    let letEnableRelay!: () => void;
+    const enableMayRelay = new Promise<void>((resolve) => (letEnableRelay = resolve));
+    let enableRead!: () => void;
+    const enableHasRead = new Promise<void>((resolve) => (enableRead = resolve));
+    let enabling: Promise<unknown> | undefined;
+    let calls = 0;
+    let waits = 0;
+
+    // Act: a typed renewal (the creator). While its first PUT is in flight a caller disables the id without a
+    // type (recorded on the type-less item, in doubt), and the same caller's enable reads the id (no typed item
+    // yet) and waits; the creator creates VMR from the type-less item it read (active): stale, its seal fails. Its
+    // second round rewrites VMR from the disable (`disabled-manual`); while that PUT is in flight the caller's
+    // enable is recorded on the type-less item only, so that seal fails too. Before the creator's third round,
+    // a type-less renewal (another relay) reads the rewrite.
+    const result = await relayAndRecord(
+      {
+        store: registry.store,
+        now: Date.now,
+        reenableRenewed: true,
+        sleep: async () => {
+          if (++waits === 2) await relay([{ id: 'shared-create', expireDate: renewedAgain }]);
+        },
+      },
+      CORP,
+      [{ id: 'shared-create', type: 'VMR', expireDate: renewed }],
+      async (planned) => {
+        calls++;
+        if (calls === 1) {
+          await relay([{ id: 'shared-create', isDisabled: true }]);
+          enabling = relayAndRecord({ store: registry.store, now: Date.now, reenableRenewed: true }, CORP, [{ id: 'shared-create', isDisabled: false }], async (enable) => {
+            enableRead();
+            await enableMayRelay;
+            return huawei.spApi.updateResources(CORP, enable);
+          });
+          await enableHasRead;
+        }
+        if (calls === 2) {
+          letEnableRelay();
+          await enabling;
+        }
+        return huawei.spApi.updateResources(CORP, planned);
+      },
+    );
+
+    // Assess: the caller's enable was the last change of VMR's disabled state at Huawei; the registry shows it
+    // (active, its disable still in doubt: a late duplicate is checked after the hold), not the stale rewrite's
+    // `disabled-manual` that a late duplicate of the disable would stand under.
+    expect(result.outcome).toBe('recorded');
+    expect((await huawei.resources(CORP)).get('shared-create/VMR')).toMatchObject({ isDisabled: false, expireDate: renewed });
+    const typed = await get('shared-create', 'VMR');
+    expect(typed).toMatchObject({ status: 'active', expireDate: renewed, inDoubtSince: expect.any(Number) as unknown });
+    expect(typed.templateVersion).toBeUndefined();
+  });
 });
