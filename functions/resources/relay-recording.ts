@@ -619,11 +619,10 @@ export async function markRelayedInDoubt(store: RegistryStore, corpId: string, i
  * Leaves out of the registered items the typed items created from a type-less item that changed since: those this
  * update itself created from a stale template (still as it wrote them: `stillAsWritten`), and provisional creates
  * (a sync's, another relay's) judged against an older version of the type-less item (`staleProvisional`). They are
- * planned and written again
- * as if new, from the fresh type-less item, each conditioned on the version read. Not from a type-less item
- * recorded gone since (a sync found every type with its own item): that stands for nothing, and the typed item,
- * taken from it before, is kept as it is (issue 15, seed 95244: recreated from a gone item, it lost the sweep's
- * disable and its in-doubt mark).
+ * planned and written again as if new, from the fresh type-less item, each conditioned on the version read. Not
+ * from a type-less item recorded gone since (a sync found every type with its own item): that stands for nothing,
+ * and the typed item, taken from it before, is kept as it is (issue 15, seed 95244: recreated from a gone item, it
+ * lost the sweep's disable and its in-doubt mark).
  */
 function withoutStaleCreates(
   read: ReadonlyMap<string, RegistryItem[]>,
