@@ -23,7 +23,7 @@ import { itemKey } from '../shared/registry/keys.js';
 import type { RegistryItem, ResourceRef } from '../shared/registry/model.js';
 import type { RegistryStore } from '../shared/registry/store.js';
 import { mayBeDisabledByUs } from '../shared/registry/state.js';
-import { applyRelayedChange, finishWrite, markInDoubt, markReenableOwed, newItem, provisionalIsStale, withDisableInDoubt, withInheritedDoubt, withoutClaim } from '../shared/registry/transitions.js';
+import { applyRelayedChange, finishWrite, markConfirmed, markInDoubt, markReenableOwed, newItem, provisionalIsStale, withDisableInDoubt, withInheritedDoubt, withoutClaim } from '../shared/registry/transitions.js';
 import type { WriteContext } from '../shared/registry/transitions.js';
 
 /** Registered items per resource id, as read before relaying. */
@@ -201,6 +201,8 @@ interface WorkingRecord {
   next: RegistryItem;
   touched: boolean;
   templateSk?: string;
+  /** The template's version as read: what a create from it is provisional against (`templateVersion`). */
+  templateVersion?: number;
   noTemplate?: true;
   /** Set when the item exists at this version but was created by this update from a template that went stale. */
   recreateVersion?: number;
@@ -224,6 +226,8 @@ export function recordWrites(
   recreate: ReadonlyMap<string, number> = new Map(),
   /** In-doubt marks the left-out items carry (sort key -> since): a mark set on them since stays. */
   recreateMarks: ReadonlyMap<string, number> = new Map(),
+  /** Typed items this update itself created in an earlier round (sort keys): their rewrites are provisional too. */
+  ownCreates: ReadonlySet<string> = new Set(),
 ): RecordWrite[] {
   const working = new Map<string, WorkingRecord>();
   for (const id of new Set(planned.map((p) => p.item.id))) {
@@ -239,6 +243,7 @@ export function recordWrites(
     const created: WorkingRecord = { before: undefined, next: newItem({ corpId, resourceId: id, type }, ctx.now, template), touched: false };
     if (templateRecord?.before) {
       created.templateSk = templateRecord.before.sk;
+      created.templateVersion = templateRecord.before.version;
       // The template's version is checked by its own write: seal it when nothing else changes it.
       templateRecord.touched = true;
     } else if (type !== undefined && templateRecord === undefined) {
@@ -294,7 +299,14 @@ export function recordWrites(
         expectedVersion: w.before?.version ?? w.recreateVersion,
       };
       if (w.before) write.claimAsRead = w.before.claimedBy ?? null;
-      if (w.templateSk !== undefined) write.templateSk = w.templateSk;
+      if (w.templateSk !== undefined) {
+        write.templateSk = w.templateSk;
+        // Provisional until the seal holds (then confirmed): a relay that reads it next to a type-less item that
+        // changed since takes the type-less item's state instead of building on it (issue 15, seeds 493252,
+        // 578698, 967872). Only items this update created: a rewrite of someone else's create is not marked, so a
+        // sync's template re-check does not take it for one of its own.
+        if (w.recreateVersion === undefined || ownCreates.has(w.next.sk)) write.after.templateVersion = w.templateVersion;
+      }
       if (w.noTemplate) write.noTemplate = true;
       if (w.before && templates.has(w.before.sk)) write.isTemplate = true;
       return write;
@@ -309,6 +321,8 @@ export interface RecordOutcome {
    * template went stale, so the next round rewrites them from the fresh one.
    */
   staleCreates: Map<string, RegistryItem>;
+  /** Typed items this write set created (sort keys). */
+  created: Set<string>;
 }
 
 /**
@@ -336,6 +350,12 @@ export async function recordRelayedUpdate(
     if (firstResults[i] && w.templateSk !== undefined && staleTemplates.has(w.templateSk + '|' + w.after.pk)) staleCreates.set(w.after.sk, w.after);
   });
   const conflicted = new Set(failed.map((w) => w.after.resourceId));
+  const created = new Set(first.filter((w, i) => firstResults[i] && w.expectedVersion === undefined && w.after.type !== undefined).map((w) => w.after.sk));
+  // Provisional creates whose template's seal held: taken from the type-less item's current state, so they stand.
+  const sealed = first.filter(
+    (w, i) => firstResults[i] && w.after.templateVersion !== undefined && w.templateSk !== undefined && !staleTemplates.has(w.templateSk + '|' + w.after.pk),
+  );
+  await mapWithConcurrency(sealed, concurrency, (w) => confirmCreate(store, w.after));
   // Typed items created while the id had no type-less item: one created since makes them stale creates too.
   const unchecked = first.filter((w, i) => firstResults[i] && w.noTemplate);
   const templates = await mapWithConcurrency(unchecked, concurrency, (w) => store.get(itemKey(w.after.corpId, w.after.resourceId, undefined)));
@@ -344,7 +364,22 @@ export async function recordRelayedUpdate(
     staleCreates.set(w.after.sk, w.after);
     conflicted.add(w.after.resourceId);
   });
-  return { conflicted, staleCreates };
+  return { conflicted, staleCreates, created };
+}
+
+/**
+ * Ends a provisional create whose template seal held (one write removes the marker). A write that loses finds
+ * the item written since: by a writer that decided a state (the marker is gone, its state stands), or by one that
+ * decides nothing (a sweep's claim or in-doubt mark: the marker stays, confirmed again on that read). Bounded.
+ */
+async function confirmCreate(store: RegistryStore, written: RegistryItem): Promise<void> {
+  let current: RegistryItem | undefined = written;
+  for (let attempt = 1; attempt <= 3 && current !== undefined; attempt++) {
+    const confirmed = markConfirmed(current, { now: written.updatedAt });
+    if (await store.replace(confirmed, { version: current.version, claimAsRead: current.claimedBy ?? null })) return;
+    current = await store.get(written);
+    if (current?.templateVersion !== written.templateVersion || current?.lastRequestId !== written.lastRequestId) return;
+  }
 }
 
 export interface RelayAndRecordDeps {
@@ -417,6 +452,8 @@ export async function relayAndRecord(
   const reenableLater: ResourceRef[] = [];
   // Typed items an earlier round created from a template that went stale (sort key -> version written).
   let staleCreates = new Map<string, RegistryItem>();
+  // Typed items this update created (sort keys): their rewrites from a fresh template are provisional too.
+  const ownCreates = new Set<string>();
   // The previous round's accepted items and when they were planned: what the stale creates must be rewritten with.
   let previous: { accepted: PlannedItem[]; plannedAt: number; requestId: string | undefined } | undefined;
   // Ending without another round (an upstream error, a rejection): stale creates of the previous round are
@@ -430,7 +467,7 @@ export async function relayAndRecord(
   };
   const settleStaleCreates = () =>
     previous && staleCreates.size
-      ? rewriteStaleCreates(deps, corpId, previous.accepted, staleCreates, previous.requestId, previous.plannedAt).catch(() => undefined)
+      ? rewriteStaleCreates(deps, corpId, previous.accepted, staleCreates, ownCreates, previous.requestId, previous.plannedAt).catch(() => undefined)
       : Promise.resolve();
   for (let attempt = 1; ; attempt++) {
     const read = await readRegistered(deps.store, corpId, pending);
@@ -464,10 +501,11 @@ export async function relayAndRecord(
       accepted.push(...chunk.map((p): PlannedItem => (p.item.isDisabled === true ? { ...p, inDoubt: true } : p)));
     }
     if (accepted.length) {
-      const writes = recordWrites(corpId, accepted, registered, { now: deps.now(), requestId: lastResponse?.requestId, pushedAt: plannedAt }, recreate, marks);
+      const writes = recordWrites(corpId, accepted, registered, { now: deps.now(), requestId: lastResponse?.requestId, pushedAt: plannedAt }, recreate, marks, ownCreates);
       const recorded = await recordRelayedUpdate(deps.store, writes);
       const conflicted = recorded.conflicted;
       staleCreates = recorded.staleCreates;
+      for (const sk of recorded.created) ownCreates.add(sk);
       if (rejection) return { outcome: 'upstream-rejected', response: rejection };
       const acceptedIds = new Set(accepted.map((p) => p.item.id));
       reenabled.push(...plan.reenabled.filter((r) => acceptedIds.has(r.resourceId) && !conflicted.has(r.resourceId)));
@@ -480,7 +518,7 @@ export async function relayAndRecord(
         // Giving up with typed items standing that this update created from a type-less item that went stale:
         // one record-only round rewrites them from the fresh one (see rewriteStaleCreates). Still a 503.
         // Best effort: a registry failure here must not keep the disables below from being marked.
-        await rewriteStaleCreates(deps, corpId, accepted, staleCreates, lastResponse?.requestId, plannedAt).catch(() => undefined);
+        await rewriteStaleCreates(deps, corpId, accepted, staleCreates, ownCreates, lastResponse?.requestId, plannedAt).catch(() => undefined);
         // Huawei applied disables whose record lost; they may land again later like any other.
         await markInDoubtOnEnd(disablesIn(accepted).filter((i) => conflicted.has(i.id)));
         throw new RegistryConflictError([...conflicted], attempt);
@@ -511,6 +549,7 @@ async function rewriteStaleCreates(
   corpId: string,
   accepted: readonly PlannedItem[],
   staleCreates: ReadonlyMap<string, RegistryItem>,
+  ownCreates: ReadonlySet<string>,
   requestId: string | undefined,
   pushedAt: number,
 ): Promise<void> {
@@ -527,7 +566,7 @@ async function rewriteStaleCreates(
     if (stale.length === 0) return;
     const read = await readRegistered(deps.store, corpId, stale.map((p) => p.item));
     const { registered, recreate, marks } = withoutStaleCreates(read, current);
-    const writes = recordWrites(corpId, stale, registered, { now: deps.now(), requestId, pushedAt }, recreate, marks);
+    const writes = recordWrites(corpId, stale, registered, { now: deps.now(), requestId, pushedAt }, recreate, marks, ownCreates);
     pending = (await recordRelayedUpdate(deps.store, writes)).staleCreates;
   }
 }
@@ -578,12 +617,12 @@ export async function markRelayedInDoubt(store: RegistryStore, corpId: string, i
 
 /**
  * Leaves out of the registered items the typed items created from a type-less item that changed since: those this
- * update itself created from a stale template (still as it wrote them: `stillAsWritten`), and a sync's provisional creates
- * judged against an older version of the type-less item (`provisionalIsStale`). They are planned and written again
- * as if new, from the fresh type-less item, each conditioned on the version read. Not from a type-less item
- * recorded gone since (a sync found every type with its own item): that stands for nothing, and the typed item,
- * taken from it before, is kept as it is (issue 15, seed 95244: recreated from a gone item, it lost the sweep's
- * disable and its in-doubt mark).
+ * update itself created from a stale template (still as it wrote them: `stillAsWritten`), and provisional creates
+ * (a sync's, another relay's) judged against an older version of the type-less item (`staleProvisional`). They are
+ * planned and written again as if new, from the fresh type-less item, each conditioned on the version read. Not
+ * from a type-less item recorded gone since (a sync found every type with its own item): that stands for nothing,
+ * and the typed item, taken from it before, is kept as it is (issue 15, seed 95244: recreated from a gone item, it
+ * lost the sweep's disable and its in-doubt mark).
  */
 function withoutStaleCreates(
   read: ReadonlyMap<string, RegistryItem[]>,
@@ -601,7 +640,7 @@ function withoutStaleCreates(
       items.filter((item) => {
         const written = staleCreates.get(item.sk);
         const ownStaleCreate = template && written !== undefined && stillAsWritten(item, written);
-        if (!ownStaleCreate && !provisionalIsStale(item, typeless)) return true;
+        if (!ownStaleCreate && !staleProvisional(item, typeless)) return true;
         recreate.set(item.sk, item.version);
         if (item.inDoubtSince !== undefined) marks.set(item.sk, item.inDoubtSince);
         return false;
@@ -609,6 +648,17 @@ function withoutStaleCreates(
     );
   }
   return { registered, recreate, marks };
+}
+
+/**
+ * A provisional create (a sync's, or another relay's: `templateVersion`) taken from an older version of the
+ * type-less item. The one write of the type-less item since that does not make it stale is its creator's own
+ * seal (the next version, same upstream request), made after it: it stands then until its creator confirms it.
+ */
+function staleProvisional(item: RegistryItem, typeless: RegistryItem | undefined): boolean {
+  if (!provisionalIsStale(item, typeless) || typeless === undefined || item.templateVersion === undefined) return false;
+  const sealedByCreator = item.lastRequestId !== undefined && typeless.lastRequestId === item.lastRequestId && typeless.version === item.templateVersion + 1;
+  return !sealedByCreator;
 }
 
 /**

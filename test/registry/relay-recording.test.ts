@@ -416,4 +416,121 @@ describe('relaying and recording a resource update', () => {
     expect(item.claimedBy).toBeUndefined();
     expect(upstreamCalls).toHaveLength(3);
   });
+  it('takes the type-less item’s state for another relay’s typed create that went stale instead of building on it (issue 15, seeds 493252, 578698, 967872)', async () => {
+    // Prepare: an id registered without a type, a day out; Huawei holds it as VMR.
+    const expireDate = Date.now() + 24 * HOUR;
+    await huawei.addResources(CORP, [{ id: 'shared-create', type: 'VMR', expireDate }]);
+    await relay([{ id: 'shared-create', expireDate }]);
+    const renewed = expireDate + 24 * HOUR;
+    const renewedAgain = renewed + HOUR;
+    let letEnableRelay!: () => void;
+    const enableMayRelay = new Promise<void>((resolve) => (letEnableRelay = resolve));
+    let enableRead!: () => void;
+    const enableHasRead = new Promise<void>((resolve) => (enableRead = resolve));
+    let enabling: Promise<unknown> | undefined;
+    let calls = 0;
+    let waits = 0;
+
+    // Act: a typed renewal (the creator). While its first PUT is in flight a caller disables the id without a
+    // type (recorded on the type-less item, in doubt), and the same caller's enable reads the id (no typed item
+    // yet) and waits; the creator creates VMR from the type-less item it read (active): stale, its seal fails. Its
+    // second round rewrites VMR from the disable (`disabled-manual`); while that PUT is in flight the caller's
+    // enable is recorded on the type-less item only, so that seal fails too. Before the creator's third round,
+    // a type-less renewal (another relay) reads the rewrite.
+    const result = await relayAndRecord(
+      {
+        store: registry.store,
+        now: Date.now,
+        reenableRenewed: true,
+        sleep: async () => {
+          if (++waits === 2) await relay([{ id: 'shared-create', expireDate: renewedAgain }]);
+        },
+      },
+      CORP,
+      [{ id: 'shared-create', type: 'VMR', expireDate: renewed }],
+      async (planned) => {
+        calls++;
+        if (calls === 1) {
+          await relay([{ id: 'shared-create', isDisabled: true }]);
+          enabling = relayAndRecord({ store: registry.store, now: Date.now, reenableRenewed: true }, CORP, [{ id: 'shared-create', isDisabled: false }], async (enable) => {
+            enableRead();
+            await enableMayRelay;
+            return huawei.spApi.updateResources(CORP, enable);
+          });
+          await enableHasRead;
+        }
+        if (calls === 2) {
+          letEnableRelay();
+          await enabling;
+        }
+        return huawei.spApi.updateResources(CORP, planned);
+      },
+    );
+
+    // Assess: the caller's enable was the last change of VMR's disabled state at Huawei; the registry shows it
+    // (active, its disable still in doubt: a late duplicate is checked after the hold), not the stale rewrite's
+    // `disabled-manual` that a late duplicate of the disable would stand under.
+    expect(result.outcome).toBe('recorded');
+    expect((await huawei.resources(CORP)).get('shared-create/VMR')).toMatchObject({ isDisabled: false, expireDate: renewed });
+    const typed = await get('shared-create', 'VMR');
+    expect(typed).toMatchObject({ status: 'active', expireDate: renewed, inDoubtSince: expect.any(Number) as unknown });
+    expect(typed.templateVersion).toBeUndefined();
+  });
+  it('confirms a typed create from the type-less item once its seal held, and another relay builds on it in between (issue 15)', async () => {
+    // Prepare: an id registered without a type, a day out; Huawei holds it as VMR.
+    const expireDate = Date.now() + 24 * HOUR;
+    await huawei.addResources(CORP, [{ id: 'sealed-create', type: 'VMR', expireDate }]);
+    await relay([{ id: 'sealed-create', expireDate }]);
+    const renewed = expireDate + HOUR;
+    let raced = false;
+    // The creator's store: right after its seal of the type-less item lands (before the confirmation), another
+    // caller renews VMR.
+    const creatorStore = new Proxy(registry.store, {
+      get(target, prop, receiver) {
+        if (prop === 'replace')
+          return async (item: RegistryItem, expected: Parameters<RegistryStore['replace']>[1]) => {
+            const written = await target.replace(item, expected);
+            if (written && item.type === undefined && !raced) {
+              raced = true;
+              expect(await get('sealed-create', 'VMR')).toMatchObject({ status: 'disabled-manual', templateVersion: expect.any(Number) as unknown });
+              await relay([{ id: 'sealed-create', type: 'VMR', expireDate: renewed }]);
+            }
+            return written;
+          };
+        const value: unknown = Reflect.get(target, prop, receiver);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+
+    // Act: a caller disables VMR (its typed item created from the type-less one).
+    const result = await relay([{ id: 'sealed-create', type: 'VMR', isDisabled: true }], creatorStore);
+
+    // Assess: the seal held, so the other caller's renewal took the create as it stands (its creator's seal is the
+    // only write since), not the type-less item's `active`: no re-enable was sent, and the disable stands.
+    expect(raced).toBe(true);
+    expect(result.outcome).toBe('recorded');
+    expect((await huawei.resources(CORP)).get('sealed-create/VMR')).toMatchObject({ isDisabled: true, expireDate: renewed });
+    const typed = await get('sealed-create', 'VMR');
+    expect(typed).toMatchObject({ status: 'disabled-manual', expireDate: renewed });
+    expect(typed.templateVersion).toBeUndefined();
+  });
+  it('writes a typed create from the type-less item provisional and confirms it after its seal: one more write', async () => {
+    // Prepare
+    const expireDate = Date.now() + 24 * HOUR;
+    await huawei.addResources(CORP, [{ id: 'confirmed-create', type: 'VMR', expireDate }]);
+    await relay([{ id: 'confirmed-create', expireDate }]);
+    const typelessBefore = await get('confirmed-create');
+
+    // Act
+    const result = await relay([{ id: 'confirmed-create', type: 'VMR', expireDate: expireDate + HOUR }]);
+
+    // Assess: created (v1, provisional against the type-less version read), sealed, confirmed (v2, no marker).
+    expect(result.outcome).toBe('recorded');
+    expect(await get('confirmed-create')).toMatchObject({ version: typelessBefore.version + 1 });
+    const typed = await get('confirmed-create', 'VMR');
+    expect(typed).toMatchObject({ status: 'active', expireDate: expireDate + HOUR, version: 2 });
+    expect(typed.templateVersion).toBeUndefined();
+    const history = await registry.store.listHistory(CORP, 'confirmed-create', 'VMR');
+    expect(history.entries.map((e) => e.version)).toEqual([1, 2]);
+  });
 });

@@ -43,9 +43,9 @@ export const registryItemSchema = z.object({
   reenableOwedSince: z.optional(integer()),
   inDoubtSince: z.optional(integer()),
   /**
-   * Set on a typed item a sync created from the type-less item's state: the type-less item's version the sync
-   * judged it against. Provisional until that sync's re-check confirms it (and clears this): a relay that reads
-   * the type-less item at another version takes its state instead (`provisionalIsStale`).
+   * Set on a typed item a sync (or a relay) created from the type-less item's state: the type-less item's version
+   * it was judged against. Provisional until that sync's re-check (the relay's seal) confirms it and clears this:
+   * a relay that reads the type-less item at another version takes its state instead (`provisionalIsStale`).
    */
   templateVersion: z.optional(count()),
   claimedBy: z.optional(z.string()),

@@ -92,8 +92,8 @@ export function markReenableOwed(item: RegistryItem, now: number): RegistryItem 
 
 /**
  * Sets the write's bookkeeping: one version bump, timestamps, request id, due-index keys. A write decides the
- * item's state anew, so it is no longer a sync's provisional create (`templateVersion`; only the sync sets it,
- * on its creates; `markInDoubt` and `markChecked`, which decide nothing, keep it).
+ * item's state anew, so it is no longer a provisional create (`templateVersion`; the sync, a sweep's look-up and
+ * the relay set it on their creates; `markInDoubt` and `markChecked`, which decide nothing, keep it).
  */
 export function finishWrite(before: RegistryItem, after: RegistryItem, ctx: WriteContext): RegistryItem {
   const next: RegistryItem = { ...after, version: before.version + 1, updatedAt: ctx.now };
