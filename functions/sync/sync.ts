@@ -43,7 +43,8 @@ import type { SyncMode } from './changed-corps.js';
 import { SYNC_DEFAULTS } from './config.js';
 import type { SyncConfig } from './config.js';
 import { addSyncMetrics, emptySyncReport, logSyncReport } from './report.js';
-import { recheckTemplate } from '../shared/registry/typeless-template.js';
+import { markConfirmed } from '../shared/registry/transitions.js';
+import { NO_TYPELESS_ITEM, recheckTemplate } from '../shared/registry/typeless-template.js';
 import type { CreatedFromTemplate } from '../shared/registry/typeless-template.js';
 import type { SyncReport } from './report.js';
 import type { SyncWatermark } from './watermark.js';
@@ -219,16 +220,17 @@ async function syncCorp(run: SyncRun, corpId: string): Promise<void> {
 
 /**
  * Typed items created from the type-less item's state are judged against it as read before Huawei: they record
- * its version, and stay provisional until the template re-check confirms them (typeless-template.ts).
+ * its version, and stay provisional until the template re-check confirms them (typeless-template.ts). Typed items
+ * adopted while the read had no type-less item are judged against none, and are provisional the same way: a
+ * type-less item recorded after the read reached their type too (issue 15, seed 300193).
  */
 function provisional(plans: PlannedRepair[], registered: readonly RegistryItem[]): PlannedRepair[] {
   const template = registered.find((i) => i.type === undefined && i.status !== 'gone');
-  if (template === undefined) return plans;
-  return plans.map((plan) =>
-    plan.before === undefined && plan.after.type !== undefined && plan.outcome !== 'adopted'
-      ? { ...plan, after: { ...plan.after, templateVersion: template.version } }
-      : plan,
-  );
+  return plans.map((plan) => {
+    if (plan.before !== undefined || plan.after.type === undefined) return plan;
+    const templateVersion = plan.outcome === 'adopted' ? NO_TYPELESS_ITEM : template?.version;
+    return templateVersion === undefined ? plan : { ...plan, after: { ...plan.after, templateVersion } };
+  });
 }
 
 function count(report: SyncReport, plan: PlannedRepair): void {
@@ -304,13 +306,23 @@ async function applyPlans(run: SyncRun, corpId: string, plans: readonly PlannedR
     }
     check.created.set(plan.after.sk, plan.after.version);
   }
-  // Ids the sync adopted with no type-less item: one re-read of the enterprise finds the few where one appeared.
+  // Ids the sync adopted with no type-less item: one re-read of the enterprise finds the few where one appeared
+  // (re-checked below); the others' adoptions are confirmed here (one write each; one that loses leaves the other
+  // writer's state).
   const adopted = [...checks.values()].filter((c) => c.templateVersion === undefined);
   if (adopted.length) {
     const { items, itemsRead } = await store.listCorp(corpId);
     run.report.registryReads += itemsRead;
-    const typelessNow = new Set(items.filter((i) => i.type === undefined).map((i) => i.resourceId));
-    for (const check of adopted) if (!typelessNow.has(check.resourceId)) checks.delete(check.resourceId);
+    const itemsNow = groupBy(items, (item) => item.resourceId);
+    await mapWithConcurrency(adopted, SYNC_DEFAULTS.writeConcurrency, async (check) => {
+      const current = itemsNow.get(check.resourceId) ?? [];
+      if (current.some((i) => i.type === undefined)) return;
+      checks.delete(check.resourceId);
+      for (const item of current) {
+        if (item.templateVersion === undefined || !check.created.has(item.sk)) continue;
+        if (await store.replace(markConfirmed(item, { now: run.now() }), { version: item.version })) run.report.registryWrites++;
+      }
+    });
   }
   await mapWithConcurrency([...checks.values()], SYNC_DEFAULTS.writeConcurrency, async (check) => {
     const result = await recheckTemplate(store, check, run.now);

@@ -24,6 +24,14 @@ import { finishWrite, markChecked, markConfirmed, newItem } from './transitions.
 
 const MAX_ATTEMPTS = 5;
 
+/**
+ * The `templateVersion` of a typed item the sync adopted while its read had no type-less item of the id (stored
+ * items start at version 1, so no type-less item is ever at it): a type-less item recorded after that read (a
+ * caller's disable, in doubt) reached the type too, so a relay that reads the adoption next to one takes its state
+ * (`provisionalIsStale`), and the sync's re-check confirms the adoption or rewrites it (issue 15, seed 300193).
+ */
+export const NO_TYPELESS_ITEM = 0;
+
 /** Typed items the sync created for one id (sk -> version written), and the type-less item as it read it. */
 export interface CreatedFromTemplate {
   corpId: string;
