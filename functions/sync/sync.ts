@@ -38,7 +38,7 @@ import { planIdRepair } from '../shared/registry/repair-plan.js';
 import type { PlannedRepair } from '../shared/registry/repair-plan.js';
 import { shouldBeDisabled } from '../shared/registry/state.js';
 import type { RegistryStore } from '../shared/registry/store.js';
-import { chooseScope, corpChange, FULL_PASS_REQUESTED, mayAdvanceWatermark } from './changed-corps.js';
+import { chooseScope, corpChange, mayAdvanceWatermark } from './changed-corps.js';
 import type { SyncMode } from './changed-corps.js';
 import { SYNC_DEFAULTS } from './config.js';
 import type { SyncConfig } from './config.js';
@@ -130,9 +130,8 @@ export async function sync(deps: SyncDeps): Promise<SyncReport> {
   try {
     const corpIds = deps.config.corpIds.length ? [...deps.config.corpIds] : await listCorpIds(run);
     if (corpIds !== undefined) {
-      // A full pass takes no extra step (not even an await) before its enterprises: it runs as it did before
-      // incremental runs existed, so the deterministic simulation (test/simulation/) explores the same schedules.
-      const scope = deps.mode !== 'incremental' ? FULL_PASS_REQUESTED : await chooseScope({
+      const scope = await chooseScope({
+        requested: deps.mode ?? 'full',
         watermark: deps.watermark,
         canQueryRecords: deps.spApi.queryResourceRecords !== undefined,
         corpIdsConfigured: deps.config.corpIds.length > 0,
@@ -146,14 +145,12 @@ export async function sync(deps: SyncDeps): Promise<SyncReport> {
           return;
         }
         try {
-          if (scope.mode === 'incremental') {
-            const change = await corpChange(scope, corpId, deps.spApi, (describe, send) => run.call(describe, send, true));
-            if (change === 'unchanged') {
-              report.enterprisesUnchanged++;
-              return;
-            }
-            if (change === 'query-failed') report.recordQueryFailures++;
+          const change = await corpChange(scope, corpId, deps.spApi, (describe, send) => run.call(describe, send, true));
+          if (change === 'unchanged') {
+            report.enterprisesUnchanged++;
+            return;
           }
+          if (change === 'query-failed') report.recordQueryFailures++;
           await syncCorp(run, corpId);
         } catch (error) {
           if (!(error instanceof RegistryUnavailableError)) throw error;
