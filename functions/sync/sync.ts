@@ -269,12 +269,15 @@ async function applyPlans(run: SyncRun, corpId: string, plans: readonly PlannedR
     if (plan.push && !accepted.has(plan)) return;
     const typedCreate = plan.before === undefined && plan.after.type !== undefined;
     const standsFor = plan.after.type === undefined && plan.after.status === 'gone' && uncreated.has(plan.after.resourceId);
-    if (standsFor || (await sweepDisableInFlight(run, plan))) {
+    const claim = standsFor ? undefined : await sweepClaimCheck(run, plan);
+    if (standsFor || claim?.inFlight) {
       if (typedCreate) uncreated.add(plan.after.resourceId);
       run.report.conflicts++;
       return;
     }
-    const ok = plan.before ? await store.replace(plan.after, { version: plan.before.version }) : await store.create(plan.after);
+    const ok = !plan.before
+      ? await store.create(plan.after)
+      : await store.replace(plan.after, claim?.claimAsRead === undefined ? { version: plan.before.version } : { version: plan.before.version, claimAsRead: claim.claimAsRead });
     if (ok) {
       written.add(plan);
       run.report.registryWrites++;
@@ -336,22 +339,28 @@ async function applyPlans(run: SyncRun, corpId: string, plans: readonly PlannedR
  * sweep's disable for a manual one (issue 15, seed 92558). The listing was read after any such claim, so one read
  * of the item that carries it (its own; the type-less item for a type it stands for) after the listing settles it:
  * under a live claim the write is left (counted as a conflict) to the sweep that holds it and the next sync.
+ *
+ * A claim taken after that read, with the sweep's disable landing after the listing, is not in either: the
+ * listing's disable (made by hand, say, then enabled by hand again) is stale by then, and the write would drop the
+ * claim unseen and stand over the sweep's disable as a manual one (seed 384141). So the write of the item's own
+ * disable is conditioned on the claim as read here (`claimAsRead`: a claim taken since fails it), like the relay's.
  */
-async function sweepDisableInFlight(run: SyncRun, plan: PlannedRepair): Promise<boolean> {
-  if (plan.outcome !== 'disabled-elsewhere') return false;
+async function sweepClaimCheck(run: SyncRun, plan: PlannedRepair): Promise<{ inFlight: boolean; claimAsRead?: string | null }> {
+  if (plan.outcome !== 'disabled-elsewhere') return { inFlight: false };
   const holder = plan.before ?? (plan.after.templateVersion === undefined ? undefined : itemKey(plan.after.corpId, plan.after.resourceId, undefined));
-  if (holder === undefined) return false;
+  if (holder === undefined) return { inFlight: false };
   const current = await run.deps.store.get(holder);
   run.report.registryReads++;
   const live = (item: RegistryItem | undefined) => item?.claimedBy !== undefined && (item.claimExpiresAt ?? 0) >= run.now();
-  if (live(current)) return true;
+  if (live(current)) return { inFlight: true };
+  const claimAsRead = plan.before === undefined ? undefined : (current?.claimedBy ?? null);
   // A typed item of its own: a sweep's claim of the type-less item covers it too when the typed item was created
   // after that sweep read the id (its type-less disable reaches every type; issue 15, seed 705828 after the
   // relay's claim condition).
-  if (plan.before === undefined || plan.before.type === undefined) return false;
+  if (plan.before === undefined || plan.before.type === undefined) return { inFlight: false, claimAsRead };
   const typeless = await run.deps.store.get(itemKey(plan.after.corpId, plan.after.resourceId, undefined));
   run.report.registryReads++;
-  return live(typeless);
+  return { inFlight: live(typeless), claimAsRead };
 }
 
 async function repushRegistryState(run: SyncRun, corpId: string, plan: PlannedRepair): Promise<void> {
