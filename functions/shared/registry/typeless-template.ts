@@ -12,7 +12,7 @@
  * created typed items, the sync checks the type-less item here. Unchanged but for the sync's own seal: the creates
  * taken from that version are confirmed (one write each removes the marker). Changed (or appeared, for adopted
  * ids): every create still provisional (written since only by writes that decide nothing, such as a sweep's seal or
- * in-doubt mark, which keep the marker; adopted ones: not written since) is rewritten from the type-less item's
+ * in-doubt mark, which keep the marker; adopted ones carry `NO_TYPELESS_ITEM`) is rewritten from the type-less item's
  * current state (it stands for the type again, mark included; the next sync re-plans it), provisional against that
  * version, and the type-less item is sealed (version + 1, conditioned on the version just read), so that a relay
  * update that read it before the typed items existed fails its record and re-reads; the next pass confirms them. A
@@ -59,7 +59,7 @@ export async function recheckTemplate(
     reads += items.length;
     const typeless = items.find((i) => i.type === undefined);
     // The creates still provisional: written since only by writes that decide nothing (a seal, an in-doubt mark),
-    // or not at all (adopted ones carry no marker). A writer that decided a state anew (the relay from the current
+    // or not at all (creates with no marker). A writer that decided a state anew (the relay from the current
     // type-less item, the sweep from Huawei's listing) dropped the marker, and its state stands.
     const provisional = items.filter((i) => (i.templateVersion !== undefined ? check.created.has(i.sk) : check.created.get(i.sk) === i.version));
     const gone = typeless === undefined || typeless.status === 'gone';
