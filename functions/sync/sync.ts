@@ -266,10 +266,14 @@ async function applyPlans(run: SyncRun, corpId: string, plans: readonly PlannedR
   // stands for that type, so it is not recorded gone (issue 15, seed 117896: the create left to a sweep's claim).
   const uncreated = new Set<string>();
   const write = async (plan: PlannedRepair) => {
-    if (plan.push && !accepted.has(plan)) return;
     const typedCreate = plan.before === undefined && plan.after.type !== undefined;
+    if (plan.push && !accepted.has(plan)) {
+      // A refused re-enable of a type the type-less item stands for (issue 15, seed 563012).
+      if (typedCreate) uncreated.add(plan.after.resourceId);
+      return;
+    }
     const standsFor = plan.after.type === undefined && plan.after.status === 'gone' && uncreated.has(plan.after.resourceId);
-    const claim = standsFor ? undefined : await sweepClaimCheck(run, plan);
+    const claim = standsFor ? undefined : await sweepClaimCheck(run, plan, registered.get(plan.after.resourceId));
     if (standsFor || claim?.inFlight) {
       if (typedCreate) uncreated.add(plan.after.resourceId);
       run.report.conflicts++;
@@ -345,7 +349,7 @@ async function applyPlans(run: SyncRun, corpId: string, plans: readonly PlannedR
  * claim unseen and stand over the sweep's disable as a manual one (seed 384141). So the write of the item's own
  * disable is conditioned on the claim as read here (`claimAsRead`: a claim taken since fails it), like the relay's.
  */
-async function sweepClaimCheck(run: SyncRun, plan: PlannedRepair): Promise<{ inFlight: boolean; claimAsRead?: string | null }> {
+async function sweepClaimCheck(run: SyncRun, plan: PlannedRepair, read: readonly RegistryItem[] = []): Promise<{ inFlight: boolean; claimAsRead?: string | null }> {
   if (plan.outcome !== 'disabled-elsewhere') return { inFlight: false };
   const holder = plan.before ?? (plan.after.templateVersion === undefined ? undefined : itemKey(plan.after.corpId, plan.after.resourceId, undefined));
   if (holder === undefined) return { inFlight: false };
@@ -356,11 +360,14 @@ async function sweepClaimCheck(run: SyncRun, plan: PlannedRepair): Promise<{ inF
   const claimAsRead = plan.before === undefined ? undefined : (current?.claimedBy ?? null);
   // A typed item of its own: a sweep's claim of the type-less item covers it too when the typed item was created
   // after that sweep read the id (its type-less disable reaches every type; issue 15, seed 705828 after the
-  // relay's claim condition).
+  // relay's claim condition). And the typed item was judged with the type-less item as read (its in-doubt mark:
+  // `withInheritedDoubt`): written since, it may carry a disable of ours recorded after the read (the sweep's,
+  // its claim already released: seed 449674), so the judgement is left to the next sync too.
   if (plan.before === undefined || plan.before.type === undefined) return { inFlight: false, claimAsRead };
   const typeless = await run.deps.store.get(itemKey(plan.after.corpId, plan.after.resourceId, undefined));
   run.report.registryReads++;
-  return { inFlight: live(typeless), claimAsRead };
+  const typelessAsRead = read.find((i) => i.type === undefined);
+  return { inFlight: live(typeless) || typeless?.version !== typelessAsRead?.version, claimAsRead };
 }
 
 async function repushRegistryState(run: SyncRun, corpId: string, plan: PlannedRepair): Promise<void> {
