@@ -2,7 +2,8 @@
  * Sync cost: Huawei holding `resources` resources spread evenly over `corps` enterprises (plus the demo ones),
  * synced by the real `sync()` (production RegistryStore, HuaweiClient, SP token provider and SpApi):
  *
- * - the first sync adopts the whole fleet into an empty registry (one write per resource);
+ * - the first sync adopts the whole fleet into an empty registry (two writes per resource: the create and its
+ *   confirmation);
  * - then `runs` syncs of the unchanged fleet: SP calls against the page-count minimum, registry writes (must be
  *   0), seconds;
  * - then `runs` incremental syncs of the unchanged fleet (changed-corps.ts: the enterprise pages and one

@@ -61,6 +61,7 @@ export interface SyncScope {
 }
 
 export interface ScopeInput {
+  requested: SyncMode;
   watermark: SyncWatermark | undefined;
   /** The SP API can query operation records. */
   canQueryRecords: boolean;
@@ -71,11 +72,9 @@ export interface ScopeInput {
 
 const full = (fullPassReason: string): SyncScope => ({ mode: 'full', fullPassReason });
 
-/** The scope of a run asked to be a full pass (the daily schedule, an event without `mode`, `npm start`). */
-export const FULL_PASS_REQUESTED: SyncScope = full('requested');
-
-/** Decides the mode of a run asked to be incremental: reads the watermark, or falls back to a full pass. */
+/** Decides the run's mode; reads the watermark only when an incremental run was asked for. */
 export async function chooseScope(input: ScopeInput): Promise<SyncScope> {
+  if (input.requested === 'full') return full('requested');
   if (input.corpIdsConfigured) return full('SYNC_CORP_IDS is set (the watermark covers all enterprises)');
   if (!input.canQueryRecords || input.watermark === undefined) return full('no operation-record query');
   const mark: SyncWatermarkState | undefined = await input.watermark.read();

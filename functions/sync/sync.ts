@@ -38,12 +38,13 @@ import { planIdRepair } from '../shared/registry/repair-plan.js';
 import type { PlannedRepair } from '../shared/registry/repair-plan.js';
 import { shouldBeDisabled } from '../shared/registry/state.js';
 import type { RegistryStore } from '../shared/registry/store.js';
-import { chooseScope, corpChange, FULL_PASS_REQUESTED, mayAdvanceWatermark } from './changed-corps.js';
+import { chooseScope, corpChange, mayAdvanceWatermark } from './changed-corps.js';
 import type { SyncMode } from './changed-corps.js';
 import { SYNC_DEFAULTS } from './config.js';
 import type { SyncConfig } from './config.js';
 import { addSyncMetrics, emptySyncReport, logSyncReport } from './report.js';
-import { recheckTemplate } from '../shared/registry/typeless-template.js';
+import { markConfirmed } from '../shared/registry/transitions.js';
+import { NO_TYPELESS_ITEM, recheckTemplate } from '../shared/registry/typeless-template.js';
 import type { CreatedFromTemplate } from '../shared/registry/typeless-template.js';
 import type { SyncReport } from './report.js';
 import type { SyncWatermark } from './watermark.js';
@@ -129,9 +130,8 @@ export async function sync(deps: SyncDeps): Promise<SyncReport> {
   try {
     const corpIds = deps.config.corpIds.length ? [...deps.config.corpIds] : await listCorpIds(run);
     if (corpIds !== undefined) {
-      // A full pass takes no extra step (not even an await) before its enterprises: it runs as it did before
-      // incremental runs existed, so the deterministic simulation (test/simulation/) explores the same schedules.
-      const scope = deps.mode !== 'incremental' ? FULL_PASS_REQUESTED : await chooseScope({
+      const scope = await chooseScope({
+        requested: deps.mode ?? 'full',
         watermark: deps.watermark,
         canQueryRecords: deps.spApi.queryResourceRecords !== undefined,
         corpIdsConfigured: deps.config.corpIds.length > 0,
@@ -145,14 +145,12 @@ export async function sync(deps: SyncDeps): Promise<SyncReport> {
           return;
         }
         try {
-          if (scope.mode === 'incremental') {
-            const change = await corpChange(scope, corpId, deps.spApi, (describe, send) => run.call(describe, send, true));
-            if (change === 'unchanged') {
-              report.enterprisesUnchanged++;
-              return;
-            }
-            if (change === 'query-failed') report.recordQueryFailures++;
+          const change = await corpChange(scope, corpId, deps.spApi, (describe, send) => run.call(describe, send, true));
+          if (change === 'unchanged') {
+            report.enterprisesUnchanged++;
+            return;
           }
+          if (change === 'query-failed') report.recordQueryFailures++;
           await syncCorp(run, corpId);
         } catch (error) {
           if (!(error instanceof RegistryUnavailableError)) throw error;
@@ -219,16 +217,17 @@ async function syncCorp(run: SyncRun, corpId: string): Promise<void> {
 
 /**
  * Typed items created from the type-less item's state are judged against it as read before Huawei: they record
- * its version, and stay provisional until the template re-check confirms them (typeless-template.ts).
+ * its version, and stay provisional until the template re-check confirms them (typeless-template.ts). Typed items
+ * adopted while the read had no type-less item are judged against none, and are provisional the same way: a
+ * type-less item recorded after the read reached their type too (issue 15, seed 300193).
  */
 function provisional(plans: PlannedRepair[], registered: readonly RegistryItem[]): PlannedRepair[] {
   const template = registered.find((i) => i.type === undefined && i.status !== 'gone');
-  if (template === undefined) return plans;
-  return plans.map((plan) =>
-    plan.before === undefined && plan.after.type !== undefined && plan.outcome !== 'adopted'
-      ? { ...plan, after: { ...plan.after, templateVersion: template.version } }
-      : plan,
-  );
+  return plans.map((plan) => {
+    if (plan.before !== undefined || plan.after.type === undefined) return plan;
+    const templateVersion = plan.outcome === 'adopted' ? NO_TYPELESS_ITEM : template?.version;
+    return templateVersion === undefined ? plan : { ...plan, after: { ...plan.after, templateVersion } };
+  });
 }
 
 function count(report: SyncReport, plan: PlannedRepair): void {
@@ -267,15 +266,22 @@ async function applyPlans(run: SyncRun, corpId: string, plans: readonly PlannedR
   // stands for that type, so it is not recorded gone (issue 15, seed 117896: the create left to a sweep's claim).
   const uncreated = new Set<string>();
   const write = async (plan: PlannedRepair) => {
-    if (plan.push && !accepted.has(plan)) return;
     const typedCreate = plan.before === undefined && plan.after.type !== undefined;
+    if (plan.push && !accepted.has(plan)) {
+      // A refused re-enable of a type the type-less item stands for (issue 15, seed 563012).
+      if (typedCreate) uncreated.add(plan.after.resourceId);
+      return;
+    }
     const standsFor = plan.after.type === undefined && plan.after.status === 'gone' && uncreated.has(plan.after.resourceId);
-    if (standsFor || (await sweepDisableInFlight(run, plan))) {
+    const claim = standsFor ? undefined : await sweepClaimCheck(run, plan, registered.get(plan.after.resourceId));
+    if (standsFor || claim?.inFlight) {
       if (typedCreate) uncreated.add(plan.after.resourceId);
       run.report.conflicts++;
       return;
     }
-    const ok = plan.before ? await store.replace(plan.after, { version: plan.before.version }) : await store.create(plan.after);
+    const ok = !plan.before
+      ? await store.create(plan.after)
+      : await store.replace(plan.after, claim?.claimAsRead === undefined ? { version: plan.before.version } : { version: plan.before.version, claimAsRead: claim.claimAsRead });
     if (ok) {
       written.add(plan);
       run.report.registryWrites++;
@@ -304,13 +310,23 @@ async function applyPlans(run: SyncRun, corpId: string, plans: readonly PlannedR
     }
     check.created.set(plan.after.sk, plan.after.version);
   }
-  // Ids the sync adopted with no type-less item: one re-read of the enterprise finds the few where one appeared.
+  // Ids the sync adopted with no type-less item: one re-read of the enterprise finds the few where one appeared
+  // (re-checked below); the others' adoptions are confirmed here (one write each; one that loses leaves the other
+  // writer's state).
   const adopted = [...checks.values()].filter((c) => c.templateVersion === undefined);
   if (adopted.length) {
     const { items, itemsRead } = await store.listCorp(corpId);
     run.report.registryReads += itemsRead;
-    const typelessNow = new Set(items.filter((i) => i.type === undefined).map((i) => i.resourceId));
-    for (const check of adopted) if (!typelessNow.has(check.resourceId)) checks.delete(check.resourceId);
+    const itemsNow = groupBy(items, (item) => item.resourceId);
+    await mapWithConcurrency(adopted, SYNC_DEFAULTS.writeConcurrency, async (check) => {
+      const current = itemsNow.get(check.resourceId) ?? [];
+      if (current.some((i) => i.type === undefined)) return;
+      checks.delete(check.resourceId);
+      for (const item of current) {
+        if (item.templateVersion === undefined || !check.created.has(item.sk)) continue;
+        if (await store.replace(markConfirmed(item, { now: run.now() }), { version: item.version })) run.report.registryWrites++;
+      }
+    });
   }
   await mapWithConcurrency([...checks.values()], SYNC_DEFAULTS.writeConcurrency, async (check) => {
     const result = await recheckTemplate(store, check, run.now);
@@ -327,22 +343,31 @@ async function applyPlans(run: SyncRun, corpId: string, plans: readonly PlannedR
  * sweep's disable for a manual one (issue 15, seed 92558). The listing was read after any such claim, so one read
  * of the item that carries it (its own; the type-less item for a type it stands for) after the listing settles it:
  * under a live claim the write is left (counted as a conflict) to the sweep that holds it and the next sync.
+ *
+ * A claim taken after that read, with the sweep's disable landing after the listing, is not in either: the
+ * listing's disable (made by hand, say, then enabled by hand again) is stale by then, and the write would drop the
+ * claim unseen and stand over the sweep's disable as a manual one (seed 384141). So the write of the item's own
+ * disable is conditioned on the claim as read here (`claimAsRead`: a claim taken since fails it), like the relay's.
  */
-async function sweepDisableInFlight(run: SyncRun, plan: PlannedRepair): Promise<boolean> {
-  if (plan.outcome !== 'disabled-elsewhere') return false;
+async function sweepClaimCheck(run: SyncRun, plan: PlannedRepair, read: readonly RegistryItem[] = []): Promise<{ inFlight: boolean; claimAsRead?: string | null }> {
+  if (plan.outcome !== 'disabled-elsewhere') return { inFlight: false };
   const holder = plan.before ?? (plan.after.templateVersion === undefined ? undefined : itemKey(plan.after.corpId, plan.after.resourceId, undefined));
-  if (holder === undefined) return false;
+  if (holder === undefined) return { inFlight: false };
   const current = await run.deps.store.get(holder);
   run.report.registryReads++;
   const live = (item: RegistryItem | undefined) => item?.claimedBy !== undefined && (item.claimExpiresAt ?? 0) >= run.now();
-  if (live(current)) return true;
+  if (live(current)) return { inFlight: true };
+  const claimAsRead = plan.before === undefined ? undefined : (current?.claimedBy ?? null);
   // A typed item of its own: a sweep's claim of the type-less item covers it too when the typed item was created
   // after that sweep read the id (its type-less disable reaches every type; issue 15, seed 705828 after the
-  // relay's claim condition).
-  if (plan.before === undefined || plan.before.type === undefined) return false;
+  // relay's claim condition). And the typed item was judged with the type-less item as read (its in-doubt mark:
+  // `withInheritedDoubt`): written since, it may carry a disable of ours recorded after the read (the sweep's,
+  // its claim already released: seed 449674), so the judgement is left to the next sync too.
+  if (plan.before === undefined || plan.before.type === undefined) return { inFlight: false, claimAsRead };
   const typeless = await run.deps.store.get(itemKey(plan.after.corpId, plan.after.resourceId, undefined));
   run.report.registryReads++;
-  return live(typeless);
+  const typelessAsRead = read.find((i) => i.type === undefined);
+  return { inFlight: live(typeless) || typeless?.version !== typelessAsRead?.version, claimAsRead };
 }
 
 async function repushRegistryState(run: SyncRun, corpId: string, plan: PlannedRepair): Promise<void> {

@@ -40,3 +40,19 @@ export function storeWithHook(store: RegistryStore, afterCreate: (item: Registry
     },
   });
 }
+
+/** The production registry store with a hook before each replace (through any `withSource` of it). */
+export function storeBeforeReplace(store: RegistryStore, beforeReplace: (item: RegistryItem) => Promise<void>): RegistryStore {
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      if (prop === 'withSource') return (source: Parameters<RegistryStore['withSource']>[0]) => storeBeforeReplace(target.withSource(source), beforeReplace);
+      if (prop === 'replace')
+        return async (item: RegistryItem, expected: Parameters<RegistryStore['replace']>[1]) => {
+          await beforeReplace(item);
+          return target.replace(item, expected);
+        };
+      const value: unknown = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}

@@ -12,9 +12,11 @@ import { describe, expect, it } from 'vitest';
 import { relayAndRecord } from '../../functions/resources/relay-recording.js';
 import type { ModResourceItem } from '../../functions/shared/huawei/schemas.js';
 import { itemKey } from '../../functions/shared/registry/keys.js';
+import { dueEntrySchema } from '../../functions/shared/registry/model.js';
 import { markExpiredDisabled, newItem } from '../../functions/shared/registry/transitions.js';
 import { CORP_A } from '../../local/simulator/demo-data.js';
 import { DAY_MS, HOUR_MS, startSweeperStack, use } from '../support/stack.js';
+import { syncApiRacingFirstListing } from '../support/race-hooks.js';
 
 const CORP = CORP_A.corpId;
 const ID = 'inherited-doubt';
@@ -53,5 +55,41 @@ describe('a sync judging a typed item next to a type-less item with our disable 
     expect(report.problems).toEqual([]);
     expect((await h.huawei.resources(CORP)).get(`${ID}/VMR`)).toMatchObject({ isDisabled: false, expireDate: renewed });
     expect(await h.registry.store.get(itemKey(CORP, ID, 'VMR'))).toMatchObject({ status: 'active', expireDate: renewed, inDoubtSince: expect.any(Number) as unknown });
+  });
+
+  it('does not record a typed item’s disable as manual when our disable was recorded on the type-less item after its read (seed 449674)', async () => {
+    // Prepare: an overdue id with two types registered without a type; a typed renewal of SOFT (its own item,
+    // active, from the type-less item as it stood).
+    clock = Date.now();
+    const expired = clock - HOUR_MS;
+    const renewed = clock + 30 * DAY_MS;
+    const id = `${ID}-after-read`;
+    await h.huawei.addResources(CORP, [{ id, type: 'VMR', expireDate: expired }, { id, type: 'SOFT', expireDate: expired }]);
+    expect((await relay([{ id, expireDate: expired }])).outcome).toBe('recorded');
+    expect((await relay([{ id, type: 'SOFT', expireDate: renewed }])).outcome).toBe('recorded');
+    const spApi = syncApiRacingFirstListing(h.huawei.spApi, async () => {
+      // After the sync's registry read: a sweep (which read the id before SOFT had its own item) claims the
+      // type-less item, its disable of the id lands, and it records it there (in doubt; the claim released).
+      const read = await h.item({ corpId: CORP, id });
+      const claimed = await h.registry.store.claim(dueEntrySchema.parse(read), { sweepId: 'sweep-after-read', now: clock, expiresAt: clock + 60_000 });
+      if (!claimed) throw new Error('claim failed');
+      await h.huawei.spApi.updateResources(CORP, [{ id, isDisabled: true }]);
+      expect(await h.registry.store.replace(markExpiredDisabled(claimed, { now: clock }), { version: claimed.version, claimedBy: 'sweep-after-read' })).toBe(true);
+    });
+
+    // Act: the racing sync, then the next sync (within the hold).
+    clock += 1_000;
+    const racing = await h.syncOnce({ spApi, config: { corpIds: [CORP] } });
+    const afterRacing = await h.registry.store.get(itemKey(CORP, id, 'SOFT'));
+    clock += 1_000;
+    const next = await h.syncOnce({ config: { corpIds: [CORP] } });
+
+    // Assess: the racing sync left SOFT (its judgement rested on the type-less item as it read it); the next one
+    // took the disable as ours (the type-less item's mark) and enabled the renewal again.
+    expect(afterRacing).toMatchObject({ status: 'active', expireDate: renewed });
+    expect(racing.conflicts).toBeGreaterThan(0);
+    expect(next.problems).toEqual([]);
+    expect((await h.huawei.resources(CORP)).get(`${id}/SOFT`)).toMatchObject({ isDisabled: false, expireDate: renewed });
+    expect(await h.registry.store.get(itemKey(CORP, id, 'SOFT'))).toMatchObject({ status: 'active', expireDate: renewed });
   });
 });

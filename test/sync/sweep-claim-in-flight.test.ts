@@ -11,10 +11,11 @@
 import { describe, expect, it } from 'vitest';
 import { relayAndRecord } from '../../functions/resources/relay-recording.js';
 import { dueEntrySchema } from '../../functions/shared/registry/model.js';
+import type { RegistryItem } from '../../functions/shared/registry/model.js';
 import { markExpiredDisabled } from '../../functions/shared/registry/transitions.js';
 import { CORP_A } from '../../local/simulator/demo-data.js';
 import { DAY_MS, HOUR_MS, startSweeperStack, use } from '../support/stack.js';
-import { syncApiRacingFirstListing } from '../support/race-hooks.js';
+import { storeBeforeReplace, syncApiRacingFirstListing } from '../support/race-hooks.js';
 
 const CORP = CORP_A.corpId;
 const ID = 'claimed-by-a-sweep';
@@ -118,6 +119,51 @@ describe('a sync that lists Huawei while a sweep holds its claim on a disable in
     // Assess: the typed item is not recorded as disabled by hand; it is left to the sweep and the next sync.
     expect(raced).toBe(true);
     expect(report.conflicts).toBe(1);
+    expect(await h.item({ corpId: CORP, id, type: 'VMR' })).toMatchObject({ status: 'active', expireDate: renewedUntil });
+  });
+
+  it('does not record a disable it listed over a sweep’s claim taken after its re-read of the item (seed 384141)', async () => {
+    // Prepare: an expired typed item, registered through the relay (active), disabled by hand at Huawei.
+    clock = Date.now();
+    const expired = clock - HOUR_MS;
+    const id = `${ID}-stale-listing`;
+    await h.register([{ corpId: CORP, id, type: 'VMR', expireDate: expired }]);
+    await h.huawei.spApi.updateResources(CORP, [{ id, type: 'VMR', isDisabled: true }]);
+    let raced = false;
+    let claimed: RegistryItem | undefined;
+    const store = storeBeforeReplace(h.registry.store, async (item) => {
+      if (item.resourceId !== id || raced) return;
+      raced = true;
+      // After the sync's listing (the hand's disable) and its re-read of the item (no claim), before its write:
+      // the id is enabled by hand again, and a sweep claims the expired item and its disable lands.
+      await h.huawei.spApi.updateResources(CORP, [{ id, type: 'VMR', isDisabled: false }]);
+      const read = await h.item({ corpId: CORP, id, type: 'VMR' });
+      claimed = await h.registry.store.claim(dueEntrySchema.parse(read), { sweepId: SWEEP_ID, now: clock, expiresAt: clock + 60_000 });
+      await h.huawei.spApi.updateResources(CORP, [{ id, type: 'VMR', isDisabled: true }]);
+    });
+
+    // Act: the sync, then the sweep's record (on its claim and the version it claimed), then a renewal.
+    clock += 1_000;
+    const report = await h.syncOnce({ store, config: { corpIds: [CORP] } });
+    const afterSync = await h.item({ corpId: CORP, id, type: 'VMR' });
+    if (!claimed) throw new Error('claim failed');
+    const swept = await h.registry.store.replace(markExpiredDisabled(claimed, { now: clock }), { version: claimed.version, claimedBy: SWEEP_ID });
+    clock += 1_000;
+    const renewedUntil = clock + 30 * DAY_MS;
+    const renewal = await relayAndRecord(
+      { store: h.registry.store, now, reenableRenewed: true, sleep: async () => undefined },
+      CORP,
+      [{ id, type: 'VMR', expireDate: renewedUntil }],
+      (planned) => h.huawei.spApi.updateResources(CORP, planned),
+    );
+
+    // Assess: the sync's write lost to the claim; the sweep recorded its disable (ours); the renewal re-enabled.
+    expect(raced).toBe(true);
+    expect(afterSync).toMatchObject({ status: 'active', claimedBy: SWEEP_ID });
+    expect(report.conflicts).toBe(1);
+    expect(swept).toBe(true);
+    expect(renewal.outcome === 'recorded' && renewal.reenabled).toEqual([{ corpId: CORP, resourceId: id, type: 'VMR' }]);
+    expect((await h.huawei.resources(CORP)).get(`${id}/VMR`)).toMatchObject({ isDisabled: false, expireDate: renewedUntil });
     expect(await h.item({ corpId: CORP, id, type: 'VMR' })).toMatchObject({ status: 'active', expireDate: renewedUntil });
   });
 });

@@ -12,7 +12,7 @@
  * created typed items, the sync checks the type-less item here. Unchanged but for the sync's own seal: the creates
  * taken from that version are confirmed (one write each removes the marker). Changed (or appeared, for adopted
  * ids): every create still provisional (written since only by writes that decide nothing, such as a sweep's seal or
- * in-doubt mark, which keep the marker; adopted ones: not written since) is rewritten from the type-less item's
+ * in-doubt mark, which keep the marker; adopted ones carry `NO_TYPELESS_ITEM`) is rewritten from the type-less item's
  * current state (it stands for the type again, mark included; the next sync re-plans it), provisional against that
  * version, and the type-less item is sealed (version + 1, conditioned on the version just read), so that a relay
  * update that read it before the typed items existed fails its record and re-reads; the next pass confirms them. A
@@ -23,6 +23,14 @@ import type { RegistryStore } from './store.js';
 import { finishWrite, markChecked, markConfirmed, newItem } from './transitions.js';
 
 const MAX_ATTEMPTS = 5;
+
+/**
+ * The `templateVersion` of a typed item the sync adopted while its read had no type-less item of the id (stored
+ * items start at version 1, so no type-less item is ever at it): a type-less item recorded after that read (a
+ * caller's disable, in doubt) reached the type too, so a relay that reads the adoption next to one takes its state
+ * (`provisionalIsStale`), and the sync's re-check confirms the adoption or rewrites it (issue 15, seed 300193).
+ */
+export const NO_TYPELESS_ITEM = 0;
 
 /** Typed items the sync created for one id (sk -> version written), and the type-less item as it read it. */
 export interface CreatedFromTemplate {
@@ -51,7 +59,7 @@ export async function recheckTemplate(
     reads += items.length;
     const typeless = items.find((i) => i.type === undefined);
     // The creates still provisional: written since only by writes that decide nothing (a seal, an in-doubt mark),
-    // or not at all (adopted ones carry no marker). A writer that decided a state anew (the relay from the current
+    // or not at all (creates with no marker). A writer that decided a state anew (the relay from the current
     // type-less item, the sweep from Huawei's listing) dropped the marker, and its state stands.
     const provisional = items.filter((i) => (i.templateVersion !== undefined ? check.created.has(i.sk) : check.created.get(i.sk) === i.version));
     const gone = typeless === undefined || typeless.status === 'gone';
