@@ -5,69 +5,9 @@
  * configuration allows more than one. `SIM_CONFIG=<name> SIM_SCRIPT=<choices>` replays one schedule with its trace.
  */
 import { describe, expect, it } from 'vitest';
+import { base, CAPPED_IN_CI, SMALL_CONFIGS, typeless } from './support/small-configs.js';
 import type { Scenario } from './support/world.js';
 import { enumerate, replayScript } from './support/world.js';
-
-const base = { setupSweep: false, syncs: 0, direct: [] as Scenario['direct'], faults: false };
-const typeless = (expiry: 'past' | 'soon') => [{ id: 'r1', types: ['CONF_CALL', 'SOFT'], expiry, disabled: false, registered: 'typeless' }] as Scenario['resources'];
-
-/** Name -> scenario. Three actors each; the network is clean unless the name says otherwise. */
-export const SMALL_CONFIGS: Record<string, Scenario> = {
-  'typed renewal, type-less renewal, sweep': {
-    ...base,
-    resources: typeless('past'),
-    callers: [[{ kind: 'renew', id: 'r1', type: 'CONF_CALL' }], [{ kind: 'renew', id: 'r1' }]],
-    sweeps: 1,
-  },
-  'typed renewal, sweep, sweep': {
-    ...base,
-    resources: typeless('past'),
-    callers: [[{ kind: 'renew', id: 'r1', type: 'CONF_CALL' }]],
-    sweeps: 2,
-  },
-  'typed renewal, sync, sweep': {
-    ...base,
-    resources: typeless('past'),
-    callers: [[{ kind: 'renew', id: 'r1', type: 'SOFT' }]],
-    sweeps: 1,
-    syncs: 1,
-  },
-  'typed disable, renewal at Huawei, sweep': {
-    ...base,
-    resources: typeless('past'),
-    callers: [[{ kind: 'disable', id: 'r1', type: 'CONF_CALL' }]],
-    sweeps: 1,
-    direct: [{ kind: 'renew', id: 'r1' }],
-  },
-  'sweep with a held first attempt, typed renewal, type-less renewal': {
-    ...base,
-    resources: typeless('past'),
-    callers: [[{ kind: 'renew', id: 'r1', type: 'CONF_CALL' }], [{ kind: 'renew', id: 'r1' }]],
-    sweeps: 1,
-    faults: true,
-    outcomes: ['ok', 'held'],
-  },
-  'disable then enable with held attempts, typed renewal': {
-    ...base,
-    resources: typeless('soon'),
-    callers: [[{ kind: 'disable', id: 'r1' }, { kind: 'enable', id: 'r1' }], [{ kind: 'renew', id: 'r1', type: 'SOFT' }]],
-    sweeps: 0,
-    faults: true,
-    outcomes: ['ok', 'held'],
-  },
-};
-
-/**
- * Configurations the CI run does not enumerate to the end (name -> classes run), with why, in
- * docs/reliability.md ("Exhaustive small configurations"). Every other configuration must be complete: its test
- * fails if the enumeration stops before every class has been run. `LONG_TESTS=1` runs these to the end too.
- */
-export const CAPPED_IN_CI: Record<string, number> = {
-  'typed renewal, type-less renewal, sweep': 2_000,
-  'typed renewal, sync, sweep': 6_000,
-  'sweep with a held first attempt, typed renewal, type-less renewal': 8_000,
-  'disable then enable with held attempts, typed renewal': 4_000,
-};
 
 const isLong = process.env.LONG_TESTS === '1';
 /** `SIM_SCHEDULE_LIMIT` caps every configuration (a quick look; completeness is then not required). */
@@ -83,8 +23,8 @@ const UNREDUCED_CHECK: Scenario = {
 
 describe.skipIf(process.env.SIM_CONFIG !== undefined)('the partial-order reduction', () => {
   it('reaches every end state (Huawei, registry, violations) that running every interleaving reaches', { timeout: 300_000 }, async () => {
-    const reduced = await enumerate(UNREDUCED_CHECK);
-    const everything = await enumerate(UNREDUCED_CHECK, Number.POSITIVE_INFINITY, false);
+    const reduced = await enumerate(UNREDUCED_CHECK, Number.POSITIVE_INFINITY, 'dpor');
+    const everything = await enumerate(UNREDUCED_CHECK, Number.POSITIVE_INFINITY, 'unreduced');
     console.log(`[property-count] reduction check: ${reduced.schedules} classes against ${everything.schedules} interleavings, ${everything.ends.size} end states`);
     expect(reduced.complete && everything.complete).toBe(true);
     expect(reduced.schedules).toBeLessThan(everything.schedules);

@@ -5,6 +5,7 @@
  * only run microtasks, which the scheduler drains (one `setImmediate`) before each choice, so a run is a pure
  * function of the chooser's answers.
  */
+import { createHash } from 'node:crypto';
 
 /** Where the scheduler's decisions come from: a seeded PRNG, or a script (exhaustive enumeration). */
 export interface Chooser {
@@ -111,9 +112,11 @@ export interface OpChooser extends Chooser {
    * Picks the next op. `forced`: the op that must run (the only one pending, or a late delivery whose latest
    * time has come); no choice is recorded for it.
    */
-  chooseOp(pending: readonly OpView[], forced?: number): number;
+  chooseOp(pending: readonly OpView[], forced?: number, state?: () => string): number;
   /** Every op run so far happens before every op run from now on (a phase of the run starts). */
   barrier?(): void;
+  /** Wants `chooseOp`'s `state` (a digest of the whole state: `Scheduler.stateKey`), for state caching. */
+  readonly cachesStates?: boolean;
 }
 
 /** Thrown when every pending op is asleep: this schedule is equivalent to one already explored. */
@@ -378,6 +381,14 @@ export const STEP_MS = 50;
 
 const drain = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+function describeResult(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? 'undefined';
+  } catch {
+    return String(value);
+  }
+}
+
 export class Scheduler {
   now: number;
   readonly trace: string[] = [];
@@ -387,6 +398,15 @@ export class Scheduler {
   /** The op that ran last: the actor code running now runs after it. */
   private current: string | undefined;
   steps = 0;
+  /**
+   * State caching (`StatefulExplorer`): per actor, a digest of everything it has observed, in order (each op's key,
+   * the clock when it ran, its result or error, and what it read outside ops: `observe`). The production code is
+   * deterministic given these, so they stand for the actor's local state and the ops it will create.
+   */
+  private readonly observed = new Map<string, string>();
+  private readonly finishedActors = new Set<string>();
+  /** The shared state as text (registry, Huawei, the invariants' record, counters): set by the world. */
+  sharedState: (() => string) | undefined;
 
   constructor(
     public chooser: Chooser,
@@ -414,21 +434,55 @@ export class Scheduler {
     const n = (this.opsOf.get(actor) ?? 0) + 1;
     this.opsOf.set(actor, n);
     return new Promise<T>((resolve, reject) => {
+      const key = `${actor}#${n}: ${label}`;
       this.pending.push({
         actor,
         label,
-        key: `${actor}#${n}: ${label}`,
+        key,
         createdBy: this.current,
         ...timing,
         run: () => {
+          let result: T;
           try {
-            resolve(effect());
+            result = effect();
           } catch (error) {
+            if (this.recording) this.observe(actor, `${key}@${this.now}!${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
             reject(error);
+            return;
           }
+          if (this.recording) this.observe(actor, `${key}@${this.now}=${describeResult(result)}`);
+          resolve(result);
         },
       });
     });
+  }
+
+  private get recording(): boolean {
+    return (this.chooser as Partial<OpChooser>).cachesStates === true;
+  }
+
+  /** Adds to what `actor` has observed (a value it read outside an op, such as a shared counter). */
+  observe(actor: string, what: string): void {
+    if (!this.recording) return;
+    this.observed.set(actor, createHash('sha1').update(this.observed.get(actor) ?? '').update(what).digest('base64'));
+  }
+
+  /** `actor`'s code has ended: once its last pending op has run too, what it observed no longer matters. */
+  finish(actor: string): void {
+    this.finishedActors.add(actor);
+  }
+
+  /**
+   * A digest of the whole state: the clock, the shared state, the pending ops (with their times), and what each
+   * actor that can still act has observed. Two runs with the same digest continue alike from here.
+   */
+  stateKey(): string {
+    const acting = new Set(this.pending.map((op) => op.actor));
+    const actors = [...this.observed.entries()].filter(([actor]) => !this.finishedActors.has(actor) || acting.has(actor)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const pending = this.pending.map((op) => `${op.key}|${op.notBefore ?? ''}|${op.mustRunBy ?? ''}`).sort();
+    return createHash('sha1')
+      .update(`${this.now}\n${this.sharedState?.() ?? ''}\n${pending.join('\n')}\n${actors.map(([actor, digest]) => `${actor}=${digest}`).join('\n')}`)
+      .digest('base64');
   }
 
   /** Schedules a fire-and-forget op (a late delivery at Huawei). */
@@ -444,7 +498,7 @@ export class Scheduler {
     const explorer = this.chooser as Partial<OpChooser>;
     if (explorer.chooseOp) {
       const views = this.pending.map((op) => ({ key: op.key, footprint: op.footprint, createdBy: op.createdBy }));
-      return explorer.chooseOp(views, forced >= 0 ? forced : this.pending.length === 1 ? 0 : undefined);
+      return explorer.chooseOp(views, forced >= 0 ? forced : this.pending.length === 1 ? 0 : undefined, explorer.cachesStates ? () => this.stateKey() : undefined);
     }
     if (forced >= 0) return forced;
     if (this.pending.length === 1) return 0;
