@@ -93,6 +93,27 @@ export function independent(a: Footprint | undefined, b: Footprint | undefined):
   return independentIds(footprintId(a), footprintId(b));
 }
 
+/**
+ * Whether `outer` covers `inner`: every key that overlaps `inner` overlaps `outer` (`reg:r1:*` covers
+ * `reg:r1:SOFT`, not `reg:*`).
+ */
+export function covers(outer: string, inner: string): boolean {
+  const po = outer.split(':');
+  const pi = inner.split(':');
+  for (let i = 0; i < po.length; i++) {
+    if (i >= pi.length) return false;
+    if (po[i] === '*') return true;
+    if (pi[i] === '*' || po[i] !== pi[i]) return false;
+  }
+  return true;
+}
+
+/** Whether `outer` bounds `inner`: what commutes with `outer` commutes with `inner`. */
+export function bounds(outer: Footprint, inner: Footprint): boolean {
+  const writes = (k: string) => outer.writes.some((o) => covers(o, k));
+  return inner.writes.every(writes) && inner.reads.every((k) => writes(k) || outer.reads.some((o) => covers(o, k)));
+}
+
 function commute(a: Footprint, b: Footprint): boolean {
   const hits = (xs: readonly string[], ys: readonly string[]) => xs.some((x) => ys.some((y) => overlaps(x, y)));
   return !hits(a.writes, b.writes) && !hits(a.writes, b.reads) && !hits(a.reads, b.writes);
@@ -102,6 +123,8 @@ export interface OpView {
   /** Unique within a run and the same in every run that reaches it: `<actor>#<n>: <label>`, n counting the actor's ops. */
   key: string;
   footprint?: Footprint;
+  /** The actor whose op it is (a late delivery: the actor that sent it). */
+  actor?: string;
   /** Key of the op after which the actor's code created this one (its program-order predecessor), if any. */
   createdBy?: string;
 }
@@ -112,11 +135,22 @@ export interface OpChooser extends Chooser {
    * Picks the next op. `forced`: the op that must run (the only one pending, or a late delivery whose latest
    * time has come); no choice is recorded for it.
    */
-  chooseOp(pending: readonly OpView[], forced?: number, state?: () => string): number;
+  chooseOp(pending: readonly OpView[], forced?: number, context?: StateContext): number;
   /** Every op run so far happens before every op run from now on (a phase of the run starts). */
   barrier?(): void;
   /** Wants `chooseOp`'s `state` (a digest of the whole state: `Scheduler.stateKey`), for state caching. */
   readonly cachesStates?: boolean;
+}
+
+/** What the scheduler tells a state-caching chooser (`OpChooser.cachesStates`) at each choice. */
+export interface StateContext {
+  /** A digest of the whole state (`Scheduler.stateKey`). */
+  state(): string;
+  /**
+   * Whether the op commutes with everything any other actor can still do (`Scheduler.commutesWithOthers`): then
+   * running it first loses no end state (it alone is a persistent set).
+   */
+  commutesWithOthers(op: OpView): boolean;
 }
 
 /** Thrown when every pending op is asleep: this schedule is equivalent to one already explored. */
@@ -405,6 +439,7 @@ export class Scheduler {
    */
   private readonly observed = new Map<string, string>();
   private readonly finishedActors = new Set<string>();
+  private readonly mayTouch = new Map<string, Footprint | undefined>();
   /** The shared state as text (registry, Huawei, the invariants' record, counters): set by the world. */
   sharedState: (() => string) | undefined;
 
@@ -433,6 +468,12 @@ export class Scheduler {
   ): Promise<T> {
     const n = (this.opsOf.get(actor) ?? 0) + 1;
     this.opsOf.set(actor, n);
+    if (this.mayTouch.has(actor)) {
+      const bound = this.mayTouch.get(actor);
+      if (bound !== undefined && (timing.footprint === undefined || !bounds(bound, timing.footprint))) {
+        throw new Error(`${actor}: ${label} touches ${JSON.stringify(timing.footprint ?? 'everything')}, outside what it declared (${JSON.stringify(bound)})`);
+      }
+    }
     return new Promise<T>((resolve, reject) => {
       const key = `${actor}#${n}: ${label}`;
       this.pending.push({
@@ -467,6 +508,31 @@ export class Scheduler {
     this.observed.set(actor, createHash('sha1').update(this.observed.get(actor) ?? '').update(what).digest('base64'));
   }
 
+  /**
+   * Declares everything `actor` may touch from now on (`undefined`: anything; an actor that can time out moves
+   * the clock). Each of its ops is checked against it when gated: an op outside it fails the run.
+   */
+  declare(actor: string, mayTouch: Footprint | undefined): void {
+    this.mayTouch.set(actor, mayTouch);
+  }
+
+  /**
+   * Whether `op` commutes with every op another actor can still run: each other actor that has not ended, or has
+   * a pending op, has declared what it may touch and `op` commutes with that; and `op` is its actor's only pending
+   * op (its other ops come after it).
+   */
+  commutesWithOthers(op: OpView): boolean {
+    if (!op.actor || !op.footprint) return false;
+    const live = new Set(this.pending.map((p) => p.actor));
+    if (this.pending.some((p) => p.actor === op.actor && p.key !== op.key)) return false;
+    for (const actor of live) if (actor !== op.actor && !this.mayTouch.has(actor)) return false;
+    for (const [actor, mayTouch] of this.mayTouch) {
+      if (actor === op.actor || (this.finishedActors.has(actor) && !live.has(actor))) continue;
+      if (!independent(op.footprint, mayTouch)) return false;
+    }
+    return true;
+  }
+
   /** `actor`'s code has ended: once its last pending op has run too, what it observed no longer matters. */
   finish(actor: string): void {
     this.finishedActors.add(actor);
@@ -497,8 +563,9 @@ export class Scheduler {
   private pick(forced: number): number {
     const explorer = this.chooser as Partial<OpChooser>;
     if (explorer.chooseOp) {
-      const views = this.pending.map((op) => ({ key: op.key, footprint: op.footprint, createdBy: op.createdBy }));
-      return explorer.chooseOp(views, forced >= 0 ? forced : this.pending.length === 1 ? 0 : undefined, explorer.cachesStates ? () => this.stateKey() : undefined);
+      const views = this.pending.map((op) => ({ key: op.key, footprint: op.footprint, createdBy: op.createdBy, actor: op.actor }));
+      const context: StateContext | undefined = explorer.cachesStates ? { state: () => this.stateKey(), commutesWithOthers: (op) => this.commutesWithOthers(op) } : undefined;
+      return explorer.chooseOp(views, forced >= 0 ? forced : this.pending.length === 1 ? 0 : undefined, context);
     }
     if (forced >= 0) return forced;
     if (this.pending.length === 1) return 0;

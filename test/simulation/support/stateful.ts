@@ -3,7 +3,7 @@
  * of visited states (Godefroid, "Partial-Order Methods for the Verification of Concurrent Systems", LNCS 1032,
  * 1996, section 5.4: sleep sets with state caching). See docs/reliability.md, "Exhaustive small configurations".
  */
-import type { Footprint, OpChooser, OpView } from './scheduler.js';
+import type { Footprint, OpChooser, OpView, StateContext } from './scheduler.js';
 import { independent, RedundantSchedule } from './scheduler.js';
 
 /** Thrown when the run reaches a state already explored (with a sleep set no larger): its future is known. */
@@ -49,6 +49,13 @@ export class StatefulExplorer implements OpChooser {
   private position = 0;
   private sleep = new Set<string>();
   private readonly cache = new Map<string, Set<string>>();
+  /**
+   * Whether an op (by key) made its actor create another op when it last ran. Ops that create none are run
+   * first at a node: run last, every other op would be asleep after them (already run here and independent),
+   * and the run would be cut for nothing. Only the order changes, never what is explored.
+   */
+  private readonly creates = new Map<string, boolean>();
+  private last: { key: string; pending: Set<string> } | undefined;
 
   /** Distinct states stored. */
   get states(): number {
@@ -58,6 +65,17 @@ export class StatefulExplorer implements OpChooser {
   startRun(): void {
     this.position = 0;
     this.sleep = new Set();
+    this.last = undefined;
+  }
+
+  barrier(): void {
+    if (this.last) this.creates.set(this.last.key, false);
+    this.last = undefined;
+  }
+
+  private rank(key: string): number {
+    const known = this.creates.get(key);
+    return known === undefined ? 1 : known ? 2 : 0;
   }
 
   script(): number[] {
@@ -89,9 +107,14 @@ export class StatefulExplorer implements OpChooser {
     return { explore, sleep: both };
   }
 
-  chooseOp(pending: readonly OpView[], forced?: number, state?: () => string): number {
-    if (!state) throw new Error('StatefulExplorer needs the scheduler to give state keys');
+  chooseOp(pending: readonly OpView[], forced?: number, context?: StateContext): number {
+    if (!context) throw new Error('StatefulExplorer needs the scheduler to give state keys');
+    const state = () => context.state();
     const replaying = this.position < this.nodes.length;
+    if (this.last) {
+      const previous = this.last.pending;
+      this.creates.set(this.last.key, pending.some((p) => !previous.has(p.key)));
+    }
     let index: number;
     let node: OpNode | undefined;
     if (forced !== undefined) {
@@ -108,8 +131,15 @@ export class StatefulExplorer implements OpChooser {
       index = node.choice;
     } else {
       const entry = new Set([...this.sleep].filter((k) => pending.some((p) => p.key === k)));
-      const { explore, sleep } = this.visit(state(), entry, pending.map((p) => p.key));
-      if (explore.length === 0) throw new RedundantSchedule();
+      // An op that commutes with everything the other actors can still do is a persistent set alone: running it
+      // first reaches every end state the others reach (Godefroid, chapter 4). Otherwise every op is a branch.
+      const alone = pending.find((p) => context.commutesWithOthers(p));
+      const enabled = alone ? [alone.key] : pending.map((p) => p.key).sort((a, b) => this.rank(a) - this.rank(b));
+      const { explore, sleep } = this.visit(state(), entry, enabled);
+      if (explore.length === 0) {
+        if (process.env.DEBUG_BLOCKED) (globalThis as any).__blocked = ((globalThis as any).__blocked ?? new Map()).set(`${this.last?.key.replace(/#\d+/g, '#')} new=${pending.filter((p) => !this.last?.pending.has(p.key)).length} pend=${pending.length}`, (((globalThis as any).__blocked?.get(`${this.last?.key.replace(/#\d+/g, '#')} new=${pending.filter((p) => !this.last?.pending.has(p.key)).length} pend=${pending.length}`)) ?? 0) + 1);
+        throw new RedundantSchedule();
+      }
       const first = explore[0] as string;
       index = pending.findIndex((p) => p.key === first);
       node = { kind: 'op', keys: pending.map((p) => p.key), footprints: pending.map((p) => p.footprint), sleep, explore, done: new Set([first]), choice: index };
@@ -117,6 +147,7 @@ export class StatefulExplorer implements OpChooser {
       this.position++;
     }
     const chosen = pending[index] as OpView;
+    this.last = { key: chosen.key, pending: new Set(pending.map((p) => p.key)) };
     if (node) {
       // Asleep below: what was asleep here and the ops already run here (Godefroid: added as they are explored),
       // if they commute with the chosen op.

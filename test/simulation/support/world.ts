@@ -372,11 +372,17 @@ export class World {
     this.faults = s.faults;
     const actors: Promise<void>[] = [];
     // An actor whose code has ended (and whose late deliveries have landed) no longer counts in the state.
-    const act = (name: string, run: (name: string) => Promise<void>) => actors.push(run(name).finally(() => this.scheduler.finish(name)));
-    s.callers.forEach((ops, i) => act(`caller${i + 1}`, (name) => this.caller(name, ops)));
-    for (let i = 1; i <= s.sweeps; i++) act(`sweep${i}`, (name) => this.runSweep(name));
-    for (let i = 1; i <= s.syncs; i++) act(`sync${i}`, (name) => this.runSync(name));
-    s.direct.forEach((op, i) => act(`direct${i + 1}`, (name) => this.direct(name, op)));
+    // Each declares what it may touch (checked op by op; state caching runs an op that commutes with all the
+    // others' first, without branching). With faults, anything: a client timeout moves the clock.
+    const act = (name: string, mayTouch: string[], run: (name: string) => Promise<void>) => {
+      this.scheduler.declare(name, s.faults ? undefined : { reads: [], writes: mayTouch });
+      actors.push(run(name).finally(() => this.scheduler.finish(name)));
+    };
+    const ofIds = (ops: readonly { id: string }[]) => [...new Set(ops.map((op) => op.id))].flatMap((id) => [`reg:${id}:*`, `hw:${id}:*`]);
+    s.callers.forEach((ops, i) => act(`caller${i + 1}`, [...ofIds(ops), 'calls'], (name) => this.caller(name, ops)));
+    for (let i = 1; i <= s.sweeps; i++) act(`sweep${i}`, ['reg:*', 'hw:*', 'lease'], (name) => this.runSweep(name));
+    for (let i = 1; i <= s.syncs; i++) act(`sync${i}`, ['reg:*', 'hw:*'], (name) => this.runSync(name));
+    s.direct.forEach((op, i) => act(`direct${i + 1}`, [...huaweiWrite(op.kind === 'delete' ? [{ id: op.id }] : [op]).writes, 'calls'], (name) => this.direct(name, op)));
     const settled = Promise.allSettled(actors);
     await this.scheduler.runUntilQuiet();
     for (const result of await settled) if (result.status === 'rejected') throw result.reason;
@@ -511,7 +517,13 @@ export interface Enumeration {
 export type Exploration = 'stateful' | 'dpor' | 'unreduced';
 
 /** Every reachable end of a fixed scenario, depth first (each pending op, and each network outcome, is a branch). */
-export async function enumerate(scenario: Scenario, limit = Number.POSITIVE_INFINITY, how: Exploration = 'stateful'): Promise<Enumeration> {
+export async function enumerate(
+  scenario: Scenario,
+  limit = Number.POSITIVE_INFINITY,
+  how: Exploration = 'stateful',
+  /** Called every 1,000 runs (the long form's progress lines). */
+  progress?: (sofar: Enumeration) => void,
+): Promise<Enumeration> {
   const result: Enumeration = { schedules: 0, pruned: 0, cached: 0, states: 0, failures: [], complete: false, ends: new Set() };
   const explorer = how === 'stateful' ? new StatefulExplorer() : new DporExplorer({ reduce: how === 'dpor' });
   for (;;) {
@@ -529,6 +541,7 @@ export async function enumerate(scenario: Scenario, limit = Number.POSITIVE_INFI
       else throw error;
     }
     if (explorer instanceof DporExplorer) explorer.analyseRun();
+    if (progress && (result.schedules + result.pruned + result.cached) % 1_000 === 0) progress(result);
     if (!explorer.advance()) {
       if (explorer instanceof StatefulExplorer) result.states = explorer.states;
       result.complete = true;
