@@ -5,8 +5,8 @@
  * configuration allows more than one. `SIM_CONFIG=<name> SIM_SCRIPT=<choices>` replays one schedule with its trace.
  */
 import { describe, expect, it } from 'vitest';
-import { base, CAPPED_IN_CI, SMALL_CONFIGS, typeless } from './support/small-configs.js';
-import type { Scenario } from './support/world.js';
+import { base, CAPPED_IN_CI, EXPLORATION, SMALL_CONFIGS, typeless } from './support/small-configs.js';
+import type { Enumeration, Scenario } from './support/world.js';
 import { enumerate, replayScript } from './support/world.js';
 
 const isLong = process.env.LONG_TESTS === '1';
@@ -21,16 +21,43 @@ const UNREDUCED_CHECK: Scenario = {
   sweeps: 0,
 };
 
+/** Complete under both explorers in CI; the one the state-caching explorer is checked against source-DPOR on. */
+const CACHING_CHECK = 'typed renewal, sweep, sweep';
+
 describe.skipIf(process.env.SIM_CONFIG !== undefined)('the partial-order reduction', () => {
   it('reaches every end state (Huawei, registry, violations) that running every interleaving reaches', { timeout: 300_000 }, async () => {
     const reduced = await enumerate(UNREDUCED_CHECK, Number.POSITIVE_INFINITY, 'dpor');
+    const cached = await enumerate(UNREDUCED_CHECK, Number.POSITIVE_INFINITY, 'stateful');
     const everything = await enumerate(UNREDUCED_CHECK, Number.POSITIVE_INFINITY, 'unreduced');
-    console.log(`[property-count] reduction check: ${reduced.schedules} classes against ${everything.schedules} interleavings, ${everything.ends.size} end states`);
-    expect(reduced.complete && everything.complete).toBe(true);
+    console.log(
+      `[property-count] reduction check: ${reduced.schedules} classes (source-DPOR), ${runs(cached)} runs (state caching), against ${everything.schedules} interleavings, ${everything.ends.size} end states`,
+    );
+    expect(reduced.complete && cached.complete && everything.complete).toBe(true);
     expect(reduced.schedules).toBeLessThan(everything.schedules);
+    expect(runs(cached)).toBeLessThan(everything.schedules);
     expect([...reduced.ends].sort()).toEqual([...everything.ends].sort());
+    expect([...cached.ends].sort()).toEqual([...everything.ends].sort());
+  });
+
+  it(`with state caching reaches the end states source-DPOR reaches ("${CACHING_CHECK}"), and each one's script replays it`, { timeout: 300_000 }, async () => {
+    const scenario = SMALL_CONFIGS[CACHING_CHECK] as Scenario;
+    const dpor = await enumerate(scenario, Number.POSITIVE_INFINITY, 'dpor');
+    const cached = await enumerate(scenario, Number.POSITIVE_INFINITY, 'stateful');
+    console.log(`[property-count] state-caching check: ${dpor.schedules} classes (source-DPOR), ${runs(cached)} runs and ${cached.states} states (state caching), ${dpor.ends.size} end states`);
+    expect(dpor.complete && cached.complete).toBe(true);
+    expect([...cached.ends].sort()).toEqual([...dpor.ends].sort());
+    // The replay command a failure prints must reach the same end (the scripts of both explorers are replay scripts).
+    for (const [end, script] of cached.examples) {
+      const replayed = await replayScript(scenario, script);
+      expect(`${replayed.end} ${replayed.violations.join(' | ')}`).toBe(end);
+    }
   });
 });
+
+/** Runs made by the state-caching explorer, cut ones included. */
+function runs(e: Enumeration): number {
+  return e.schedules + e.pruned + e.cached;
+}
 
 describe('every schedule of small configurations', () => {
   const config = process.env.SIM_CONFIG;
@@ -50,10 +77,11 @@ describe('every schedule of small configurations', () => {
     // Uncapped, a configuration capped in CI runs for a long time (tens of minutes or more: see the docs).
     it(name, { timeout: cap === undefined && name in CAPPED_IN_CI ? 24 * 3_600_000 : 600_000 }, async () => {
       const started = Date.now();
-      const result = await enumerate(scenario, cap);
+      const how = EXPLORATION[name] ?? 'stateful';
+      const result = await enumerate(scenario, cap, how, isLong ? (sofar) => console.log(`  [progress] "${name}": ${describeRuns(sofar, how)}, ${((Date.now() - started) / 1000).toFixed(0)} s`) : undefined);
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       console.log(
-        `[property-count] exhaustive "${name}": ${result.schedules} classes of schedules${result.complete ? ' (all classes)' : ' (capped)'}, ${result.pruned} runs cut as equivalent, ${result.failures.length} failing, ${seconds} s`,
+        `[property-count] exhaustive "${name}": ${describeRuns(result, how)}${result.complete ? ' (all classes)' : ' (capped)'}, ${result.ends.size} end states, ${result.failures.length} failing, ${seconds} s`,
       );
       for (const f of result.failures.slice(0, 2)) {
         console.log(`  ${f.violations.join(' | ')}\n  replay: SIM_CONFIG='${name}' SIM_SCRIPT=${f.script.join(',')} npx vitest run test/simulation/exhaustive-small.test.ts`);
@@ -64,3 +92,9 @@ describe('every schedule of small configurations', () => {
     });
   }
 });
+
+function describeRuns(e: Enumeration, how: string): string {
+  return how === 'stateful'
+    ? `state caching: ${runs(e)} runs (${e.schedules} to an end, ${e.cached} cut at a state already explored, ${e.pruned} cut with every op asleep), ${e.states} states`
+    : `source-DPOR: ${e.schedules} classes of schedules, ${e.pruned} runs cut as equivalent`;
+}

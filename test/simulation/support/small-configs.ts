@@ -2,7 +2,7 @@
  * The exhaustive mode's small configurations (docs/reliability.md, "Exhaustive small configurations"): one id
  * with two types, three actors. Used by exhaustive-small.test.ts.
  */
-import type { Scenario } from './world.js';
+import type { Exploration, Scenario } from './world.js';
 
 export const base = { setupSweep: false, syncs: 0, direct: [] as Scenario['direct'], faults: false };
 export const typeless = (expiry: 'past' | 'soon') => [{ id: 'r1', types: ['CONF_CALL', 'SOFT'], expiry, disabled: false, registered: 'typeless' }] as Scenario['resources'];
@@ -65,3 +65,9 @@ export const CAPPED_IN_CI: Record<string, number> = {
   'disable then enable with held attempts, typed renewal': 4_000,
 };
 
+
+/**
+ * The explorer each configuration runs with, where it is not state caching (`enumerate`): measured per
+ * configuration in docs/reliability.md.
+ */
+export const EXPLORATION: Record<string, Exploration> = {};

@@ -507,6 +507,8 @@ export interface Enumeration {
   complete: boolean;
   /** The distinct end states (Huawei and registry) and violations the runs reached. */
   ends: Set<string>;
+  /** The script of the first run that reached each end (replayable with `replayScript`). */
+  examples: Map<string, number[]>;
 }
 
 /**
@@ -516,7 +518,10 @@ export interface Enumeration {
  */
 export type Exploration = 'stateful' | 'dpor' | 'unreduced';
 
-/** Every reachable end of a fixed scenario, depth first (each pending op, and each network outcome, is a branch). */
+/**
+ * Every reachable end of a fixed scenario, depth first (each pending op, and each network outcome, is a branch).
+ * `limit`: see below; `Number.POSITIVE_INFINITY` runs to the end.
+ */
 export async function enumerate(
   scenario: Scenario,
   limit = Number.POSITIVE_INFINITY,
@@ -524,16 +529,19 @@ export async function enumerate(
   /** Called every 1,000 runs (the long form's progress lines). */
   progress?: (sofar: Enumeration) => void,
 ): Promise<Enumeration> {
-  const result: Enumeration = { schedules: 0, pruned: 0, cached: 0, states: 0, failures: [], complete: false, ends: new Set() };
+  const result: Enumeration = { schedules: 0, pruned: 0, cached: 0, states: 0, failures: [], complete: false, ends: new Set(), examples: new Map() };
   const explorer = how === 'stateful' ? new StatefulExplorer() : new DporExplorer({ reduce: how === 'dpor' });
   for (;;) {
     if (explorer instanceof StatefulExplorer) result.states = explorer.states;
-    if (result.schedules >= limit) return result;
+    // `limit` counts classes run (dpor, unreduced) or runs, cut ones included (stateful: few runs reach an end).
+    if ((how === 'stateful' ? result.schedules + result.pruned + result.cached : result.schedules) >= limit) return result;
     explorer.startRun();
     try {
       const run = await new World(explorer, scenario, false, false).run();
       result.schedules++;
-      result.ends.add(`${run.end} ${run.violations.join(' | ')}`);
+      const end = `${run.end} ${run.violations.join(' | ')}`;
+      result.ends.add(end);
+      if (!result.examples.has(end)) result.examples.set(end, explorer.script());
       if (run.violations.length) result.failures.push({ script: explorer.script(), violations: run.violations });
     } catch (error) {
       if (error instanceof CachedState) result.cached++;
