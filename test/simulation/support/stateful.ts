@@ -136,10 +136,7 @@ export class StatefulExplorer implements OpChooser {
       const alone = pending.find((p) => context.commutesWithOthers(p));
       const enabled = alone ? [alone.key] : pending.map((p) => p.key).sort((a, b) => this.rank(a) - this.rank(b));
       const { explore, sleep } = this.visit(state(), entry, enabled);
-      if (explore.length === 0) {
-        if (process.env.DEBUG_BLOCKED) (globalThis as any).__blocked = ((globalThis as any).__blocked ?? new Map()).set(`${this.last?.key.replace(/#\d+/g, '#')} new=${pending.filter((p) => !this.last?.pending.has(p.key)).length} pend=${pending.length}`, (((globalThis as any).__blocked?.get(`${this.last?.key.replace(/#\d+/g, '#')} new=${pending.filter((p) => !this.last?.pending.has(p.key)).length} pend=${pending.length}`)) ?? 0) + 1);
-        throw new RedundantSchedule();
-      }
+      if (explore.length === 0) throw new RedundantSchedule();
       const first = explore[0] as string;
       index = pending.findIndex((p) => p.key === first);
       node = { kind: 'op', keys: pending.map((p) => p.key), footprints: pending.map((p) => p.footprint), sleep, explore, done: new Set([first]), choice: index };
