@@ -27,8 +27,10 @@ interface OutcomeNode {
 }
 
 /**
- * Every reachable end state, each state explored once (Godefroid's algorithm, with full expansion instead of
- * persistent sets). A state is `Scheduler.stateKey`: the clock, the registry, Huawei, the invariants' record,
+ * Every reachable end state, each state explored once (Godefroid's algorithm). Every op not asleep is a branch,
+ * except that an op commuting with everything the other actors may still do (`StateContext.commutesWithOthers`,
+ * from what each actor declared) is a persistent set alone and runs without a branch (Godefroid, chapter 4;
+ * no cycle proviso is needed without cycles). A state is `Scheduler.stateKey`: the clock, the registry, Huawei, the invariants' record,
  * the pending ops and what each live actor has observed. The cache maps each visited state to the sleep set it
  * was explored with. On a revisit with sleep set S' of a state stored with S: if S is a subset of S', every op
  * the revisit would run was run from the first visit, so the run is cut; otherwise only the ops in S but not in
