@@ -5,69 +5,9 @@
  * configuration allows more than one. `SIM_CONFIG=<name> SIM_SCRIPT=<choices>` replays one schedule with its trace.
  */
 import { describe, expect, it } from 'vitest';
-import type { Scenario } from './support/world.js';
+import { base, CAPPED_IN_CI, EXPLORATION, SMALL_CONFIGS, typeless } from './support/small-configs.js';
+import type { Enumeration, Scenario } from './support/world.js';
 import { enumerate, replayScript } from './support/world.js';
-
-const base = { setupSweep: false, syncs: 0, direct: [] as Scenario['direct'], faults: false };
-const typeless = (expiry: 'past' | 'soon') => [{ id: 'r1', types: ['CONF_CALL', 'SOFT'], expiry, disabled: false, registered: 'typeless' }] as Scenario['resources'];
-
-/** Name -> scenario. Three actors each; the network is clean unless the name says otherwise. */
-export const SMALL_CONFIGS: Record<string, Scenario> = {
-  'typed renewal, type-less renewal, sweep': {
-    ...base,
-    resources: typeless('past'),
-    callers: [[{ kind: 'renew', id: 'r1', type: 'CONF_CALL' }], [{ kind: 'renew', id: 'r1' }]],
-    sweeps: 1,
-  },
-  'typed renewal, sweep, sweep': {
-    ...base,
-    resources: typeless('past'),
-    callers: [[{ kind: 'renew', id: 'r1', type: 'CONF_CALL' }]],
-    sweeps: 2,
-  },
-  'typed renewal, sync, sweep': {
-    ...base,
-    resources: typeless('past'),
-    callers: [[{ kind: 'renew', id: 'r1', type: 'SOFT' }]],
-    sweeps: 1,
-    syncs: 1,
-  },
-  'typed disable, renewal at Huawei, sweep': {
-    ...base,
-    resources: typeless('past'),
-    callers: [[{ kind: 'disable', id: 'r1', type: 'CONF_CALL' }]],
-    sweeps: 1,
-    direct: [{ kind: 'renew', id: 'r1' }],
-  },
-  'sweep with a held first attempt, typed renewal, type-less renewal': {
-    ...base,
-    resources: typeless('past'),
-    callers: [[{ kind: 'renew', id: 'r1', type: 'CONF_CALL' }], [{ kind: 'renew', id: 'r1' }]],
-    sweeps: 1,
-    faults: true,
-    outcomes: ['ok', 'held'],
-  },
-  'disable then enable with held attempts, typed renewal': {
-    ...base,
-    resources: typeless('soon'),
-    callers: [[{ kind: 'disable', id: 'r1' }, { kind: 'enable', id: 'r1' }], [{ kind: 'renew', id: 'r1', type: 'SOFT' }]],
-    sweeps: 0,
-    faults: true,
-    outcomes: ['ok', 'held'],
-  },
-};
-
-/**
- * Configurations the CI run does not enumerate to the end (name -> classes run), with why, in
- * docs/reliability.md ("Exhaustive small configurations"). Every other configuration must be complete: its test
- * fails if the enumeration stops before every class has been run. `LONG_TESTS=1` runs these to the end too.
- */
-export const CAPPED_IN_CI: Record<string, number> = {
-  'typed renewal, type-less renewal, sweep': 2_000,
-  'typed renewal, sync, sweep': 6_000,
-  'sweep with a held first attempt, typed renewal, type-less renewal': 8_000,
-  'disable then enable with held attempts, typed renewal': 4_000,
-};
 
 const isLong = process.env.LONG_TESTS === '1';
 /** `SIM_SCHEDULE_LIMIT` caps every configuration (a quick look; completeness is then not required). */
@@ -81,16 +21,43 @@ const UNREDUCED_CHECK: Scenario = {
   sweeps: 0,
 };
 
+/** Complete under both explorers in CI; the one the state-caching explorer is checked against source-DPOR on. */
+const CACHING_CHECK = 'typed renewal, sweep, sweep';
+
 describe.skipIf(process.env.SIM_CONFIG !== undefined)('the partial-order reduction', () => {
   it('reaches every end state (Huawei, registry, violations) that running every interleaving reaches', { timeout: 300_000 }, async () => {
-    const reduced = await enumerate(UNREDUCED_CHECK);
-    const everything = await enumerate(UNREDUCED_CHECK, Number.POSITIVE_INFINITY, false);
-    console.log(`[property-count] reduction check: ${reduced.schedules} classes against ${everything.schedules} interleavings, ${everything.ends.size} end states`);
-    expect(reduced.complete && everything.complete).toBe(true);
+    const reduced = await enumerate(UNREDUCED_CHECK, Number.POSITIVE_INFINITY, 'dpor');
+    const cached = await enumerate(UNREDUCED_CHECK, Number.POSITIVE_INFINITY, 'stateful');
+    const everything = await enumerate(UNREDUCED_CHECK, Number.POSITIVE_INFINITY, 'unreduced');
+    console.log(
+      `[property-count] reduction check: ${reduced.schedules} classes (source-DPOR), ${runs(cached)} runs (state caching), against ${everything.schedules} interleavings, ${everything.ends.size} end states`,
+    );
+    expect(reduced.complete && cached.complete && everything.complete).toBe(true);
     expect(reduced.schedules).toBeLessThan(everything.schedules);
+    expect(runs(cached)).toBeLessThan(everything.schedules);
     expect([...reduced.ends].sort()).toEqual([...everything.ends].sort());
+    expect([...cached.ends].sort()).toEqual([...everything.ends].sort());
+  });
+
+  it(`with state caching reaches the end states source-DPOR reaches ("${CACHING_CHECK}"), and each one's script replays it`, { timeout: 300_000 }, async () => {
+    const scenario = SMALL_CONFIGS[CACHING_CHECK] as Scenario;
+    const dpor = await enumerate(scenario, Number.POSITIVE_INFINITY, 'dpor');
+    const cached = await enumerate(scenario, Number.POSITIVE_INFINITY, 'stateful');
+    console.log(`[property-count] state-caching check: ${dpor.schedules} classes (source-DPOR), ${runs(cached)} runs and ${cached.states} states (state caching), ${dpor.ends.size} end states`);
+    expect(dpor.complete && cached.complete).toBe(true);
+    expect([...cached.ends].sort()).toEqual([...dpor.ends].sort());
+    // The replay command a failure prints must reach the same end (the scripts of both explorers are replay scripts).
+    for (const [end, script] of cached.examples) {
+      const replayed = await replayScript(scenario, script);
+      expect(`${replayed.end} ${replayed.violations.join(' | ')}`).toBe(end);
+    }
   });
 });
+
+/** Runs made by the state-caching explorer, cut ones included. */
+function runs(e: Enumeration): number {
+  return e.schedules + e.pruned + e.cached;
+}
 
 describe('every schedule of small configurations', () => {
   const config = process.env.SIM_CONFIG;
@@ -110,10 +77,11 @@ describe('every schedule of small configurations', () => {
     // Uncapped, a configuration capped in CI runs for a long time (tens of minutes or more: see the docs).
     it(name, { timeout: cap === undefined && name in CAPPED_IN_CI ? 24 * 3_600_000 : 600_000 }, async () => {
       const started = Date.now();
-      const result = await enumerate(scenario, cap);
+      const how = EXPLORATION[name] ?? 'stateful';
+      const result = await enumerate(scenario, cap, how, isLong ? (sofar) => console.log(`  [progress] "${name}": ${describeRuns(sofar, how)}, ${((Date.now() - started) / 1000).toFixed(0)} s`) : undefined);
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       console.log(
-        `[property-count] exhaustive "${name}": ${result.schedules} classes of schedules${result.complete ? ' (all classes)' : ' (capped)'}, ${result.pruned} runs cut as equivalent, ${result.failures.length} failing, ${seconds} s`,
+        `[property-count] exhaustive "${name}": ${describeRuns(result, how)}${result.complete ? ' (all classes)' : ' (capped)'}, ${result.ends.size} end states, ${result.failures.length} failing, ${seconds} s`,
       );
       for (const f of result.failures.slice(0, 2)) {
         console.log(`  ${f.violations.join(' | ')}\n  replay: SIM_CONFIG='${name}' SIM_SCRIPT=${f.script.join(',')} npx vitest run test/simulation/exhaustive-small.test.ts`);
@@ -124,3 +92,9 @@ describe('every schedule of small configurations', () => {
     });
   }
 });
+
+function describeRuns(e: Enumeration, how: string): string {
+  return how === 'stateful'
+    ? `state caching: ${runs(e)} runs (${e.schedules} to an end, ${e.cached} cut at a state already explored, ${e.pruned} cut with every op asleep), ${e.states} states`
+    : `source-DPOR: ${e.schedules} classes of schedules, ${e.pruned} runs cut as equivalent`;
+}

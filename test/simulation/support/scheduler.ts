@@ -5,6 +5,7 @@
  * only run microtasks, which the scheduler drains (one `setImmediate`) before each choice, so a run is a pure
  * function of the chooser's answers.
  */
+import { createHash } from 'node:crypto';
 
 /** Where the scheduler's decisions come from: a seeded PRNG, or a script (exhaustive enumeration). */
 export interface Chooser {
@@ -92,6 +93,27 @@ export function independent(a: Footprint | undefined, b: Footprint | undefined):
   return independentIds(footprintId(a), footprintId(b));
 }
 
+/**
+ * Whether `outer` covers `inner`: every key that overlaps `inner` overlaps `outer` (`reg:r1:*` covers
+ * `reg:r1:SOFT`, not `reg:*`).
+ */
+export function covers(outer: string, inner: string): boolean {
+  const po = outer.split(':');
+  const pi = inner.split(':');
+  for (let i = 0; i < po.length; i++) {
+    if (i >= pi.length) return false;
+    if (po[i] === '*') return true;
+    if (pi[i] === '*' || po[i] !== pi[i]) return false;
+  }
+  return true;
+}
+
+/** Whether `outer` bounds `inner`: what commutes with `outer` commutes with `inner`. */
+export function bounds(outer: Footprint, inner: Footprint): boolean {
+  const writes = (k: string) => outer.writes.some((o) => covers(o, k));
+  return inner.writes.every(writes) && inner.reads.every((k) => writes(k) || outer.reads.some((o) => covers(o, k)));
+}
+
 function commute(a: Footprint, b: Footprint): boolean {
   const hits = (xs: readonly string[], ys: readonly string[]) => xs.some((x) => ys.some((y) => overlaps(x, y)));
   return !hits(a.writes, b.writes) && !hits(a.writes, b.reads) && !hits(a.reads, b.writes);
@@ -101,6 +123,8 @@ export interface OpView {
   /** Unique within a run and the same in every run that reaches it: `<actor>#<n>: <label>`, n counting the actor's ops. */
   key: string;
   footprint?: Footprint;
+  /** The actor whose op it is (a late delivery: the actor that sent it). */
+  actor?: string;
   /** Key of the op after which the actor's code created this one (its program-order predecessor), if any. */
   createdBy?: string;
 }
@@ -111,9 +135,22 @@ export interface OpChooser extends Chooser {
    * Picks the next op. `forced`: the op that must run (the only one pending, or a late delivery whose latest
    * time has come); no choice is recorded for it.
    */
-  chooseOp(pending: readonly OpView[], forced?: number): number;
+  chooseOp(pending: readonly OpView[], forced?: number, context?: StateContext): number;
   /** Every op run so far happens before every op run from now on (a phase of the run starts). */
   barrier?(): void;
+  /** Wants `chooseOp`'s `state` (a digest of the whole state: `Scheduler.stateKey`), for state caching. */
+  readonly cachesStates?: boolean;
+}
+
+/** What the scheduler tells a state-caching chooser (`OpChooser.cachesStates`) at each choice. */
+export interface StateContext {
+  /** A digest of the whole state (`Scheduler.stateKey`). */
+  state(): string;
+  /**
+   * Whether the op commutes with everything any other actor can still do (`Scheduler.commutesWithOthers`): then
+   * running it first loses no end state (it alone is a persistent set).
+   */
+  commutesWithOthers(op: OpView): boolean;
 }
 
 /** Thrown when every pending op is asleep: this schedule is equivalent to one already explored. */
@@ -378,6 +415,14 @@ export const STEP_MS = 50;
 
 const drain = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+function describeResult(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? 'undefined';
+  } catch {
+    return String(value);
+  }
+}
+
 export class Scheduler {
   now: number;
   readonly trace: string[] = [];
@@ -387,6 +432,16 @@ export class Scheduler {
   /** The op that ran last: the actor code running now runs after it. */
   private current: string | undefined;
   steps = 0;
+  /**
+   * State caching (`StatefulExplorer`): per actor, a digest of everything it has observed, in order (each op's key,
+   * the clock when it ran, its result or error, and what it read outside ops: `observe`). The production code is
+   * deterministic given these, so they stand for the actor's local state and the ops it will create.
+   */
+  private readonly observed = new Map<string, string>();
+  private readonly finishedActors = new Set<string>();
+  private readonly mayTouch = new Map<string, Footprint | undefined>();
+  /** The shared state as text (registry, Huawei, the invariants' record, counters): set by the world. */
+  sharedState: (() => string) | undefined;
 
   constructor(
     public chooser: Chooser,
@@ -413,22 +468,87 @@ export class Scheduler {
   ): Promise<T> {
     const n = (this.opsOf.get(actor) ?? 0) + 1;
     this.opsOf.set(actor, n);
+    if (this.mayTouch.has(actor)) {
+      const bound = this.mayTouch.get(actor);
+      if (bound !== undefined && (timing.footprint === undefined || !bounds(bound, timing.footprint))) {
+        throw new Error(`${actor}: ${label} touches ${JSON.stringify(timing.footprint ?? 'everything')}, outside what it declared (${JSON.stringify(bound)})`);
+      }
+    }
     return new Promise<T>((resolve, reject) => {
+      const key = `${actor}#${n}: ${label}`;
       this.pending.push({
         actor,
         label,
-        key: `${actor}#${n}: ${label}`,
+        key,
         createdBy: this.current,
         ...timing,
         run: () => {
+          let result: T;
           try {
-            resolve(effect());
+            result = effect();
           } catch (error) {
+            if (this.recording) this.observe(actor, `${key}@${this.now}!${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
             reject(error);
+            return;
           }
+          if (this.recording) this.observe(actor, `${key}@${this.now}=${describeResult(result)}`);
+          resolve(result);
         },
       });
     });
+  }
+
+  private get recording(): boolean {
+    return (this.chooser as Partial<OpChooser>).cachesStates === true;
+  }
+
+  /** Adds to what `actor` has observed (a value it read outside an op, such as a shared counter). */
+  observe(actor: string, what: string): void {
+    if (!this.recording) return;
+    this.observed.set(actor, createHash('sha1').update(this.observed.get(actor) ?? '').update(what).digest('base64'));
+  }
+
+  /**
+   * Declares everything `actor` may touch from now on (`undefined`: anything; an actor that can time out moves
+   * the clock). Each of its ops is checked against it when gated: an op outside it fails the run.
+   */
+  declare(actor: string, mayTouch: Footprint | undefined): void {
+    this.mayTouch.set(actor, mayTouch);
+  }
+
+  /**
+   * Whether `op` commutes with every op another actor can still run: each other actor that has not ended, or has
+   * a pending op, has declared what it may touch and `op` commutes with that; and `op` is its actor's only pending
+   * op (its other ops come after it).
+   */
+  commutesWithOthers(op: OpView): boolean {
+    if (!op.actor || !op.footprint) return false;
+    const live = new Set(this.pending.map((p) => p.actor));
+    if (this.pending.some((p) => p.actor === op.actor && p.key !== op.key)) return false;
+    for (const actor of live) if (actor !== op.actor && !this.mayTouch.has(actor)) return false;
+    for (const [actor, mayTouch] of this.mayTouch) {
+      if (actor === op.actor || (this.finishedActors.has(actor) && !live.has(actor))) continue;
+      if (!independent(op.footprint, mayTouch)) return false;
+    }
+    return true;
+  }
+
+  /** `actor`'s code has ended: once its last pending op has run too, what it observed no longer matters. */
+  finish(actor: string): void {
+    this.finishedActors.add(actor);
+  }
+
+  /**
+   * A digest of the whole state: the clock, the shared state, the pending ops (with their times), and what each
+   * actor that can still act has observed. Two runs with the same digest continue alike from here.
+   */
+  stateKey(): string {
+    const acting = new Set(this.pending.map((op) => op.actor));
+    const actors = [...this.observed.entries()].filter(([actor]) => !this.finishedActors.has(actor) || acting.has(actor)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const pending = this.pending.map((op) => `${op.key}|${op.notBefore ?? ''}|${op.mustRunBy ?? ''}`).sort();
+    return createHash('sha1')
+      .update(`${this.now}\n${this.sharedState?.() ?? ''}\n${pending.join('\n')}\n${actors.map(([actor, digest]) => `${actor}=${digest}`).join('\n')}`)
+      .digest('base64');
   }
 
   /** Schedules a fire-and-forget op (a late delivery at Huawei). */
@@ -443,8 +563,9 @@ export class Scheduler {
   private pick(forced: number): number {
     const explorer = this.chooser as Partial<OpChooser>;
     if (explorer.chooseOp) {
-      const views = this.pending.map((op) => ({ key: op.key, footprint: op.footprint, createdBy: op.createdBy }));
-      return explorer.chooseOp(views, forced >= 0 ? forced : this.pending.length === 1 ? 0 : undefined);
+      const views = this.pending.map((op) => ({ key: op.key, footprint: op.footprint, createdBy: op.createdBy, actor: op.actor }));
+      const context: StateContext | undefined = explorer.cachesStates ? { state: () => this.stateKey(), commutesWithOthers: (op) => this.commutesWithOthers(op) } : undefined;
+      return explorer.chooseOp(views, forced >= 0 ? forced : this.pending.length === 1 ? 0 : undefined, context);
     }
     if (forced >= 0) return forced;
     if (this.pending.length === 1) return 0;

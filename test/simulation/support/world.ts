@@ -22,6 +22,7 @@ import { describe as describeItem, MemoryLease, MemoryRegistryStore, MemoryTable
 import type { Gate } from './memory-registry.js';
 import type { Chooser } from './scheduler.js';
 import { DporExplorer, RedundantSchedule, Scheduler, ScriptChooser, STEP_MS } from './scheduler.js';
+import { CachedState, StatefulExplorer } from './stateful.js';
 
 export const START = Date.UTC(2026, 0, 1);
 /** The simulated sweeps' lease (and claim) duration. */
@@ -184,6 +185,25 @@ export class World {
     // Exhaustive runs (unweighted): ops take no virtual time, so independent ops commute exactly (DporExplorer).
     this.scheduler = new Scheduler(chooser, START, tracing, weighted, weighted ? STEP_MS : 0);
     this.huawei = new HuaweiModel(this.scheduler.clock);
+    this.scheduler.sharedState = () => this.sharedState();
+  }
+
+  /**
+   * Everything shared that an actor, the final sync and sweep or the invariants can read, as text (state caching:
+   * `Scheduler.stateKey`). Records read as sets are sorted. Huawei's operation records are left out: nothing reads them.
+   */
+  private sharedState(): string {
+    const sorted = (xs: string[]) => xs.sort().join(';');
+    return [
+      sorted([...this.table.items.entries()].map(([key, item]) => `${key}=${canonical(item)}`)),
+      canonical(this.table.lease),
+      canonical(this.huawei.resources()),
+      sorted(this.huawei.applied.map(canonical)),
+      sorted(this.manualDisables.map(canonical)),
+      sorted(this.enables.map(canonical)),
+      sorted(this.answers.map(canonical)),
+      `${this.events} ${this.relayCalls} ${this.sweepCount} ${this.faults}`,
+    ].join('\n');
   }
 
   private outcomes = (): readonly NetworkOutcome[] => (this.faults ? (this.scenario.outcomes ?? FAULTY_OUTCOMES) : CLEAN_OUTCOMES);
@@ -218,6 +238,8 @@ export class World {
     const callId = `${actor}.${++this.relayCalls}`;
     const api = this.api(actor);
     const deadline = this.scheduler.now + 28_000;
+    // Read outside an op (a shared counter, the clock): part of what the caller observed (state caching).
+    this.scheduler.observe(actor, `call ${callId} ${canonical(item)} until ${deadline}`);
     let chunk = 0;
     let status: number;
     try {
@@ -262,6 +284,7 @@ export class World {
       if (op.kind === 'disable') item.isDisabled = true;
       if (op.kind === 'enable') item.isDisabled = false;
       const issuedAt = ++this.events;
+      this.scheduler.observe(actor, `issued at event ${issuedAt}`);
       const status = await this.relay(actor, item, op.kind === 'disable' || index < ops.length - 1);
       const doneAt = ++this.events;
       if (op.kind === 'disable') this.manualDisables.push({ via: 'relay', id: op.id, type: op.type, doneAt });
@@ -348,10 +371,19 @@ export class World {
     // The concurrent phase: every actor at once, the network as the seed decides.
     this.faults = s.faults;
     const actors: Promise<void>[] = [];
-    s.callers.forEach((ops, i) => actors.push(this.caller(`caller${i + 1}`, ops)));
-    for (let i = 1; i <= s.sweeps; i++) actors.push(this.runSweep(`sweep${i}`));
-    for (let i = 1; i <= s.syncs; i++) actors.push(this.runSync(`sync${i}`));
-    s.direct.forEach((op, i) => actors.push(this.direct(`direct${i + 1}`, op)));
+    // An actor whose code has ended (and whose late deliveries have landed) no longer counts in the state.
+    // Each declares what it may touch (checked op by op; state caching runs an op that commutes with all the
+    // others' first, without branching). With faults, anything: a client timeout moves the clock.
+    const act = (name: string, mayTouch: string[], run: (name: string) => Promise<void>) => {
+      // Exhaustive runs only: the random mode's ops take time (a wait between rounds moves the clock).
+      if (!this.scheduler.weighted) this.scheduler.declare(name, s.faults ? undefined : { reads: [], writes: mayTouch });
+      actors.push(run(name).finally(() => this.scheduler.finish(name)));
+    };
+    const ofIds = (ops: readonly { id: string }[]) => [...new Set(ops.map((op) => op.id))].flatMap((id) => [`reg:${id}:*`, `hw:${id}:*`]);
+    s.callers.forEach((ops, i) => act(`caller${i + 1}`, [...ofIds(ops), 'calls'], (name) => this.caller(name, ops)));
+    for (let i = 1; i <= s.sweeps; i++) act(`sweep${i}`, ['reg:*', 'hw:*', 'lease'], (name) => this.runSweep(name));
+    for (let i = 1; i <= s.syncs; i++) act(`sync${i}`, ['reg:*', 'hw:*'], (name) => this.runSync(name));
+    s.direct.forEach((op, i) => act(`direct${i + 1}`, [...huaweiWrite(op.kind === 'delete' ? [{ id: op.id }] : [op]).writes, 'calls'], (name) => this.direct(name, op)));
     const settled = Promise.allSettled(actors);
     await this.scheduler.runUntilQuiet();
     for (const result of await settled) if (result.status === 'rejected') throw result.reason;
@@ -467,31 +499,60 @@ export interface Enumeration {
   schedules: number;
   /** Runs cut short because every pending op was asleep (equivalent to a schedule already run). */
   pruned: number;
+  /** Runs cut short at a state already explored (`stateful` only). */
+  cached: number;
+  /** Distinct states stored (`stateful` only). */
+  states: number;
   failures: { script: number[]; violations: string[] }[];
   /** Every class was run (the limit was not reached). */
   complete: boolean;
   /** The distinct end states (Huawei and registry) and violations the runs reached. */
   ends: Set<string>;
+  /** The script of the first run that reached each end (replayable with `replayScript`). */
+  examples: Map<string, number[]>;
 }
 
-/** Every class of schedules of a fixed scenario, depth first (each pending op, and each network outcome, is a branch). */
-export async function enumerate(scenario: Scenario, limit = Number.POSITIVE_INFINITY, reduce = true): Promise<Enumeration> {
-  const result: Enumeration = { schedules: 0, pruned: 0, failures: [], complete: false, ends: new Set() };
-  const explorer = new DporExplorer({ reduce });
+/**
+ * How `enumerate` explores: `stateful`, sleep sets with a cache of visited states (`StatefulExplorer`: every
+ * reachable end state, each state explored once); `dpor`, source-DPOR with sleep sets (`DporExplorer`: one
+ * schedule per class of equivalent schedules, no cache); `unreduced`, every interleaving.
+ */
+export type Exploration = 'stateful' | 'dpor' | 'unreduced';
+
+/**
+ * Every reachable end of a fixed scenario, depth first (each pending op, and each network outcome, is a branch).
+ * `limit`: see below; `Number.POSITIVE_INFINITY` runs to the end.
+ */
+export async function enumerate(
+  scenario: Scenario,
+  limit = Number.POSITIVE_INFINITY,
+  how: Exploration = 'stateful',
+  /** Called every 1,000 runs (the long form's progress lines). */
+  progress?: (sofar: Enumeration) => void,
+): Promise<Enumeration> {
+  const result: Enumeration = { schedules: 0, pruned: 0, cached: 0, states: 0, failures: [], complete: false, ends: new Set(), examples: new Map() };
+  const explorer = how === 'stateful' ? new StatefulExplorer() : new DporExplorer({ reduce: how === 'dpor' });
   for (;;) {
-    if (result.schedules >= limit) return result;
+    if (explorer instanceof StatefulExplorer) result.states = explorer.states;
+    // `limit` counts classes run (dpor, unreduced) or runs, cut ones included (stateful: few runs reach an end).
+    if ((how === 'stateful' ? result.schedules + result.pruned + result.cached : result.schedules) >= limit) return result;
     explorer.startRun();
     try {
       const run = await new World(explorer, scenario, false, false).run();
       result.schedules++;
-      result.ends.add(`${run.end} ${run.violations.join(' | ')}`);
+      const end = `${run.end} ${run.violations.join(' | ')}`;
+      result.ends.add(end);
+      if (!result.examples.has(end)) result.examples.set(end, explorer.script());
       if (run.violations.length) result.failures.push({ script: explorer.script(), violations: run.violations });
     } catch (error) {
-      if (!(error instanceof RedundantSchedule)) throw error;
-      result.pruned++;
+      if (error instanceof CachedState) result.cached++;
+      else if (error instanceof RedundantSchedule) result.pruned++;
+      else throw error;
     }
-    explorer.analyseRun();
+    if (explorer instanceof DporExplorer) explorer.analyseRun();
+    if (progress && (result.schedules + result.pruned + result.cached) % 1_000 === 0) progress(result);
     if (!explorer.advance()) {
+      if (explorer instanceof StatefulExplorer) result.states = explorer.states;
       result.complete = true;
       return result;
     }
@@ -501,4 +562,11 @@ export async function enumerate(scenario: Scenario, limit = Number.POSITIVE_INFI
 /** Replays one schedule of a fixed scenario with its trace. */
 export async function replayScript(scenario: Scenario, script: readonly number[]): Promise<RunResult> {
   return new World(new ScriptChooser(script), scenario, true, false).run();
+}
+
+/** JSON with object keys sorted, so equal values give equal text whatever order their fields were set in. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  ) ?? 'undefined';
 }
