@@ -131,6 +131,8 @@ describe('GET /_registry/v1/corps/{corp_id}/resources/{resource_id}/history', ()
 
     expect(json.changes).toEqual([
       expect.objectContaining({ type: 'HARD_720P', source: 'sync', sourceId: report.syncId, before: null, after: expect.objectContaining({ status: 'active' }) }),
+      // The sync's confirmation of its adoption (provisional until its re-check; issue 15, seed 300193).
+      expect.objectContaining({ type: 'HARD_720P', source: 'sync', sourceId: report.syncId, after: expect.objectContaining({ status: 'active' }) }),
     ]);
   });
 });

@@ -16,7 +16,7 @@ const expiredDemo = DEMO_RESOURCES.filter((r) => r.expireDate === DEMO_EXPIRED &
 describe('npm start syncs with Huawei once', () => {
   it('adopts the demo fleet at start, so the first sweep disables the demo resources already past their expiry', async () => {
     const startSync = local.stack.startSync;
-    expect(startSync).toMatchObject({ status: 'completed', adopted: DEMO_RESOURCES.length, registryWrites: DEMO_RESOURCES.length });
+    expect(startSync).toMatchObject({ status: 'completed', adopted: DEMO_RESOURCES.length, registryWrites: 2 * DEMO_RESOURCES.length }); // each adoption created, then confirmed
     expect(expiredDemo.length).toBeGreaterThanOrEqual(3);
 
     const { status, report } = await local.sweepNow();
