@@ -13,7 +13,7 @@ const isLong = process.env.LONG_TESTS === '1';
 /** `SIM_SCHEDULE_LIMIT` caps every configuration (a quick look; completeness is then not required). */
 const globalLimit = process.env.SIM_SCHEDULE_LIMIT === undefined ? undefined : Number(process.env.SIM_SCHEDULE_LIMIT);
 
-/** Small enough to run every interleaving without the reduction too (about 2,300). */
+/** Small enough to run every interleaving without the reduction too (about 20,000 since the relay confirms its provisional creates). */
 const UNREDUCED_CHECK: Scenario = {
   ...base,
   resources: typeless('past'),

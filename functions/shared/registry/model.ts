@@ -46,6 +46,7 @@ export const registryItemSchema = z.object({
    * Set on a typed item a sync (or a relay) created from the type-less item's state: the type-less item's version
    * it was judged against. Provisional until that sync's re-check (the relay's seal) confirms it and clears this:
    * a relay that reads the type-less item at another version takes its state instead (`provisionalIsStale`).
+   * 0 (`NO_TYPELESS_ITEM`): a sync adopted it while the id had no type-less item, so any type-less item makes it stale.
    */
   templateVersion: z.optional(count()),
   claimedBy: z.optional(z.string()),

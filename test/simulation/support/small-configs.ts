@@ -7,7 +7,7 @@ import type { Exploration, Scenario } from './world.js';
 export const base = { setupSweep: false, syncs: 0, direct: [] as Scenario['direct'], faults: false };
 export const typeless = (expiry: 'past' | 'soon') => [{ id: 'r1', types: ['CONF_CALL', 'SOFT'], expiry, disabled: false, registered: 'typeless' }] as Scenario['resources'];
 
-/** Name -> scenario. Three actors each; the network is clean unless the name says otherwise. */
+/** Name -> scenario. Three actors each (a change at Huawei is one); the network is clean unless the name says otherwise. */
 export const SMALL_CONFIGS: Record<string, Scenario> = {
   'typed renewal, type-less renewal, sweep': {
     ...base,
@@ -34,6 +34,31 @@ export const SMALL_CONFIGS: Record<string, Scenario> = {
     callers: [[{ kind: 'disable', id: 'r1', type: 'CONF_CALL' }]],
     sweeps: 1,
     direct: [{ kind: 'renew', id: 'r1' }],
+  },
+  'sync, sweep, renewal at Huawei': {
+    ...base,
+    resources: typeless('past'),
+    callers: [],
+    sweeps: 1,
+    syncs: 1,
+    direct: [{ kind: 'renew', id: 'r1' }],
+  },
+  'typed renewal, sync, renewal at Huawei': {
+    ...base,
+    resources: typeless('past'),
+    callers: [[{ kind: 'renew', id: 'r1', type: 'SOFT' }]],
+    sweeps: 0,
+    syncs: 1,
+    direct: [{ kind: 'renew', id: 'r1' }],
+  },
+  'type-less disable with held attempts, renewal at Huawei, enable at Huawei': {
+    ...base,
+    resources: typeless('past'),
+    callers: [[{ kind: 'disable', id: 'r1' }]],
+    sweeps: 0,
+    direct: [{ kind: 'renew', id: 'r1' }, { kind: 'enable', id: 'r1' }],
+    faults: true,
+    outcomes: ['ok', 'held'],
   },
   'sweep with a held first attempt, typed renewal, type-less renewal': {
     ...base,
