@@ -13,14 +13,15 @@
  * taken from that version are confirmed (one write each removes the marker). Changed (or appeared, for adopted
  * ids): every create still provisional (written since only by writes that decide nothing, such as a sweep's seal or
  * in-doubt mark, which keep the marker; adopted ones carry `NO_TYPELESS_ITEM`) is rewritten from the type-less item's
- * current state (it stands for the type again, mark included; the next sync re-plans it), provisional against that
+ * current state (it stands for the type again, mark included; the next sync re-plans it), keeping a mark set on
+ * the create since (a typed disable in doubt, which never reaches the type-less item; seed 914469), provisional against that
  * version, and the type-less item is sealed (version + 1, conditioned on the version just read), so that a relay
  * update that read it before the typed items existed fails its record and re-reads; the next pass confirms them. A
  * writer that decided a state anew removed the marker, and its state stands. Bounded passes; the sweep's look-ups
  * use the same check for the typed items they create from a type-less item.
  */
 import type { RegistryStore } from './store.js';
-import { finishWrite, markChecked, markConfirmed, newItem } from './transitions.js';
+import { finishWrite, markChecked, markConfirmed, newItem, withDisableInDoubt } from './transitions.js';
 
 const MAX_ATTEMPTS = 5;
 
@@ -74,7 +75,10 @@ export async function recheckTemplate(
     for (const own of stale) {
       // The type-less item stands for the type again, mark included (the next sync re-plans it); provisional
       // against this version of it until the seal below holds and the next pass confirms it.
-      const fresh = { ...newItem({ corpId: own.corpId, resourceId: own.resourceId, type: own.type }, now(), typeless), createdAt: own.createdAt };
+      // A mark set on the create since (a caller's typed disable left unanswered) stays: its late delivery
+      // reaches this type whatever the type-less item says (issue 15, seed 914469).
+      const taken = { ...newItem({ corpId: own.corpId, resourceId: own.resourceId, type: own.type }, now(), typeless), createdAt: own.createdAt };
+      const fresh = withDisableInDoubt(taken, own.inDoubtSince);
       const rewritten = { ...finishWrite(own, fresh, { now: now() }), templateVersion: typeless.version };
       if (await store.replace(rewritten, { version: own.version })) writes++;
     }
