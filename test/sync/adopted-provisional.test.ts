@@ -14,8 +14,7 @@
  * fixed, not timed. Virtual clock.
  */
 import { describe, expect, it } from 'vitest';
-import { relayAndRecord } from '../../functions/resources/relay-recording.js';
-import type { ModResourceItem } from '../../functions/shared/huawei/schemas.js';
+import { directRelay } from '../support/direct-relay.js';
 import { IN_DOUBT_HOLD_MS } from '../../functions/shared/registry/state.js';
 import { CORP_A } from '../../local/simulator/demo-data.js';
 import { DAY_MS, startSweeperStack, use } from '../support/stack.js';
@@ -28,10 +27,7 @@ describe('a sync that adopts a type of an id it read no item of', () => {
   let clock = Date.now();
   const now = () => clock;
   const h = use(() => startSweeperStack({ now }), 'test');
-  const relay = (items: ModResourceItem[]) =>
-    relayAndRecord({ store: h.registry.store, now, reenableRenewed: true, sleep: async () => undefined }, CORP, items, (planned) =>
-      h.huawei.spApi.updateResources(CORP, planned),
-    );
+  const relay = directRelay(h, CORP, now);
 
   it('lets a renewal that reads the adoption next to a caller’s type-less item take that item’s state (seed 300193)', async () => {
     // Prepare: an id with one type a year out at Huawei, enabled; the registry knows nothing of it.

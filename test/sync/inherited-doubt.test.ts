@@ -9,8 +9,7 @@
  * the production relay, store and sync; the sweep's disable and record are made directly. Virtual clock.
  */
 import { describe, expect, it } from 'vitest';
-import { relayAndRecord } from '../../functions/resources/relay-recording.js';
-import type { ModResourceItem } from '../../functions/shared/huawei/schemas.js';
+import { directRelay } from '../support/direct-relay.js';
 import { itemKey } from '../../functions/shared/registry/keys.js';
 import { dueEntrySchema } from '../../functions/shared/registry/model.js';
 import { markExpiredDisabled, newItem } from '../../functions/shared/registry/transitions.js';
@@ -25,10 +24,7 @@ describe('a sync judging a typed item next to a type-less item with our disable 
   let clock = Date.now();
   const now = () => clock;
   const h = use(() => startSweeperStack({ now }), 'test');
-  const relay = (items: ModResourceItem[]) =>
-    relayAndRecord({ store: h.registry.store, now, reenableRenewed: true, sleep: async () => undefined }, CORP, items, (planned) =>
-      h.huawei.spApi.updateResources(CORP, planned),
-    );
+  const relay = directRelay(h, CORP, now);
 
   it('takes the disable Huawei shows for the type as ours and enables the renewal again', async () => {
     // Prepare: an overdue id registered without a type. A typed renewal lands at Huawei, then the sweep's disable

@@ -14,6 +14,7 @@
  * Virtual clock.
  */
 import { describe, expect, it } from 'vitest';
+import { directRelay } from '../support/direct-relay.js';
 import { relayAndRecord } from '../../functions/resources/relay-recording.js';
 import { UpstreamTimeoutError } from '../../functions/shared/huawei/client.js';
 import type { ModResourceItem } from '../../functions/shared/huawei/schemas.js';
@@ -29,10 +30,7 @@ describe('the sync’s re-check of an adoption a caller’s typed disable marked
   let clock = Date.now();
   const now = () => clock;
   const h = use(() => startSweeperStack({ now }), 'test');
-  const relay = (items: ModResourceItem[]) =>
-    relayAndRecord({ store: h.registry.store, now, reenableRenewed: true, sleep: async () => undefined }, CORP, items, (planned) =>
-      h.huawei.spApi.updateResources(CORP, planned),
-    );
+  const relay = directRelay(h, CORP, now);
   const unanswered = (items: ModResourceItem[]) =>
     relayAndRecord({ store: h.registry.store, now, reenableRenewed: true, sleep: async () => undefined }, CORP, items, () =>
       Promise.reject(new UpstreamTimeoutError('Huawei did not answer in time (UND_ERR_HEADERS_TIMEOUT)', 3)),
